@@ -1,0 +1,330 @@
+"""Import a file into the workbook database: all or nothing, nothing lost.
+
+:func:`import_file` reads a CSV or Excel file in batches, validates every row
+with its :class:`~gloact_lib.formats.Format`, and in **one transaction** stores
+the accepted rows, an audit row in ``imports`` and every rejected row in
+``rejections``; it also writes a rejection report (CSV) naming the row, column,
+value and reason of each rejection.  If anything fails midway the transaction is
+rolled back and the database is exactly as before.  :func:`check_file` runs the
+same pipeline and always rolls back.
+
+Every row read is either stored or reported: ``accepted + rejected == rows``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from . import config
+from .formats import FORMATS, Context, Format, detect_format, htcds_journeys
+from .readers import ReadError, open_source, sha256_of
+from .sql import scalar
+from .schema import TABLES, create_sql
+from .validate import Batch, Places
+
+__all__ = ["ImportResult", "ReadError", "check_file", "import_file", "safe_cell"]
+
+_FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\d+(\.\d+)?$)")
+
+
+def safe_cell(value) -> str:
+    """Text safe to open in a spreadsheet: formulas are neutralised with a leading quote.
+
+    ``=HYPERLINK(...)``, ``+cmd``, ``@SUM``, ``-2+3`` start a formula in Excel or
+    LibreOffice; a plain negative number such as ``-5`` is left alone.
+
+    Examples
+    --------
+    >>> safe_cell('=HYPERLINK("http://x")')
+    '\\'=HYPERLINK("http://x")'
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if _FORMULA.match(text) else text
+
+
+@dataclass
+class ImportResult:
+    """What an import (or a check) did.
+
+    Attributes
+    ----------
+    file : str
+    format : str
+    rows : int
+        Data rows read.
+    accepted : int
+        Rows stored (for a check: that would be stored).
+    rejected : int
+        Rows listed in the report.
+    report : str
+        Path of the rejection report.
+    import_id : int or None
+        Id in the ``imports`` table (None for a check).
+    stored : int
+        Records written to the target table (HTCDS: journeys, not event rows).
+    """
+
+    file: str
+    format: str
+    rows: int
+    accepted: int
+    rejected: int
+    report: str
+    import_id: int | None
+    stored: int
+
+    def summary(self) -> dict:
+        """The JSON the CLI prints: rows, accepted, rejected, report."""
+        return {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected, "report": self.report}
+
+    def as_dict(self) -> dict:
+        """Every field."""
+        return asdict(self)
+
+
+def _resolve_format(source, fmt: str) -> tuple[Format, dict[str, str]]:
+    """Choose the format and map file columns to canonical names."""
+    header = source.header or []
+    lowered = [h.strip().lower() for h in header]
+    dupes = sorted({h for h in lowered if lowered.count(h) > 1 and h})
+    if dupes:
+        raise ReadError(f"{source.path.name}: duplicate column name(s) in the header: {', '.join(dupes)}")
+    aliases: dict[str, str] = {}
+    for f in FORMATS.values():
+        aliases.update(f.aliases)
+    canonical = {h: aliases.get(h, h) for h in lowered}
+    if fmt == "auto":
+        chosen = detect_format(set(canonical.values()))
+        if chosen is None:
+            raise ReadError(
+                f"{source.path.name}: cannot tell the format from the header "
+                f"({', '.join(header[:12])}); pass --format ({', '.join(FORMATS)})"
+            )
+    else:
+        if fmt not in FORMATS:
+            raise ReadError(f"unknown format {fmt!r}: expected auto or one of {', '.join(FORMATS)}")
+        chosen = FORMATS[fmt]
+    missing = [c for c in chosen.required if c not in canonical.values()]
+    if missing:
+        raise ReadError(
+            f"{source.path.name}: missing required column(s) for format {chosen.name}: "
+            f"{', '.join(missing)} (found: {', '.join(header)})"
+        )
+    return chosen, canonical
+
+
+def _places(con: duckdb.DuckDBPyConnection) -> Places:
+    rows = con.execute("SELECT place_id, name, country_iso3 FROM places").fetchall()
+    return Places(rows)
+
+
+def _frame(records: list[tuple[int, list[str]]], header: list[str], canonical: dict[str, str]):
+    """Split a batch into well-formed rows (as a frame) and rows with the wrong field count."""
+    width = len(header)
+    good = [r for r in records if len(r[1]) == width]
+    wrong = [r for r in records if len(r[1]) != width]
+    frame = pd.DataFrame([r[1] for r in good], columns=[canonical[h.strip().lower()] for h in header], dtype=object)
+    rows = np.fromiter((r[0] for r in good), dtype=np.int64, count=len(good))
+    errors = pd.DataFrame(
+        {
+            "row": [r[0] for r in wrong],
+            "column": "",
+            "value": [safe_cell((r[1] + [""])[0])[:200] for r in wrong],
+            "reason": [f"expected {width} fields, found {len(r[1])}" for r in wrong],
+        }
+    )
+    return frame, rows, errors
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("_batch", frame)
+    try:
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')
+    finally:
+        con.unregister("_batch")
+
+
+def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> ImportResult:
+    source = open_source(path)
+    chosen, canonical = _resolve_format(source, fmt)
+    digest = sha256_of(path)
+    target = TABLES[chosen.table]
+    ctx = Context(file_name=path.name, sha256=digest, places=_places(con))
+    stage = f"_stage_{target.name}"
+    staged_cols = [c for c in target.column_names if c != "import_id"]
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f'DROP TABLE IF EXISTS "{stage}"')
+        con.execute(create_sql(target, name=stage, temporary=True))
+        con.execute(f'ALTER TABLE "{stage}" ADD COLUMN _row BIGINT')
+        con.execute("DROP TABLE IF EXISTS _rej")
+        con.execute('CREATE TEMP TABLE _rej ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
+        rows_read = 0
+        events: list[pd.DataFrame] = []
+        for records in source.batches(config.IMPORT_CHUNK_ROWS):
+            rows_read += len(records)
+            frame, rownums, wrong = _frame(records, source.header, canonical)
+            _insert(con, "_rej", wrong)
+            if frame.empty:
+                continue
+            batch = Batch(frame, rownums)
+            out = chosen.transform(batch, ctx)
+            _insert(con, "_rej", batch.errors().astype({"row": "int64"}))
+            keep = ~batch.bad
+            out = out[keep].copy()
+            out["_row"] = rownums[keep]
+            if chosen.events:
+                events.append(out)
+            else:
+                _insert(con, stage, out[staged_cols + ["_row"]])
+        members = None
+        if chosen.events and events:
+            journeys, errors = htcds_journeys(pd.concat(events, ignore_index=True), ctx)
+            _insert(con, "_rej", errors)
+            if not journeys.empty:
+                members = journeys[["_row", "_members"]].explode("_members")
+                members.columns = ["_row", "member_row"]
+                members = members.astype("int64")
+                _insert(con, stage, journeys[staged_cols + ["_row"]])
+        _reject_duplicates(con, target, stage, members)
+
+        rejected = scalar(con, 'SELECT count(DISTINCT "row") FROM _rej')
+        stored = scalar(con, f'SELECT count(*) FROM "{stage}"')
+        accepted = rows_read - rejected
+        if not chosen.events and stored != accepted:
+            raise RuntimeError(f"internal error: {stored} rows staged but {accepted} accepted")
+        import_id = None
+        if not dry_run:
+            import_id = scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+        report_path = report or _default_report(path, import_id)
+        _write_report(con, report_path)
+        if not dry_run:
+            cols = ", ".join(f'"{c}"' for c in staged_cols)
+            con.execute(
+                f'INSERT INTO "{target.name}" ({cols}, import_id) SELECT {cols}, ? FROM "{stage}" ORDER BY _row',
+                [import_id],
+            )
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [import_id, path.name, digest, chosen.name, target.name,
+                 dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), rows_read, accepted, rejected,
+                 str(report_path)],
+            )  # fmt: skip
+            con.execute('INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM _rej', [import_id])
+        con.execute(f'DROP TABLE "{stage}"')
+        con.execute("DROP TABLE _rej")
+        con.execute("ROLLBACK" if dry_run else "COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return ImportResult(
+        file=str(path), format=chosen.name, rows=rows_read, accepted=accepted, rejected=rejected,
+        report=str(report_path), import_id=import_id, stored=stored,
+    )  # fmt: skip
+
+
+def _reject_duplicates(con, target, stage: str, members: pd.DataFrame | None) -> None:
+    """Reject repeated keys within the file (keeping the first) and keys already stored."""
+    if not target.key:
+        return
+    key = ", ".join(f'"{k}"' for k in target.key)
+    label = "+".join(target.key)
+    value = " || '|' || ".join(f'CAST("{k}" AS VARCHAR)' for k in target.key)
+    s_value = " || '|' || ".join(f's."{k}"::VARCHAR' for k in target.key)
+    join = " AND ".join(f's."{k}" = t."{k}"' for k in target.key)
+    con.execute(
+        f"""CREATE TEMP TABLE _dupes AS
+        SELECT _row, {value} AS value,
+               'duplicate {label}: first seen on row ' || CAST(first_row AS VARCHAR) AS reason
+        FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first_row FROM "{stage}")
+        WHERE _row <> first_row
+        UNION ALL
+        SELECT s._row, {s_value}, '{label} already in the database (import ' ||
+               coalesce(CAST(t.import_id AS VARCHAR), 'build') || ')'
+        FROM "{stage}" s JOIN "{target.name}" t ON {join}"""
+    )
+    if members is not None:
+        con.register("_members_df", members)
+        con.execute(
+            f"""INSERT INTO _rej SELECT m.member_row, '{label}', d.value, d.reason
+            FROM _dupes d JOIN _members_df m ON m._row = d._row"""
+        )
+        con.unregister("_members_df")
+    else:
+        con.execute(f"INSERT INTO _rej SELECT _row, '{label}', value, reason FROM _dupes")
+    con.execute(f'DELETE FROM "{stage}" WHERE _row IN (SELECT _row FROM _dupes)')
+    con.execute("DROP TABLE _dupes")
+
+
+def _default_report(path: Path, import_id: int | None) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    tag = f"import{import_id}" if import_id else "check"
+    return Path(config.REPORTS_DIR) / f"{path.stem}.{tag}.{stamp}.rejections.csv"
+
+
+def _write_report(con, report: Path) -> None:
+    """Write every rejection, formula-safe, ordered by row."""
+    report = Path(report)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    cur = con.execute('SELECT "row", "column", "value", reason FROM _rej ORDER BY "row", "column"')
+    with open(report, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "column", "value", "reason"])
+        while chunk := cur.fetchmany(50_000):
+            writer.writerows([r, safe_cell(c), safe_cell(v), safe_cell(why)] for r, c, v, why in chunk)
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
+                report: str | Path | None = None) -> ImportResult:  # fmt: skip
+    """Import a CSV or Excel file into the database in one transaction.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        An open workbook database (see :func:`gloact_lib.store.connect`).
+    path : str or Path
+        The file.
+    fmt : str, default "auto"
+        ``auto`` (from the header) or one of :data:`gloact_lib.formats.FORMATS`.
+    report : str or Path, optional
+        Where to write the rejection report (default ``maps/reports/``).
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    ReadError
+        When the file cannot be read at all; the database is unchanged.
+
+    Examples
+    --------
+    >>> from gloact_lib import store
+    >>> con = store.connect(":memory:")
+    >>> import_file(con, "data/sample/journeys_sample.csv").rejected
+    0
+    """
+    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False)
+
+
+def check_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
+               report: str | Path | None = None) -> ImportResult:  # fmt: skip
+    """Validate a file exactly as :func:`import_file` would, and store nothing.
+
+    Duplicates against the database are checked too.  Parameters and return
+    value as for :func:`import_file` (``import_id`` is None).
+    """
+    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True)

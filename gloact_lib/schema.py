@@ -1,0 +1,335 @@
+"""Database schema, declared once.
+
+Every table of the workbook database is described here as data: its columns,
+their DuckDB types, whether they may be empty, and what they mean.  The DDL,
+the column lists the importers use and ``data/SCHEMA.md`` (``gloact schema``)
+are all generated from these declarations, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Column", "Table", "TABLES", "create_sql", "schema_markdown"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: name, DuckDB type, nullability and meaning."""
+
+    name: str
+    type: str
+    doc: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns, key and meaning."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in declaration order."""
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, type_: str, doc: str, required: bool = False) -> Column:
+    return Column(name, type_, doc, required)
+
+
+CRIMES = ("trafficking", "smuggling")
+SEXES = ("female", "male", "other", "unknown")
+AGE_GROUPS = ("child", "adult", "unknown")
+EXPLOITATIONS = (
+    "sexual",
+    "forced_labour",
+    "domestic_work",
+    "begging",
+    "forced_criminality",
+    "forced_marriage",
+    "organ_removal",
+    "other",
+    "unknown",
+)
+UNITS = ("persons", "detections")
+
+_SOURCE = _c("source", "VARCHAR", "document or system the row comes from", True)
+_IMPORT = _c("import_id", "BIGINT", "the import (table `imports`) that stored the row")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        Table(
+            "journeys",
+            "One row per journey: persons who moved from an origin through zero or more "
+            "transit places to a destination (DESIGN.md, the journey model).",
+            (
+                _c("journey_id", "VARCHAR", "unique text id", True),
+                _c("crime", "VARCHAR", "`trafficking` or `smuggling`", True),
+                _c("persons", "BIGINT", "number of persons (or detections, see `unit`), >= 1", True),
+                _c("unit", "VARCHAR", "`persons`, or `detections` (Frontex: detections are not persons)", True),
+                _c("period_start", "DATE", "first day of the period", True),
+                _c("period_end", "DATE", "last day of the period (>= period_start)", True),
+                _c("origin", "VARCHAR", "ISO alpha-3 country or place id", True),
+                _c("origin_country", "VARCHAR", "ISO alpha-3 country of the origin", True),
+                _c("via", "VARCHAR", "ordered transit countries or place ids, `;`-separated, may be empty"),
+                _c("via_countries", "VARCHAR", "the countries of `via`, in order, `;`-separated"),
+                _c("destination", "VARCHAR", "ISO alpha-3 country or place id", True),
+                _c("destination_country", "VARCHAR", "ISO alpha-3 country of the destination", True),
+                _c("sex", "VARCHAR", "`female`, `male`, `other` or `unknown`", True),
+                _c("age_group", "VARCHAR", "`child` (under 18), `adult` or `unknown`", True),
+                _c("exploitation", "VARCHAR", "form of exploitation (DESIGN.md) or `unknown`", True),
+                _c("reporting_country", "VARCHAR", "ISO alpha-3 of the reporting country, may be empty"),
+                _SOURCE,
+                _c("illustrative", "BOOLEAN", "true for generated illustrative rows, never real cases", True),
+                _IMPORT,
+            ),
+            key=("journey_id",),
+        ),
+        Table(
+            "places",
+            "Transit hubs and other named places, with coordinates.",
+            (
+                _c("place_id", "VARCHAR", "lower-case id, e.g. `agadez`", True),
+                _c("name", "VARCHAR", "name as in the source (may give an alternative in brackets)", True),
+                _c("country_iso3", "VARCHAR", "ISO alpha-3 of the country or territory", True),
+                _c("lat", "DOUBLE", "latitude, WGS84", True),
+                _c("lon", "DOUBLE", "longitude, WGS84", True),
+                _c("role", "VARCHAR", "role on the routes, as the source describes it"),
+                _c("role_source", "VARCHAR", "source of the role"),
+                _c("coord_source", "VARCHAR", "source of the coordinates"),
+                _c("confidence", "VARCHAR", "confidence note from the source"),
+                _c("notes", "VARCHAR", "caveats"),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("place_id",),
+        ),
+        Table(
+            "countries",
+            "Countries and territories (ISO 3166-1 via pycountry, plus Kosovo XKX) with "
+            "English and French names and a label point from the Natural Earth basemap.",
+            (
+                _c("iso3", "VARCHAR", "ISO alpha-3", True),
+                _c("iso2", "VARCHAR", "ISO alpha-2", True),
+                _c("numeric", "VARCHAR", "ISO numeric code (empty for XKX)"),
+                _c("name_en", "VARCHAR", "English display name", True),
+                _c("name_fr", "VARCHAR", "French display name", True),
+                _c("label_lon", "DOUBLE", "longitude of a point inside the country (basemap), if mapped"),
+                _c("label_lat", "DOUBLE", "latitude of that point"),
+            ),
+            key=("iso3",),
+        ),
+        Table(
+            "groups",
+            "Country groups: GLO.ACT phase-1 countries, Niamey 2018 delegations, the "
+            "Mali-Morocco-Niger sub-regional group.",
+            (
+                _c("group_id", "VARCHAR", "group id, e.g. `niamey_2018`", True),
+                _c("name_en", "VARCHAR", "English name of the group", True),
+                _c("name_fr", "VARCHAR", "French name of the group", True),
+                _c("iso3", "VARCHAR", "member country", True),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("group_id", "iso3"),
+        ),
+        Table(
+            "treaties",
+            "Status of the UN Convention against Transnational Organized Crime (UNTOC) and its "
+            "Trafficking and Smuggling Protocols per country.",
+            (
+                _c("iso3", "VARCHAR", "country", True),
+                _c("instrument", "VARCHAR", "`UNTOC`, `TIP_Protocol` or `SOM_Protocol`", True),
+                _c("mtdsg_no", "VARCHAR", "UN Treaty Collection chapter number"),
+                _c("signature_date", "DATE", "date of signature, if any"),
+                _c("action_date", "DATE", "date of ratification, accession or acceptance, if any"),
+                _c("action_type", "VARCHAR", "ratification, accession, acceptance, or empty"),
+                _c("status", "VARCHAR", "status text as in the source", True),
+                _c("verified", "BOOLEAN", "false where the source marks the current status UNVERIFIED", True),
+                _c("confidence", "VARCHAR", "confidence note from the source"),
+                _c("notes", "VARCHAR", "caveats"),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("iso3", "instrument"),
+        ),
+        Table(
+            "meetings",
+            "Meetings whose commitments the workbook follows.",
+            (
+                _c("meeting_id", "VARCHAR", "id, e.g. `casablanca-2019`", True),
+                _c("kind", "VARCHAR", "`subregional_workshop` or `regional_conference`", True),
+                _c("title_en", "VARCHAR", "English title", True),
+                _c("title_fr", "VARCHAR", "French title", True),
+                _c("city", "VARCHAR", "city", True),
+                _c("country_iso3", "VARCHAR", "host country", True),
+                _c("start_date", "DATE", "first day", True),
+                _c("end_date", "DATE", "last day", True),
+                _c("organiser", "VARCHAR", "organiser"),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("meeting_id",),
+        ),
+        Table(
+            "participants",
+            "Delegations and organisations present at each meeting.",
+            (
+                _c("meeting_id", "VARCHAR", "meeting", True),
+                _c("participant_kind", "VARCHAR", "`country` or `organisation`", True),
+                _c("iso3", "VARCHAR", "country delegation (empty for an organisation)"),
+                _c("organisation", "VARCHAR", "organisation name (empty for a country)"),
+                _SOURCE,
+                _IMPORT,
+            ),
+        ),
+        Table(
+            "recommendations",
+            "Recommendations adopted at a meeting, in English and French.",
+            (
+                _c("rec_id", "VARCHAR", "id, e.g. `casa2019-r1`", True),
+                _c("meeting_id", "VARCHAR", "meeting that adopted it", True),
+                _c("number", "BIGINT", "order in the meeting's list", True),
+                _c("theme", "VARCHAR", "protection, judicial_cooperation, security_cooperation, "
+                   "data_and_identification or institutional", True),
+                _c("text_en", "VARCHAR", "English text", True),
+                _c("text_fr", "VARCHAR", "French text", True),
+                _c("countries", "VARCHAR", "countries concerned, `;`-separated ISO alpha-3", True),
+                _c("translation_note", "VARCHAR", "who translated, and whether the text is official"),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("rec_id",),
+        ),
+        Table(
+            "indicators",
+            "National figures (prosecutions, vehicles immobilised, flow monitoring...).",
+            (
+                _c("indicator_id", "VARCHAR", "unique id", True),
+                _c("iso3", "VARCHAR", "country", True),
+                _c("indicator", "VARCHAR", "indicator code, e.g. `traffickers_prosecuted`", True),
+                _c("label_en", "VARCHAR", "English label", True),
+                _c("label_fr", "VARCHAR", "French label", True),
+                _c("value", "DOUBLE", "value", True),
+                _c("unit", "VARCHAR", "unit", True),
+                _c("period_start", "DATE", "first day of the period", True),
+                _c("period_end", "DATE", "last day of the period", True),
+                _c("illustrative", "BOOLEAN", "true for illustrative figures", True),
+                _c("confidence", "VARCHAR", "confidence note"),
+                _c("notes", "VARCHAR", "caveats"),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("indicator_id",),
+        ),
+        Table(
+            "incidents",
+            "IOM Missing Migrants Project incidents: migrants dead and missing (minimum estimates).",
+            (
+                _c("incident_id", "VARCHAR", "id made from the import and row number", True),
+                _c("date", "DATE", "date of the incident", True),
+                _c("type", "VARCHAR", "incident type as in the source"),
+                _c("route", "VARCHAR", "migration route as classified by IOM"),
+                _c("incident_iso3", "VARCHAR", "country of the incident (ISO3 or regional code)"),
+                _c("dead_and_missing", "BIGINT", "dead and missing (minimum estimate)", True),
+                _c("survivors", "BIGINT", "survivors, where known"),
+                _c("cause", "VARCHAR", "cause of death as classified by IOM"),
+                _c("nationality_iso3", "VARCHAR", "nationality codes of the dead and missing"),
+                _c("location", "VARCHAR", "description of the location"),
+                _c("lon", "DOUBLE", "longitude, WGS84", True),
+                _c("lat", "DOUBLE", "latitude, WGS84", True),
+                _SOURCE,
+                _IMPORT,
+            ),
+            key=("incident_id",),
+        ),
+        Table(
+            "imports",
+            "Audit of every import: what file, what format, how many rows were read, stored "
+            "and rejected.",
+            (
+                _c("import_id", "BIGINT", "sequence number", True),
+                _c("file_name", "VARCHAR", "file name as given", True),
+                _c("sha256", "VARCHAR", "SHA-256 of the file's bytes", True),
+                _c("format", "VARCHAR", "format used", True),
+                _c("target_table", "VARCHAR", "table the rows went to", True),
+                _c("imported_at", "TIMESTAMP", "time of the import (UTC)", True),
+                _c("rows_read", "BIGINT", "data rows read", True),
+                _c("rows_accepted", "BIGINT", "rows stored", True),
+                _c("rows_rejected", "BIGINT", "rows rejected (listed in `rejections`)", True),
+                _c("report_path", "VARCHAR", "rejection report written for this import"),
+            ),
+            key=("import_id",),
+        ),
+        Table(
+            "rejections",
+            "Every rejected row of every import, with the column, value and reason.",
+            (
+                _c("import_id", "BIGINT", "the import", True),
+                _c("row", "BIGINT", "row number in the file (the header is row 1)", True),
+                _c("column", "VARCHAR", "column at fault (empty when the whole row is)", True),
+                _c("value", "VARCHAR", "value received"),
+                _c("reason", "VARCHAR", "why the row was rejected", True),
+            ),
+        ),
+    ]
+}
+
+
+def create_sql(table: Table, name: str | None = None, temporary: bool = False) -> str:
+    """DDL for ``table``.
+
+    Parameters
+    ----------
+    table : Table
+        The declaration.
+    name : str, optional
+        Table name to create (default ``table.name``).
+    temporary : bool, default False
+        Create a temporary table without constraints (import staging).
+
+    Returns
+    -------
+    str
+        A ``CREATE TABLE IF NOT EXISTS`` statement.
+    """
+    cols = []
+    for c in table.columns:
+        line = f'"{c.name}" {c.type}'
+        if c.required and not temporary:
+            line += " NOT NULL"
+        cols.append(line)
+    if table.key and not temporary:
+        cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.key) + ")")
+    kind = "TEMP TABLE" if temporary else "TABLE"
+    return f'CREATE {kind} IF NOT EXISTS "{name or table.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
+
+
+def schema_markdown() -> str:
+    """The schema as Markdown (``data/SCHEMA.md``), generated from :data:`TABLES`.
+
+    Returns
+    -------
+    str
+    """
+    lines = [
+        "# Workbook database schema",
+        "",
+        "Generated by `gloact schema` from `gloact_lib/schema.py`; do not edit by hand.",
+        "",
+    ]
+    for t in TABLES.values():
+        lines += [f"## `{t.name}`", "", t.doc, ""]
+        if t.key:
+            lines += ["Key: " + ", ".join(f"`{k}`" for k in t.key), ""]
+        lines += ["| column | type | required | meaning |", "|---|---|---|---|"]
+        for c in t.columns:
+            lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {c.doc} |")
+        lines.append("")
+    return "\n".join(lines)
