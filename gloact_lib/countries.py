@@ -352,9 +352,7 @@ def resolve_country(value: str) -> str:
     if key in ambiguous:
         options = " or ".join(ambiguous[key])
         raise CountryError(value, f"ambiguous country name (could be {options})")
-    raise CountryError(
-        value, "unknown country: expected ISO alpha-2/alpha-3/numeric code or an English or French name"
-    )
+    raise CountryError(value, "unknown country: expected ISO alpha-2/alpha-3/numeric code or an English or French name")
 
 
 @lru_cache(maxsize=1)

@@ -176,14 +176,17 @@ def _frontex(b: Batch, ctx: Context) -> pd.DataFrame:
     month = b.integer("month", minimum=1)
     b.reject((month > 12).fillna(False).to_numpy(), "month", "must be 1-12")
     ym = pd.Series(
-        [f"{y:04d}-{m:02d}" if pd.notna(y) and pd.notna(m) and 1 <= m <= 12 else None for y, m in zip(year, month)],
+        [
+            f"{y:04d}-{m:02d}" if pd.notna(y) and pd.notna(m) and 1 <= m <= 12 else None
+            for y, m in zip(year, month, strict=True)
+        ],
         index=b.df.index,
     )
     start = pd.to_datetime(ym, format="%Y-%m", errors="coerce")
     end = start + pd.offsets.MonthEnd(0)
     kind = b.text("type").str.lower()
     via, dest = [], []
-    for route, o in zip(routes, origin):
+    for route, o in zip(routes, origin, strict=True):
         if route is None or o is None:
             via.append("")
             dest.append(None)
@@ -271,7 +274,7 @@ def _htcds_events(b: Batch, ctx: Context) -> pd.DataFrame:
     country = b.country("hte_country")
     city = b.raw("hte_city")
     location = []
-    for c, iso3 in zip(city, country):
+    for c, iso3 in zip(city, country, strict=True):
         place = ctx.places.find(c) if c else None
         if place is not None and ctx.places.country[place] == iso3:
             location.append(place)
@@ -303,7 +306,11 @@ def _htcds_events(b: Batch, ctx: Context) -> pd.DataFrame:
 
 
 def htcds_journeys(events: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Group valid HTCDS events (with their ``_row``) into journeys.
+    """Group HTCDS events (with their ``_row`` and ``_bad`` flag) into journeys.
+
+    A case becomes one journey only when every one of its events is valid; the
+    valid events of a case with a rejected event are reported too, so a case is
+    never stored with a missing step.
 
     Returns
     -------
@@ -314,7 +321,14 @@ def htcds_journeys(events: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd
     """
     rank = {"recruitment": 0, "transit": 1, "exploitation": 2}
     journeys, errors = [], []
+    events = events[events["case_id"] != ""]  # rows without a case id are already rejected
     for case_id, ev in events.groupby("case_id", sort=False):
+        bad = ev[ev["_bad"]]
+        if not bad.empty:
+            rows = ", ".join(str(r) for r in bad["_row"])
+            reason = f"case {case_id}: another event of this case was rejected (row {rows})"
+            errors += [(r, "case_id", case_id, reason) for r in ev.loc[~ev["_bad"], "_row"]]
+            continue
         ev = ev.assign(_rank=ev["type"].map(rank)).sort_values(["start", "_rank", "_row"], na_position="last")
         rec, exp = ev[ev["type"] == "recruitment"], ev[ev["type"] == "exploitation"]
         problem = None

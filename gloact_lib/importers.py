@@ -26,8 +26,8 @@ import pandas as pd
 from . import config
 from .formats import FORMATS, Context, Format, detect_format, htcds_journeys
 from .readers import ReadError, open_source, sha256_of
-from .sql import scalar
 from .schema import TABLES, create_sql
+from .sql import scalar
 from .validate import Batch, Places
 
 __all__ = ["ImportResult", "ReadError", "check_file", "import_file", "safe_cell"]
@@ -121,6 +121,19 @@ def _resolve_format(source, fmt: str) -> tuple[Format, dict[str, str]]:
     return chosen, canonical
 
 
+def _original_names(header: list[str]) -> dict[str, str]:
+    """File column name -> canonical name, for the columns whose spelling differs."""
+    aliases: dict[str, str] = {}
+    for f in FORMATS.values():
+        aliases.update(f.aliases)
+    out = {}
+    for h in header:
+        canon = aliases.get(h.strip().lower(), h.strip().lower())
+        if canon != h:
+            out[h] = canon
+    return out
+
+
 def _places(con: duckdb.DuckDBPyConnection) -> Places:
     rows = con.execute("SELECT place_id, name, country_iso3 FROM places").fetchall()
     return Places(rows)
@@ -182,13 +195,13 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
             batch = Batch(frame, rownums)
             out = chosen.transform(batch, ctx)
             _insert(con, "_rej", batch.errors().astype({"row": "int64"}))
+            if chosen.events:  # whole cases are judged once every event is read
+                events.append(out.assign(_row=rownums, _bad=batch.bad))
+                continue
             keep = ~batch.bad
             out = out[keep].copy()
             out["_row"] = rownums[keep]
-            if chosen.events:
-                events.append(out)
-            else:
-                _insert(con, stage, out[staged_cols + ["_row"]])
+            _insert(con, stage, out[staged_cols + ["_row"]])
         members = None
         if chosen.events and events:
             journeys, errors = htcds_journeys(pd.concat(events, ignore_index=True), ctx)
@@ -199,6 +212,8 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
                 members = members.astype("int64")
                 _insert(con, stage, journeys[staged_cols + ["_row"]])
         _reject_duplicates(con, target, stage, members)
+        for canon, original in {v: k for k, v in _original_names(source.header).items()}.items():
+            con.execute('UPDATE _rej SET "column" = ? WHERE "column" = ?', [original, canon])
 
         rejected = scalar(con, 'SELECT count(DISTINCT "row") FROM _rej')
         stored = scalar(con, f'SELECT count(*) FROM "{stage}"')
@@ -219,7 +234,7 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [import_id, path.name, digest, chosen.name, target.name,
-                 dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), rows_read, accepted, rejected,
+                 dt.datetime.now(dt.UTC).replace(tzinfo=None), rows_read, accepted, rejected,
                  str(report_path)],
             )  # fmt: skip
             con.execute('INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM _rej', [import_id])

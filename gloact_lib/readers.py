@@ -203,8 +203,7 @@ def open_source(path: str | Path) -> Source:
     nul = head.find(b"\x00")
     if encoding != "utf-16" and nul >= 0:
         raise ReadError(
-            f"{path.name}: binary content (NUL byte at offset {nul}); "
-            "expected a CSV text file or an .xlsx workbook"
+            f"{path.name}: binary content (NUL byte at offset {nul}); expected a CSV text file or an .xlsx workbook"
         )
     text = head.decode(encoding, errors="replace")
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")

@@ -68,7 +68,7 @@ def sample_rows(n: int = 2400, seed: int = SEED) -> list[dict[str, str]]:
         origins, via, dests, crime, kinds, p_female, p_child, _ = _TEMPLATES[rng.choice(len(_TEMPLATES), p=weights)]
         year, month = months[rng.integers(len(months))]
         start = dt.date(year, month, 1)
-        end = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         origin = str(rng.choice(origins))
         dest = str(rng.choice(dests))
         sex = "female" if rng.random() < p_female else "male"

@@ -196,8 +196,12 @@ TABLES: dict[str, Table] = {
                 _c("rec_id", "VARCHAR", "id, e.g. `casa2019-r1`", True),
                 _c("meeting_id", "VARCHAR", "meeting that adopted it", True),
                 _c("number", "BIGINT", "order in the meeting's list", True),
-                _c("theme", "VARCHAR", "protection, judicial_cooperation, security_cooperation, "
-                   "data_and_identification or institutional", True),
+                _c(
+                    "theme",
+                    "VARCHAR",
+                    "protection, judicial_cooperation, security_cooperation, data_and_identification or institutional",
+                    True,
+                ),
                 _c("text_en", "VARCHAR", "English text", True),
                 _c("text_fr", "VARCHAR", "French text", True),
                 _c("countries", "VARCHAR", "countries concerned, `;`-separated ISO alpha-3", True),
@@ -251,8 +255,7 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "imports",
-            "Audit of every import: what file, what format, how many rows were read, stored "
-            "and rejected.",
+            "Audit of every import: what file, what format, how many rows were read, stored and rejected.",
             (
                 _c("import_id", "BIGINT", "sequence number", True),
                 _c("file_name", "VARCHAR", "file name as given", True),

@@ -9,6 +9,7 @@ analyst uses, so every shipped row is audited in ``imports`` too.
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -17,10 +18,10 @@ import pandas as pd
 from . import config
 from .countries import all_countries
 from .importers import ImportResult, import_file
-from .sql import scalar
 from .schema import TABLES, create_sql
+from .sql import scalar
 
-__all__ = ["connect", "build_db", "REFERENCE_FILES", "query"]
+__all__ = ["connect", "build_db", "scratch", "REFERENCE_FILES", "query"]
 
 #: Shipped files loaded by :func:`build_db`, in dependency order (places before journeys).
 REFERENCE_FILES = (
@@ -72,6 +73,17 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     return con
 
 
+def scratch() -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding the countries and the shipped places.
+
+    Used to check a file when no workbook database exists yet.
+    """
+    con = connect(":memory:")
+    with tempfile.TemporaryDirectory(prefix="gloact-") as tmp:
+        import_file(con, config.REFERENCE_DIR / "hubs.csv", report=Path(tmp) / "hubs.rejections.csv")
+    return con
+
+
 def _label_points() -> dict[str, tuple[float, float]]:
     if not config.BASEMAP_FILE.exists():
         return {}
@@ -83,10 +95,7 @@ def _label_points() -> dict[str, tuple[float, float]]:
 def _load_countries(con: duckdb.DuckDBPyConnection) -> None:
     points = _label_points()
     frame = pd.DataFrame(
-        [
-            (c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None)))
-            for c in all_countries()
-        ],
+        [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None))) for c in all_countries()],
         columns=TABLES["countries"].column_names,
     )
     con.register("_countries", frame)

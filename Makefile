@@ -1,0 +1,53 @@
+# The README's two commands: `make serve` and `make test`. Both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/gloact.duckdb
+PORT ?= 8866
+
+.PHONY: install db serve test test-fast bench lab chromium lint schema clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# Built from data/ when missing; `gloact build-db --force` rebuilds it.
+$(DB): | $(BIN)/.installed
+	$(BIN)/gloact build-db --db $(DB)
+
+db: $(DB)
+
+serve: install db
+	$(BIN)/gloact serve --db $(DB) --port $(PORT)
+
+# Debian's Chromium for the browser tests (never a browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+lint: install
+	$(BIN)/ruff check gloact_lib tests benchmarks scripts
+
+test: install chromium lint
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+bench: install chromium
+	$(BIN)/python benchmarks/run.py
+
+lab: install db
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+schema: install
+	$(BIN)/gloact schema --out data/SCHEMA.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts maps/reports

@@ -1,0 +1,128 @@
+"""The ``gloact`` command: a thin layer over the functions the notebooks call.
+
+Every command takes ``--db PATH`` (default ``data/gloact.duckdb``) so that a
+test or a second workbook never touches the default file.
+
+Exit status: 0 when the command did its work (an import with rejected rows
+included), 2 when the input could not be read at all (one line on stderr says
+why), 1 for other errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import config
+
+__all__ = ["main"]
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=str(config.DEFAULT_DB), help="workbook database file (default: %(default)s)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .formats import FORMATS
+
+    parser = argparse.ArgumentParser(prog="gloact", description="GLO.ACT route workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build-db", help="build the database from data/ (reference data and sample)")
+    _add_db(p)
+    p.add_argument("--force", action="store_true", help="replace an existing database")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when the database exists")
+
+    for name, doc in (("import", "import a CSV or Excel file"), ("check", "validate a file, store nothing")):
+        p = sub.add_parser(name, help=doc)
+        _add_db(p)
+        p.add_argument("file")
+        p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+        p.add_argument("--report", help="where to write the rejection report (CSV)")
+        p.add_argument("--json", action="store_true", help='print {"rows", "accepted", "rejected", "report"}')
+
+    p = sub.add_parser("schema", help="print the database schema as Markdown")
+    p.add_argument("--out", help="write to this file instead of stdout")
+
+    p = sub.add_parser("sample", help="regenerate the illustrative sample journeys")
+    p.add_argument("--out", help="output CSV (default data/sample/journeys_sample.csv)")
+    return parser
+
+
+def _import(args) -> int:
+    from .importers import check_file, import_file
+    from .readers import ReadError
+    from .store import connect, scratch
+
+    try:
+        # A check needs the known places, not a database file: don't create one.
+        con = scratch() if args.command == "check" and not Path(args.db).exists() else connect(args.db)
+        run = import_file if args.command == "import" else check_file
+        result = run(con, args.file, fmt=args.format, report=args.report)
+    except ReadError as exc:
+        print(f"gloact {args.command}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.summary()))
+    else:
+        verb = "imported" if args.command == "import" else "checked (nothing stored)"
+        print(
+            f"{Path(args.file).name}: {verb} as {result.format}: {result.rows} rows read, "
+            f"{result.accepted} accepted, {result.rejected} rejected; report: {result.report}"
+        )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``gloact`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
+    args = _parser().parse_args(argv)
+    if args.command == "build-db":
+        from .store import build_db
+
+        if args.if_missing and Path(args.db).exists():
+            print(f"{args.db}: exists")
+            return 0
+        try:
+            results = build_db(args.db, force=args.force)
+        except FileExistsError as exc:
+            print(f"gloact build-db: {exc}", file=sys.stderr)
+            return 1
+        for r in results:
+            print(f"{Path(r.file).name:40s} {r.format:16s} rows {r.rows:>7} accepted {r.accepted:>7} "
+                  f"rejected {r.rejected:>5}  {r.report if r.rejected else ''}")  # fmt: skip
+        print(f"built {args.db}")
+        return 0
+    if args.command in ("import", "check"):
+        return _import(args)
+    if args.command == "schema":
+        from .schema import schema_markdown
+
+        text = schema_markdown()
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    if args.command == "sample":
+        from .sample import write_sample
+
+        print(write_sample(args.out))
+        return 0
+    return 1  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
