@@ -53,12 +53,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _import(args) -> int:
     from .importers import check_file, import_file
-    from .readers import ReadError
-    from .store import connect, scratch
+    from .readers import ReadError, open_source
+    from .store import build_db, connect, scratch
 
     try:
+        open_source(args.file)  # an unreadable file fails before any database work
         # A check needs the known places, not a database file: don't create one.
-        con = scratch() if args.command == "check" and not Path(args.db).exists() else connect(args.db)
+        if args.command == "check" and not Path(args.db).exists():
+            con = scratch()
+        else:
+            if not Path(args.db).exists():  # an import needs the reference data (places) first
+                print(f"gloact: building {args.db} from data/ first", file=sys.stderr)
+                build_db(args.db)
+            con = connect(args.db)
         run = import_file if args.command == "import" else check_file
         result = run(con, args.file, fmt=args.format, report=args.report)
     except ReadError as exc:

@@ -90,10 +90,7 @@ def _columns(table: str, data: dict, index) -> pd.DataFrame:
 
 
 def _locations(b: Batch, column: str, ctx: Context, required: bool = True):
-    pairs = b.map_unique(column, lambda v: resolve_location(v, ctx.places), required)
-    ids = pairs.map(lambda p: p[0] if isinstance(p, tuple) else None)
-    countries = pairs.map(lambda p: p[1] if isinstance(p, tuple) else None)
-    return ids, countries
+    return b.map_unique(column, lambda v: resolve_location(v, ctx.places), required, parts=2)
 
 
 def _via_parser(ctx: Context):
@@ -119,17 +116,14 @@ def _check_order(b: Batch, start: pd.Series, end: pd.Series, column: str) -> Non
 
 
 def _journeys(b: Batch, ctx: Context) -> pd.DataFrame:
-    s_start, s_end = b.period("period_start")
-    start = pd.to_datetime(s_start)
-    end = pd.to_datetime(s_end)
+    start, end = b.period("period_start")
     if b.has("period_end"):
         _, e_end = b.period("period_end", required=False)
-        e_end = pd.to_datetime(e_end)
         end = e_end.where(e_end.notna(), end)
         _check_order(b, start, end, "period_end")
     origin, origin_country = _locations(b, "origin", ctx)
     dest, dest_country = _locations(b, "destination", ctx)
-    via_pairs = b.map_unique("via", _via_parser(ctx), required=False)
+    via, via_countries = b.map_unique("via", _via_parser(ctx), required=False, parts=2)
     data = {
         "journey_id": b.text("journey_id", required=True),
         "crime": b.choice("crime", CRIME),
@@ -139,8 +133,8 @@ def _journeys(b: Batch, ctx: Context) -> pd.DataFrame:
         "period_end": end,
         "origin": origin,
         "origin_country": origin_country,
-        "via": via_pairs.map(lambda p: p[0] if isinstance(p, tuple) else ""),
-        "via_countries": via_pairs.map(lambda p: p[1] if isinstance(p, tuple) else ""),
+        "via": via.fillna(""),
+        "via_countries": via_countries.fillna(""),
         "destination": dest,
         "destination_country": dest_country,
         "sex": b.choice("sex", SEX, default="unknown"),
@@ -248,8 +242,8 @@ def _ctdc(b: Batch, ctx: Context) -> pd.DataFrame:
         "crime": "trafficking",
         "persons": 1,
         "unit": "persons",
-        "period_start": pd.to_datetime(start),
-        "period_end": pd.to_datetime(end),
+        "period_start": start,
+        "period_end": end,
         "origin": origin,
         "origin_country": origin,
         "via": "",
@@ -295,8 +289,8 @@ def _htcds_events(b: Batch, ctx: Context) -> pd.DataFrame:
             "type": b.choice("hte_type", HTCDS_TYPES),
             "location": location,
             "country": country,
-            "start": pd.to_datetime(start),
-            "end": pd.to_datetime(end),
+            "start": start,
+            "end": end,
             "birth": pd.to_datetime(birth) if birth is not None else pd.NaT,
             "sex": b.choice("prs_gender", SEX, default="unknown"),
             "exploitation": exploitation,

@@ -87,7 +87,7 @@ class Source:
             for fields in reader:
                 start = last_line + 1
                 last_line = reader.line_num
-                if not any(f.strip() for f in fields):
+                if not "".join(fields).strip():
                     continue  # blank lines and all-empty rows are not rows
                 if not header_seen:
                     header_seen = True

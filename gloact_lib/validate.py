@@ -208,6 +208,9 @@ class Batch:
     """
 
     def __init__(self, frame: pd.DataFrame, rows: np.ndarray):
+        frame = frame.astype(object).fillna("")
+        for col in frame.columns:
+            frame[col] = frame[col].str.strip()
         self.df = frame
         self.rows = rows
         self.bad = np.zeros(len(frame), dtype=bool)
@@ -224,7 +227,7 @@ class Batch:
         """The stripped text of a column ('' when the file lacks it)."""
         if column not in self.df.columns:
             return pd.Series([""] * len(self.df), index=self.df.index, dtype=object)
-        return self.df[column].astype(object).fillna("").map(str.strip)
+        return self.df[column]
 
     def reject(self, mask, column: str, reason, values: pd.Series | None = None) -> None:
         """Record an error for the rows in ``mask``.
@@ -305,33 +308,50 @@ class Batch:
         return numbers
 
     def map_unique(self, column: str, parse: Callable[[str], object], required: bool = True,
-                   values: pd.Series | None = None) -> pd.Series:  # fmt: skip
+                   values: pd.Series | None = None, parts: int = 0):  # fmt: skip
         """Apply ``parse`` to each distinct value; a ``ValueError`` rejects its rows.
 
-        Empty values give None (an error when ``required``).
+        Empty values give None (an error when ``required``).  With ``parts=n``,
+        ``parse`` returns an n-tuple and n Series are returned.
         """
         values = self.raw(column) if values is None else values
-        empty = values == ""
-        if required:
-            self.reject(empty, column, "required value is empty")
-        results: dict[str, object] = {}
-        reasons: dict[str, str] = {}
-        for v in values[~empty].unique():
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        width = max(parts, 1)
+        results = [np.full(len(uniques), None, dtype=object) for _ in range(width)]
+        reasons = np.full(len(uniques), None, dtype=object)
+        empty_code = -1
+        for j, v in enumerate(uniques):
+            if v == "":
+                empty_code = j
+                continue
             try:
-                results[v] = parse(v)
+                parsed = parse(v)
             except ValueError as exc:
-                reasons[v] = str(exc)
-        if reasons:
-            why = values.map(reasons)
-            self.reject(why.notna().to_numpy(), column, why.fillna(""))
-        return values.map(results.get).astype(object)
+                reasons[j] = str(exc)
+                continue
+            if parts:
+                for k in range(parts):
+                    results[k][j] = parsed[k]
+            else:
+                results[0][j] = parsed
+        if required and empty_code >= 0:
+            self.reject(codes == empty_code, column, "required value is empty", values)
+        why = reasons[codes]
+        failed = why != None  # noqa: E711  (element-wise on an object array)
+        if failed.any():
+            self.reject(failed, column, pd.Series(why, index=self.df.index), values)
+        out = [pd.Series(r[codes], index=self.df.index, dtype=object) for r in results]
+        return tuple(out) if parts else out[0]
 
     def period(self, column: str, required: bool = True) -> tuple[pd.Series, pd.Series]:
-        """First and last day of each value's period (see :func:`parse_period`)."""
-        parsed = self.map_unique(column, parse_period, required)
-        start = parsed.map(lambda p: p[0] if isinstance(p, tuple) else None)
-        end = parsed.map(lambda p: p[1] if isinstance(p, tuple) else None)
-        return start, end
+        """First and last day (datetime64) of each value's period (see :func:`parse_period`)."""
+
+        def parse(v: str):
+            start, end = parse_period(v)
+            return np.datetime64(start, "s"), np.datetime64(end, "s")
+
+        start, end = self.map_unique(column, parse, required, parts=2)
+        return start.astype("datetime64[s]"), end.astype("datetime64[s]")
 
     def date(self, column: str, required: bool = True) -> pd.Series:
         """Single days (``YYYY-MM-DD`` or an unambiguous DD/MM/YYYY)."""
