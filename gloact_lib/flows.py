@@ -1,0 +1,371 @@
+"""Flows: what a selection of journeys says about routes, evaluated in DuckDB.
+
+A :class:`Selection` (period, crime, countries by role, sex, age group,
+exploitation, source, real or illustrative data, unit) filters the journeys
+table; :func:`od_pairs`, :func:`legs`, :func:`hubs` and :func:`country_roles`
+aggregate it.  All aggregation happens in SQL, so it stays fast to tens of
+millions of journeys.
+
+Disclosure control lives here, once (:func:`suppress`): a published count below
+the threshold (default 5) is hidden, and further cells are hidden (secondary
+suppression) until every row and column that contains a hidden cell hides at
+least the threshold in total, so that neither margins nor differences reveal a
+small count.  Views publish only what these functions return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from . import config
+from .sql import scalar
+
+__all__ = ["Selection", "country_roles", "hubs", "legs", "od_pairs", "suppress", "summary", "monthly"]
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which journeys to look at.  Empty filters mean "all".
+
+    Parameters
+    ----------
+    start, end : datetime.date, optional
+        Journeys whose period overlaps [start, end].
+    crime : tuple of str
+        ``trafficking`` and/or ``smuggling``.
+    origin, transit, destination, reporting : tuple of str
+        ISO alpha-3 countries in that role (transit: anywhere in ``via``).
+    country : tuple of str
+        Countries in any role (origin, transit or destination).
+    sex, age_group, exploitation : tuple of str
+        Values of those columns.
+    source : str, optional
+        Case-insensitive text the ``source`` must contain.
+    data : {"all", "real", "illustrative"}
+    unit : {"persons", "detections"}
+        Persons and detections are never added together.
+    threshold : int
+        Disclosure threshold: published counts below it are suppressed.
+
+    Examples
+    --------
+    >>> Selection(crime="trafficking", origin=["NGA"]).crime
+    ('trafficking',)
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    crime: tuple[str, ...] = ()
+    origin: tuple[str, ...] = ()
+    transit: tuple[str, ...] = ()
+    destination: tuple[str, ...] = ()
+    reporting: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    sex: tuple[str, ...] = ()
+    age_group: tuple[str, ...] = ()
+    exploitation: tuple[str, ...] = ()
+    source: str | None = None
+    data: str = "all"
+    unit: str = "persons"
+    threshold: int = field(default=config.DISCLOSURE_THRESHOLD)
+
+    def __post_init__(self):
+        for name in ("crime", "origin", "transit", "destination", "reporting", "country", "sex", "age_group",
+                     "exploitation"):  # fmt: skip
+            object.__setattr__(self, name, _tuple(getattr(self, name)))
+        if self.data not in ("all", "real", "illustrative"):
+            raise ValueError(f"data must be 'all', 'real' or 'illustrative', not {self.data!r}")
+        if self.unit not in ("persons", "detections"):
+            raise ValueError(f"unit must be 'persons' or 'detections', not {self.unit!r}")
+        if self.threshold < 1:
+            raise ValueError(f"threshold must be at least 1, not {self.threshold!r}")
+
+    def replace(self, **changes) -> Selection:
+        """A copy with some filters changed."""
+        return replace(self, **changes)
+
+    def where(self) -> tuple[str, list]:
+        """SQL ``WHERE`` clause and parameters for the journeys table."""
+        clauses, params = ["unit = ?"], [self.unit]
+        if self.start is not None:
+            clauses.append("period_end >= ?")
+            params.append(self.start)
+        if self.end is not None:
+            clauses.append("period_start <= ?")
+            params.append(self.end)
+        for column, values in (("crime", self.crime), ("origin_country", self.origin),
+                               ("destination_country", self.destination), ("reporting_country", self.reporting),
+                               ("sex", self.sex), ("age_group", self.age_group),
+                               ("exploitation", self.exploitation)):  # fmt: skip
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if self.transit:
+            clauses.append(f"list_has_any(string_split(via_countries, ';'), [{', '.join('?' * len(self.transit))}])")
+            params.extend(self.transit)
+        if self.country:
+            marks = ", ".join("?" * len(self.country))
+            clauses.append(
+                f"(origin_country IN ({marks}) OR destination_country IN ({marks}) OR "
+                f"list_has_any(string_split(via_countries, ';'), [{marks}]))"
+            )
+            params.extend(self.country * 3)
+        if self.source:
+            clauses.append("source ILIKE ?")
+            params.append(f"%{self.source}%")
+        if self.data != "all":
+            clauses.append("illustrative" if self.data == "illustrative" else "NOT illustrative")
+        return " AND ".join(clauses), params
+
+
+def _selected(selection: Selection) -> tuple[str, list]:
+    where, params = selection.where()
+    return f"SELECT * FROM journeys WHERE {where}", params
+
+
+def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+    """Headline figures of a selection (raw; publish through :func:`suppress`).
+
+    Returns
+    -------
+    dict
+        ``persons``, ``journeys``, ``routes`` (distinct origin-destination country pairs),
+        ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
+        ``sources`` (distinct sources, at most 10).
+    """
+    sql, params = _selected(selection)
+    row = con.execute(
+        f"""SELECT coalesce(sum(persons), 0), count(*),
+                   count(DISTINCT origin_country || '>' || destination_country),
+                   min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative)
+            FROM ({sql})""",
+        params,
+    ).fetchall()[0]
+    sources = [r[0] for r in con.execute(f"SELECT DISTINCT source FROM ({sql}) ORDER BY 1 LIMIT 10", params).fetchall()]
+    keys = ("persons", "journeys", "routes", "start", "end", "illustrative", "real")
+    out = dict(zip(keys, row, strict=True))
+    out["illustrative"] = bool(out["illustrative"])
+    out["real"] = bool(out["real"])
+    out["sources"] = sources
+    return out
+
+
+def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "country") -> pd.DataFrame:
+    """Persons per origin-destination pair.
+
+    Parameters
+    ----------
+    level : {"country", "place"}
+        Aggregate by countries, or by the places recorded (hub ids or countries).
+
+    Returns
+    -------
+    DataFrame
+        ``origin``, ``destination``, ``persons``, ``journeys``; largest first.
+    """
+    o, d = ("origin_country", "destination_country") if level == "country" else ("origin", "destination")
+    sql, params = _selected(selection)
+    return con.execute(
+        f"""SELECT {o} AS origin, {d} AS destination, sum(persons)::BIGINT AS persons, count(*) AS journeys
+            FROM ({sql}) GROUP BY ALL ORDER BY persons DESC, origin, destination""",
+        params,
+    ).df()
+
+
+def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
+    o, v, d = (("origin_country", "via_countries", "destination_country") if level == "country"
+               else ("origin", "via", "destination"))  # fmt: skip
+    sql, params = _selected(selection)
+    return (
+        f"""SELECT persons, list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
+            FROM ({sql})""",
+        params,
+    )
+
+
+def legs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "place") -> pd.DataFrame:
+    """Persons per leg: consecutive steps origin -> each via -> destination.
+
+    Steps that stay in the same place (or country, at country level) are not legs.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``target``, ``persons``, ``journeys``; largest first.
+    """
+    path, params = _path_sql(selection, level)
+    return con.execute(
+        f"""WITH p AS ({path}),
+            steps AS (SELECT persons, path[i] AS source, path[i + 1] AS target
+                      FROM p, range(1, len(path)) AS r(i))
+            SELECT source, target, sum(persons)::BIGINT AS persons, count(*) AS journeys
+            FROM steps WHERE source <> target GROUP BY ALL ORDER BY persons DESC, source, target""",
+        params,
+    ).df()
+
+
+def hubs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "place") -> pd.DataFrame:
+    """Per place: persons arriving (``inflow``), leaving (``outflow``) and passing through (``through``).
+
+    Returns
+    -------
+    DataFrame
+        ``node``, ``inflow``, ``outflow``, ``through``; by ``through + inflow + outflow``.
+    """
+    path, params = _path_sql(selection, level)
+    return con.execute(
+        f"""WITH p AS ({path}),
+            steps AS (SELECT persons, path[i] AS source, path[i + 1] AS target
+                      FROM p, range(1, len(path)) AS r(i)),
+            moves AS (SELECT source, target, persons FROM steps WHERE source <> target),
+            thru AS (SELECT unnest(path[2:len(path) - 1]) AS node, persons FROM p)
+            SELECT node, coalesce(i.inflow, 0)::BIGINT AS inflow, coalesce(o.outflow, 0)::BIGINT AS outflow,
+                   coalesce(t.through, 0)::BIGINT AS through
+            FROM (SELECT target AS node, sum(persons) AS inflow FROM moves GROUP BY 1) i
+            FULL JOIN (SELECT source AS node, sum(persons) AS outflow FROM moves GROUP BY 1) o USING (node)
+            FULL JOIN (SELECT node, sum(persons) AS through FROM thru GROUP BY 1) t USING (node)
+            ORDER BY inflow + outflow + through DESC, node""",
+        params,
+    ).df()
+
+
+def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Each country's volume as origin, transit and destination.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3``, ``origin``, ``transit``, ``destination`` (persons); by total volume.
+    """
+    sql, params = _selected(selection)
+    return con.execute(
+        f"""WITH s AS ({sql}),
+            t AS (SELECT DISTINCT journey_id, persons, unnest(string_split(via_countries, ';')) AS iso3
+                  FROM s WHERE via_countries <> '')
+            SELECT iso3, coalesce(sum(o), 0)::BIGINT AS origin, coalesce(sum(tr), 0)::BIGINT AS transit,
+                   coalesce(sum(d), 0)::BIGINT AS destination
+            FROM (SELECT origin_country AS iso3, persons AS o, 0 AS tr, 0 AS d FROM s
+                  UNION ALL SELECT destination_country, 0, 0, persons FROM s
+                  UNION ALL SELECT iso3, 0, persons, 0 FROM t)
+            GROUP BY iso3 ORDER BY origin + transit + destination DESC, iso3""",
+        params,
+    ).df()
+
+
+def monthly(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Persons per month of ``period_start`` (for trend charts).
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (first day), ``persons``.
+    """
+    sql, params = _selected(selection)
+    return con.execute(
+        f"""SELECT date_trunc('month', period_start)::DATE AS month, sum(persons)::BIGINT AS persons
+            FROM ({sql}) GROUP BY 1 ORDER BY 1""",
+        params,
+    ).df()
+
+
+def suppress(table: pd.DataFrame, row: str, col: str, value: str = "persons",
+             threshold: int = config.DISCLOSURE_THRESHOLD) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+    """Small-count suppression for a two-way table published with its margins.
+
+    Primary: every cell with ``0 < value < threshold`` is hidden.  Secondary:
+    in every row and every column that hides anything, more cells (smallest
+    first) are hidden until the hidden cells add up to at least ``threshold``
+    and number at least two; if a row or column has no cell left to hide, its
+    total is hidden instead.  So no hidden cell can be worked out from the
+    published cells and totals, and the hidden part of any total is never small.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per cell with columns ``row``, ``col`` and ``value``.
+    row, col, value : str
+        Column names.
+    threshold : int, default 5
+
+    Returns
+    -------
+    cells : DataFrame
+        The input with ``value`` as nullable Int64 (``<NA>`` where hidden) and a
+        boolean ``suppressed`` column.
+    totals : dict
+        ``{"rows": {key: total or None}, "cols": {...}, "total": grand total or None}``,
+        None where a total is hidden.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"o": list("AAABBBCCC"), "d": list("XYZXYZXYZ"),
+    ...                   "persons": [2, 40, 12, 30, 50, 9, 20, 15, 60]})
+    >>> cells, totals = suppress(t, "o", "d")
+    >>> cells.loc[cells["suppressed"], ["o", "d"]].agg("".join, axis=1).tolist()
+    ['AX', 'AZ', 'CX', 'CZ']
+    """
+    cells = table.reset_index(drop=True).copy()
+    v = cells[value].to_numpy(dtype=np.int64)
+    hidden = (v > 0) & (v < threshold)
+    groups = {"rows": cells[row].to_numpy(), "cols": cells[col].to_numpy()}
+    margin_hidden: dict[str, set] = {"rows": set(), "cols": set()}
+    for kind, keys in groups.items():
+        for key in pd.unique(keys):
+            total = v[keys == key].sum()
+            if 0 < total < threshold:
+                margin_hidden[kind].add(key)
+    changed = True
+    while changed:
+        changed = False
+        for kind, keys in groups.items():
+            for key in pd.unique(keys[hidden]):
+                if key in margin_hidden[kind]:
+                    continue
+                members = np.flatnonzero(keys == key)
+                in_hidden = members[hidden[members]]
+                if v[in_hidden].sum() >= threshold and len(in_hidden) >= 2:
+                    continue
+                candidates = members[~hidden[members] & (v[members] > 0)]
+                # Prefer cells whose other line already hides something: fewer cascades.
+                other = groups["cols" if kind == "rows" else "rows"]
+                busy = set(other[hidden])
+                order = sorted(candidates, key=lambda i: (other[i] not in busy, v[i]))
+                candidates = np.array(order, dtype=np.int64)
+                for idx in candidates:
+                    hidden[idx] = True
+                    in_hidden = np.append(in_hidden, idx)
+                    if v[in_hidden].sum() >= threshold and len(in_hidden) >= 2:
+                        break
+                if v[in_hidden].sum() < threshold or len(in_hidden) < 2:
+                    margin_hidden[kind].add(key)  # nothing left to hide: hide the total
+                changed = True
+    totals = {
+        kind: {key: (None if key in margin_hidden[kind] else int(v[keys == key].sum())) for key in pd.unique(keys)}
+        for kind, keys in groups.items()
+    }
+    grand = int(v.sum())
+    totals["total"] = None if 0 < grand < threshold else grand
+    cells[value] = pd.array(np.where(hidden, 0, v), dtype="Int64")
+    cells.loc[hidden, value] = pd.NA
+    cells["suppressed"] = hidden
+    return cells, totals
+
+
+def published_total(con: duckdb.DuckDBPyConnection, selection: Selection) -> int | None:
+    """Total persons of a selection, or None when it is below the threshold."""
+    sql, params = _selected(selection)
+    total = scalar(con, f"SELECT coalesce(sum(persons), 0) FROM ({sql})", params)
+    return None if 0 < total < selection.threshold else int(total)
