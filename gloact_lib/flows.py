@@ -25,7 +25,19 @@ import pandas as pd
 from . import config
 from .sql import scalar
 
-__all__ = ["Selection", "country_roles", "hubs", "legs", "od_pairs", "suppress", "summary", "monthly"]
+__all__ = [
+    "Flows",
+    "Node",
+    "Selection",
+    "country_roles",
+    "hubs",
+    "incidents",
+    "legs",
+    "monthly",
+    "od_pairs",
+    "summary",
+    "suppress",
+]
 
 
 def _tuple(value) -> tuple[str, ...]:
@@ -52,6 +64,8 @@ class Selection:
         Countries in any role (origin, transit or destination).
     sex, age_group, exploitation : tuple of str
         Values of those columns.
+    route : tuple of str
+        Named routes (e.g. ``"Central Mediterranean Route"``).
     source : str, optional
         Case-insensitive text the ``source`` must contain.
     data : {"all", "real", "illustrative"}
@@ -77,6 +91,7 @@ class Selection:
     sex: tuple[str, ...] = ()
     age_group: tuple[str, ...] = ()
     exploitation: tuple[str, ...] = ()
+    route: tuple[str, ...] = ()
     source: str | None = None
     data: str = "all"
     unit: str = "persons"
@@ -84,7 +99,7 @@ class Selection:
 
     def __post_init__(self):
         for name in ("crime", "origin", "transit", "destination", "reporting", "country", "sex", "age_group",
-                     "exploitation"):  # fmt: skip
+                     "exploitation", "route"):  # fmt: skip
             object.__setattr__(self, name, _tuple(getattr(self, name)))
         if self.data not in ("all", "real", "illustrative"):
             raise ValueError(f"data must be 'all', 'real' or 'illustrative', not {self.data!r}")
@@ -109,7 +124,7 @@ class Selection:
         for column, values in (("crime", self.crime), ("origin_country", self.origin),
                                ("destination_country", self.destination), ("reporting_country", self.reporting),
                                ("sex", self.sex), ("age_group", self.age_group),
-                               ("exploitation", self.exploitation)):  # fmt: skip
+                               ("exploitation", self.exploitation), ("route", self.route)):  # fmt: skip
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
@@ -144,7 +159,7 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
     dict
         ``persons``, ``journeys``, ``routes`` (distinct origin-destination country pairs),
         ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
-        ``sources`` (distinct sources, at most 10).
+        ``sources`` (distinct sources, at most 10), ``crimes`` (present in the selection).
     """
     sql, params = _selected(selection)
     row = con.execute(
@@ -155,11 +170,13 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
         params,
     ).fetchall()[0]
     sources = [r[0] for r in con.execute(f"SELECT DISTINCT source FROM ({sql}) ORDER BY 1 LIMIT 10", params).fetchall()]
+    crimes = [r[0] for r in con.execute(f"SELECT DISTINCT crime FROM ({sql}) ORDER BY 1", params).fetchall()]
     keys = ("persons", "journeys", "routes", "start", "end", "illustrative", "real")
     out = dict(zip(keys, row, strict=True))
     out["illustrative"] = bool(out["illustrative"])
     out["real"] = bool(out["real"])
     out["sources"] = sources
+    out["crimes"] = crimes
     return out
 
 
@@ -369,3 +386,174 @@ def published_total(con: duckdb.DuckDBPyConnection, selection: Selection) -> int
     sql, params = _selected(selection)
     total = scalar(con, f"SELECT coalesce(sum(persons), 0) FROM ({sql})", params)
     return None if 0 < total < selection.threshold else int(total)
+
+
+@dataclass
+class Node:
+    """A point flows start, pass or end at: a place (hub) or a country's label point."""
+
+    node: str
+    country: str
+    lon: float | None
+    lat: float | None
+    name_en: str
+    name_fr: str
+    is_place: bool
+
+    def name(self, lang: str = "en") -> str:
+        """Display name in ``lang``."""
+        return self.name_fr if lang == "fr" else self.name_en
+
+
+@dataclass
+class Flows:
+    """Everything a route map publishes for one selection, already suppressed.
+
+    Build it with :meth:`from_db`; the map and dashboards draw only what is here.
+
+    Attributes
+    ----------
+    selection : Selection
+    legs : DataFrame
+        ``source``, ``target``, ``persons`` (Int64, ``<NA>`` where hidden), ``suppressed``.
+    hubs : DataFrame
+        ``node``, ``inflow``, ``outflow`` (sums of published legs), ``hidden`` (a hidden leg
+        touches it), ``is_place``.
+    roles : DataFrame
+        ``iso3``, ``role``, ``persons`` (Int64 or ``<NA>``), ``suppressed``.
+    summary : dict
+        :func:`summary` with ``persons`` None when below the threshold.
+    nodes : dict of str to Node
+    unmapped : list of str
+        Nodes of published legs with no coordinates (their legs are not drawn).
+    """
+
+    selection: Selection
+    legs: pd.DataFrame
+    hubs: pd.DataFrame
+    roles: pd.DataFrame
+    summary: dict
+    nodes: dict[str, Node]
+    unmapped: list[str]
+
+    @property
+    def empty(self) -> bool:
+        """True when the selection holds no journey."""
+        return self.summary["journeys"] == 0
+
+    @classmethod
+    def from_db(cls, con: duckdb.DuckDBPyConnection, selection: Selection | None = None,
+                level: str = "place") -> Flows:  # fmt: skip
+        """Compute and suppress the flows of ``selection``.
+
+        Parameters
+        ----------
+        con : duckdb.DuckDBPyConnection
+        selection : Selection, optional
+            Default: every journey counted in persons.
+        level : {"place", "country"}
+            Draw legs between hubs (``place``) or between countries.
+
+        Examples
+        --------
+        >>> from gloact_lib.store import connect
+        >>> Flows.from_db(connect(":memory:")).empty
+        True
+        """
+        selection = selection or Selection()
+        t = selection.threshold
+        raw_legs = legs(con, selection, level)
+        published, _ = suppress(raw_legs, "source", "target", threshold=t)
+        published = published[["source", "target", "persons", "suppressed"]]
+
+        raw_roles = country_roles(con, selection).melt("iso3", var_name="role", value_name="persons")
+        raw_roles = raw_roles[raw_roles["persons"] > 0]
+        roles, _ = suppress(raw_roles, "iso3", "role", threshold=t)
+
+        info = summary(con, selection)
+        total = info["persons"]
+        info["persons"] = None if 0 < total < t else int(total)
+
+        visible = published.dropna(subset=["persons"])
+        hidden_nodes = set(published.loc[published["suppressed"], "source"]) | set(
+            published.loc[published["suppressed"], "target"]
+        )
+        inflow = visible.groupby("target")["persons"].sum()
+        outflow = visible.groupby("source")["persons"].sum()
+        names = sorted(set(published["source"]) | set(published["target"]))
+        nodes = _nodes(con, names)
+        hub_rows = [
+            {
+                "node": n,
+                "inflow": int(inflow.get(n, 0)),
+                "outflow": int(outflow.get(n, 0)),
+                "hidden": n in hidden_nodes,
+                "is_place": nodes[n].is_place if n in nodes else False,
+            }
+            for n in names
+        ]
+        hubs_frame = pd.DataFrame(hub_rows, columns=["node", "inflow", "outflow", "hidden", "is_place"])
+        unmapped = [n for n in names if n not in nodes or nodes[n].lon is None]
+        return cls(selection, published.reset_index(drop=True), hubs_frame, roles.reset_index(drop=True), info,
+                   nodes, unmapped)  # fmt: skip
+
+
+def _nodes(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, Node]:
+    """Coordinates and names of places and countries."""
+    if not names:
+        return {}
+    con.register("_names", pd.DataFrame({"node": names}))
+    try:
+        rows = con.execute(
+            """SELECT n.node, coalesce(p.country_iso3, c.iso3), coalesce(p.lon, c.label_lon),
+                      coalesce(p.lat, c.label_lat), coalesce(p.name, c.name_en), coalesce(p.name, c.name_fr),
+                      p.place_id IS NOT NULL
+               FROM _names n LEFT JOIN places p ON p.place_id = n.node LEFT JOIN countries c ON c.iso3 = n.node"""
+        ).fetchall()
+    finally:
+        con.unregister("_names")
+    return {r[0]: Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0], r[5] or r[0], bool(r[6])) for r in rows}
+
+
+def incidents(con: duckdb.DuckDBPyConnection, selection: Selection, bounds: list | None = None,
+              cell: float = 0.5) -> pd.DataFrame:  # fmt: skip
+    """Missing Migrants incidents in the selection's period, grouped on a grid.
+
+    Thousands of incidents cluster on the same coasts and desert tracks; grouping
+    them by grid cell keeps the map readable and the page small.
+
+    Parameters
+    ----------
+    bounds : [[south, west], [north, east]], optional
+        Only incidents inside.
+    cell : float, default 0.5
+        Grid cell size in degrees (0 keeps each incident).
+
+    Returns
+    -------
+    DataFrame
+        ``lon``, ``lat`` (mean of the cell's incidents), ``dead_and_missing``, ``incidents``,
+        ``first``, ``last`` (dates), ``route`` (most frequent), ``location`` (only for a single incident).
+    """
+    clauses, params = ["TRUE"], []
+    if selection.start is not None:
+        clauses.append("date >= ?")
+        params.append(selection.start)
+    if selection.end is not None:
+        clauses.append("date <= ?")
+        params.append(selection.end)
+    if bounds is not None:
+        (south, west), (north, east) = bounds
+        clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+        params += [south, north, west, east]
+    key = "floor(lat / ?), floor(lon / ?)" if cell > 0 else "rowid"
+    key_params = [cell, cell] if cell > 0 else []
+    return con.execute(
+        f"""SELECT round(avg(lon), 3) AS lon, round(avg(lat), 3) AS lat,
+                   sum(dead_and_missing)::BIGINT AS dead_and_missing, count(*) AS incidents,
+                   min(date) AS first, max(date) AS last, mode(route) AS route,
+                   CASE WHEN count(*) = 1 THEN any_value(location) ELSE '' END AS location
+            FROM incidents WHERE {" AND ".join(clauses)}
+            GROUP BY {key} ORDER BY dead_and_missing""",
+        params + key_params,
+    ).df()

@@ -141,6 +141,7 @@ def _journeys(b: Batch, ctx: Context) -> pd.DataFrame:
         "age_group": b.choice("age_group", AGE, default="unknown"),
         "exploitation": b.choice("exploitation", EXPLOITATION, default="unknown"),
         "reporting_country": b.country("reporting_country", required=False),
+        "route": b.text("route"),
         "source": b.text("source", default=f"file {ctx.file_name}"),
         "illustrative": b.boolean("illustrative"),
     }
@@ -206,6 +207,7 @@ def _frontex(b: Batch, ctx: Context) -> pd.DataFrame:
         "age_group": "unknown",
         "exploitation": "unknown",
         "reporting_country": None,
+        "route": routes.map(lambda r: r.name if r is not None else None),
         "source": b.text("source", default=f"Frontex, detections of illegal border-crossings ({ctx.file_name})"),
         "illustrative": False,
     }

@@ -85,6 +85,7 @@ TABLES: dict[str, Table] = {
                 _c("age_group", "VARCHAR", "`child` (under 18), `adult` or `unknown`", True),
                 _c("exploitation", "VARCHAR", "form of exploitation (DESIGN.md) or `unknown`", True),
                 _c("reporting_country", "VARCHAR", "ISO alpha-3 of the reporting country, may be empty"),
+                _c("route", "VARCHAR", "named route, e.g. a Frontex route (`gloact_lib/routes.py`), may be empty"),
                 _SOURCE,
                 _c("illustrative", "BOOLEAN", "true for generated illustrative rows, never real cases", True),
                 _IMPORT,

@@ -1,0 +1,102 @@
+"""Every label a viewer reads, in English and French.
+
+Labels live in one table; :func:`t` looks one up.  ``tests/test_i18n.py``
+fails when a label lacks its French text.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LABELS", "LANGUAGES", "t"]
+
+LANGUAGES = ("en", "fr")
+
+LABELS: dict[str, dict[str, str]] = {
+    # map layers and legend
+    "countries": {"en": "Countries", "fr": "Pays"},
+    "flows": {"en": "Flows", "fr": "Flux"},
+    "hubs": {"en": "Transit hubs", "fr": "Plateformes de transit"},
+    "incidents": {"en": "Migrants dead and missing", "fr": "Migrants morts et disparus"},
+    "origin": {"en": "Origin", "fr": "Origine"},
+    "transit": {"en": "Transit", "fr": "Transit"},
+    "destination": {"en": "Destination", "fr": "Destination"},
+    "several_roles": {"en": "several roles (outlined)", "fr": "plusieurs rôles (contour)"},
+    "legend": {"en": "Legend", "fr": "Légende"},
+    "arc_width": {"en": "arc width: number of {unit}", "fr": "épaisseur des flèches : nombre de {unit}"},
+    "hub_size": {"en": "circle size: {unit} passing through", "fr": "taille des cercles : {unit} en transit"},
+    "persons": {"en": "persons", "fr": "personnes"},
+    "detections": {"en": "detections", "fr": "détections"},
+    "inflow": {"en": "in", "fr": "entrées"},
+    "outflow": {"en": "out", "fr": "sorties"},
+    "through": {"en": "through", "fr": "en transit"},
+    "hidden": {"en": "fewer than {n} (hidden)", "fr": "moins de {n} (masqué)"},
+    "some_hidden": {"en": "some small flows hidden", "fr": "certains petits flux masqués"},
+    "suppression_note": {
+        "en": "Counts below {n} and the counts that would reveal them are hidden.",
+        "fr": "Les effectifs inférieurs à {n}, et ceux qui permettraient de les retrouver, sont masqués.",
+    },
+    "source": {"en": "Source", "fr": "Source"},
+    "sources": {"en": "Sources", "fr": "Sources"},
+    "caveat_detections": {
+        "en": "Detections are not persons: one person may be detected several times.",
+        "fr": "Les détections ne sont pas des personnes : une même personne peut être détectée plusieurs fois.",
+    },
+    "caveat_cases": {
+        "en": "Detected cases are not prevalence.",
+        "fr": "Les cas détectés ne mesurent pas la prévalence.",
+    },
+    "caveat_illustrative": {
+        "en": "Illustrative data: generated figures, not real cases.",
+        "fr": "Données illustratives : chiffres générés, pas de cas réels.",
+    },
+    "caveat_incidents": {
+        "en": "Missing Migrants figures are minimum estimates.",
+        "fr": "Les chiffres de Missing Migrants sont des estimations minimales.",
+    },
+    "caveat_routes": {
+        "en": "Frontex routes are drawn through their main departure country (see documentation).",
+        "fr": "Les routes Frontex passent par leur principal pays de départ (voir la documentation).",
+    },
+    "illustrative_badge": {"en": "ILLUSTRATIVE DATA", "fr": "DONNÉES ILLUSTRATIVES"},
+    "no_data": {"en": "No data for this selection.", "fr": "Aucune donnée pour cette sélection."},
+    "unmapped": {
+        "en": "Not drawn (no coordinates): {names}",
+        "fr": "Non représentés (pas de coordonnées) : {names}",
+    },
+    "title": {"en": "Routes", "fr": "Itinéraires"},
+    "trafficking": {"en": "trafficking in persons", "fr": "traite des personnes"},
+    "smuggling": {"en": "smuggling of migrants", "fr": "trafic illicite de migrants"},
+    "all_crimes": {"en": "trafficking and smuggling", "fr": "traite et trafic illicite"},
+    "dead_missing": {"en": "dead and missing", "fr": "morts et disparus"},
+    "incident_count": {"en": "incidents", "fr": "incidents"},
+    "basemap_credit": {
+        "en": "Boundaries: Natural Earth (public domain); not an endorsement of any border.",
+        "fr": "Frontières : Natural Earth (domaine public) ; n'implique aucune reconnaissance de frontière.",
+    },
+}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS`.
+    lang : {"en", "fr"}, default "en"
+    **values
+        Values for the placeholders.
+
+    Raises
+    ------
+    KeyError
+        For an unknown key or language.
+
+    Examples
+    --------
+    >>> t("hidden", "fr", n=5)
+    'moins de 5 (masqué)'
+    """
+    if lang not in LANGUAGES:
+        raise KeyError(f"unknown language {lang!r}: expected one of {LANGUAGES}")
+    text = LABELS[key][lang]
+    return text.format(**values) if values else text
