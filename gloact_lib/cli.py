@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--report", help="where to write the rejection report (CSV)")
         p.add_argument("--json", action="store_true", help='print {"rows", "accepted", "rejected", "report"}')
 
+    p = sub.add_parser("build-maps", help="write self-contained HTML maps (overview, routes, countries)")
+    _add_db(p)
+    p.add_argument("--out", default=str(config.MAPS_DIR), help="output folder (default: %(default)s)")
+    p.add_argument("--lang", choices=["en", "fr"], default="en")
+
     p = sub.add_parser("schema", help="print the database schema as Markdown")
     p.add_argument("--out", help="write to this file instead of stdout")
 
@@ -114,6 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("import", "check"):
         return _import(args)
+    if args.command == "build-maps":
+        from .maps import build_maps
+        from .store import connect
+
+        if not Path(args.db).exists():
+            print(f"gloact build-maps: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+            return 1
+        con = connect(args.db, read_only=True)
+        written = build_maps(con, args.out, args.lang)
+        print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
+        return 0
     if args.command == "schema":
         from .schema import schema_markdown
 

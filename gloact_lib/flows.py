@@ -303,10 +303,11 @@ def suppress(table: pd.DataFrame, row: str, col: str, value: str = "persons",
     """Small-count suppression for a two-way table published with its margins.
 
     Primary: every cell with ``0 < value < threshold`` is hidden.  Secondary:
-    in every row and every column that hides anything, more cells (smallest
-    first) are hidden until the hidden cells add up to at least ``threshold``
-    and number at least two; if a row or column has no cell left to hide, its
-    total is hidden instead.  So no hidden cell can be worked out from the
+    in every row, every column and the whole table, wherever anything is
+    hidden, more cells are hidden (preferring cells whose other line already
+    hides something, then the smallest) until the hidden cells add up to at
+    least ``threshold`` and number at least two; where no cell is left to hide,
+    that total is hidden instead.  So no hidden cell can be worked out from the
     published cells and totals, and the hidden part of any total is never small.
 
     Parameters
@@ -337,8 +338,8 @@ def suppress(table: pd.DataFrame, row: str, col: str, value: str = "persons",
     cells = table.reset_index(drop=True).copy()
     v = cells[value].to_numpy(dtype=np.int64)
     hidden = (v > 0) & (v < threshold)
-    groups = {"rows": cells[row].to_numpy(), "cols": cells[col].to_numpy()}
-    margin_hidden: dict[str, set] = {"rows": set(), "cols": set()}
+    groups = {"rows": cells[row].to_numpy(), "cols": cells[col].to_numpy(), "total": np.zeros(len(cells), dtype=int)}
+    margin_hidden: dict[str, set] = {"rows": set(), "cols": set(), "total": set()}
     for kind, keys in groups.items():
         for key in pd.unique(keys):
             total = v[keys == key].sum()
@@ -358,7 +359,7 @@ def suppress(table: pd.DataFrame, row: str, col: str, value: str = "persons",
                 candidates = members[~hidden[members] & (v[members] > 0)]
                 # Prefer cells whose other line already hides something: fewer cascades.
                 other = groups["cols" if kind == "rows" else "rows"]
-                busy = set(other[hidden])
+                busy = set(other[hidden]) if kind != "total" else set()
                 order = sorted(candidates, key=lambda i: (other[i] not in busy, v[i]))
                 candidates = np.array(order, dtype=np.int64)
                 for idx in candidates:
@@ -372,9 +373,9 @@ def suppress(table: pd.DataFrame, row: str, col: str, value: str = "persons",
     totals = {
         kind: {key: (None if key in margin_hidden[kind] else int(v[keys == key].sum())) for key in pd.unique(keys)}
         for kind, keys in groups.items()
+        if kind != "total"
     }
-    grand = int(v.sum())
-    totals["total"] = None if 0 < grand < threshold else grand
+    totals["total"] = None if margin_hidden["total"] or len(v) == 0 else int(v.sum())
     cells[value] = pd.array(np.where(hidden, 0, v), dtype="Int64")
     cells.loc[hidden, value] = pd.NA
     cells["suppressed"] = hidden

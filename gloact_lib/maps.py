@@ -399,3 +399,57 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds(_bounds(flows))
     return m
+
+
+def member_countries(con) -> list[str]:
+    """The countries the workbook serves: Niamey 2018 delegations and the Mali-Morocco-Niger group."""
+    rows = con.execute(
+        "SELECT DISTINCT iso3 FROM groups WHERE group_id IN ('niamey_2018', 'mali_morocco_niger') ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def build_maps(con, out=None, lang: str = "en") -> list:
+    """Write the self-contained HTML maps: overview, one per Frontex route, one per member country.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    out : str or Path, optional
+        Output folder (default ``maps/``); files go to ``out/<lang>/``.
+    lang : {"en", "fr"}
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from pathlib import Path
+
+    from .flows import Selection, incidents
+    from .routes import FRONTEX_ROUTES
+
+    folder = Path(out or config.MAPS_DIR) / lang
+    jobs = [
+        ("overview.html", Selection(), "place", True, None),
+        ("overview-frontex.html", Selection(unit="detections"), "country", False, None),
+    ]
+    for route in FRONTEX_ROUTES.values():
+        title = route.name_fr if lang == "fr" else route.name
+        jobs.append((f"routes/{route.code}.html", Selection(unit="detections", route=route.name), "country", False,
+                     title))  # fmt: skip
+    for iso3 in member_countries(con):
+        name = country_name(iso3, lang)
+        jobs.append((f"countries/{iso3}.html", Selection(country=iso3), "place", True, name))
+        jobs.append((f"countries/{iso3}-frontex.html", Selection(unit="detections", country=iso3), "country",
+                     False, f"{name} · Frontex"))  # fmt: skip
+    written = []
+    for name, selection, level, with_incidents, title in jobs:
+        flows = Flows.from_db(con, selection, level=level)
+        extra = incidents(con, selection, _bounds(flows)) if with_incidents else None
+        m = route_map(flows, lang=lang, incidents=extra, show_incidents=False, title=title)
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        m.save(str(path))
+        written.append(path)
+    return written

@@ -1,0 +1,66 @@
+"""Headless Debian Chromium through Playwright, with every non-local request blocked and recorded."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+LOCAL = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1", "http://localhost",
+         "ws://localhost")  # fmt: skip
+
+
+@dataclass
+class Watch:
+    """What a page tried to do that it should not."""
+
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def chromium():
+    """A Playwright Chromium browser (Debian's, never a download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
+        raise RuntimeError("Debian's chromium is not installed: run `make chromium` (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def watched_page(browser, width=1400, height=900):
+    """A page whose external requests are aborted and recorded, with console errors collected."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    watch = Watch()
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(LOCAL):
+            request_route.continue_()
+        else:
+            watch.external.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    return page, watch
+
+
+def distinct_colours(png: bytes, step: int = 7) -> int:
+    """Number of distinct colours in a screenshot (a blank page has one or two)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = image.size
+    return len({image.getpixel((x, y)) for x in range(0, w, step) for y in range(0, h, step)})
