@@ -34,11 +34,11 @@ chromium:
 lint: install
 	$(BIN)/ruff check gloact_lib tests benchmarks scripts
 
-test: install chromium lint
-	$(BIN)/python -m pytest
+test: install chromium lint db
+	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
-test-fast: install
-	$(BIN)/python -m pytest -m "not slow and not browser"
+test-fast: install db
+	$(BIN)/python -m pytest -m "not slow and not browser" --nbval-lax tests notebooks
 
 bench: install chromium
 	$(BIN)/python benchmarks/run.py

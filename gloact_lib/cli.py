@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.MAPS_DIR), help="output folder (default: %(default)s)")
     p.add_argument("--lang", choices=["en", "fr"], default="en")
 
+    p = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
+    _add_db(p)
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--pool-size", type=int, default=1, help="preheated kernels per dashboard")
+
     p = sub.add_parser("schema", help="print the database schema as Markdown")
     p.add_argument("--out", help="write to this file instead of stdout")
 
@@ -129,6 +134,15 @@ def main(argv: list[str] | None = None) -> int:
         con = connect(args.db, read_only=True)
         written = build_maps(con, args.out, args.lang)
         print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
+        return 0
+    if args.command == "serve":
+        from .serve import serve
+
+        try:
+            serve(args.db, args.port, args.pool_size)
+        except FileNotFoundError as exc:
+            print(f"gloact serve: {exc}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "schema":
         from .schema import schema_markdown

@@ -295,7 +295,9 @@ def _subtitle(flows: Flows, lang: str) -> str:
     s, info = flows.selection, flows.summary
     crimes = info["crimes"] or s.crime or ("trafficking", "smuggling")
     crime = t(crimes[0], lang) if len(crimes) == 1 else t("all_crimes", lang)
-    start, end = s.start or info["start"], s.end or info["end"]
+    # the period actually covered: the selection's range clipped to the data
+    start = max(filter(None, (s.start, info["start"])), default=None)
+    end = min(filter(None, (s.end, info["end"])), default=None)
     period = f"{start:%Y-%m} – {end:%Y-%m}" if start and end else ""
     total = info["persons"]
     count = (f"{fmt_number(total, lang)} {t(s.unit, lang)}" if total is not None

@@ -1,0 +1,331 @@
+"""Dashboard panels for Voilà: widget classes whose state lives in traitlets.
+
+A served notebook is a few lines::
+
+    from gloact_lib.dashboard import RoutesDashboard
+    RoutesDashboard.from_url()
+
+Every label comes from :mod:`gloact_lib.i18n` and is switched by the ``lang``
+trait; every figure comes from :class:`gloact_lib.flows.Flows` (suppressed);
+every text from data is escaped.  Errors go to a status line the viewer can
+read, never to a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+import pandas as pd
+from traitlets import Instance, Unicode, observe
+
+from .countries import country_name
+from .flows import Flows, Selection, monthly, od_pairs, suppress
+from .i18n import t
+from .maps import fmt_number, route_map
+from .routes import FRONTEX_ROUTES
+from .store import connect
+
+__all__ = ["RoutesDashboard", "url_parameters"]
+
+_CSS = """
+<style>
+.gloact-kpis { display: flex; gap: 10px; flex-wrap: wrap; margin: 4px 0 8px; }
+.gloact-kpi { background: #f6f7f9; border-left: 4px solid #a23b2a; padding: 6px 12px; min-width: 150px; }
+.gloact-kpi b { display: block; font-size: 22px; color: #222; }
+.gloact-kpi span { color: #555; font-size: 12.5px; }
+.gloact-table { border-collapse: collapse; font-size: 13px; width: 100%; }
+.gloact-table td, .gloact-table th { padding: 3px 8px; border-bottom: 1px solid #e3e3e3; text-align: left; }
+.gloact-table td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.gloact-notes { font-size: 12px; color: #444; }
+.gloact-status { font-size: 12.5px; color: #555; }
+.gloact-status.error { color: #b00020; font-weight: 600; }
+.gloact-badge-inline { background: #b00020; color: #fff; font-weight: 700; padding: 2px 8px; border-radius: 4px; }
+</style>
+"""
+
+
+def url_parameters() -> dict[str, str]:
+    """Query-string parameters of the page (``?country=NER&lang=fr``), or {} outside Voilà.
+
+    With a preheated kernel the notebook runs before any request: Voilà's
+    ``get_query_string`` waits for the visitor's request first.
+    """
+    query = ""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import get_query_string
+
+        query = get_query_string() or ""
+    else:
+        query = os.environ.get("QUERY_STRING", "")
+    return {k: v[-1] for k, v in parse_qs(query).items()}
+
+
+def _years(con) -> tuple[int, int]:
+    row = con.execute("SELECT min(year(period_start)), max(year(period_end)) FROM journeys").fetchall()[0]
+    return (row[0] or 2009, row[1] or dt.date.today().year)
+
+
+class RoutesDashboard(w.VBox):
+    """The route map with filters, key figures, top routes, a monthly trend, sources and caveats.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection, optional
+        Default: the workbook database, read-only.
+    lang : {"en", "fr"}, default "en"
+    selection : Selection, optional
+        The starting filters.
+
+    Examples
+    --------
+    >>> from gloact_lib.store import build_db  # doctest: +SKIP
+    >>> RoutesDashboard(lang="fr")  # doctest: +SKIP
+    """
+
+    lang = Unicode("en")
+    selection = Instance(Selection)
+    status = Unicode("")
+
+    def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, **kwargs):
+        self.con = con or connect(read_only=True)
+        first, last = _years(self.con)
+        self._countries = [r[0] for r in self.con.execute(
+            "SELECT DISTINCT origin_country FROM journeys UNION SELECT DISTINCT destination_country FROM journeys "
+            "ORDER BY 1").fetchall()]  # fmt: skip
+        self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("Français", "fr")], value=lang)
+        self.unit = w.ToggleButtons()
+        self.data = w.Dropdown()
+        self.period = w.IntRangeSlider(min=first, max=last, value=(first, last), continuous_update=False)
+        self.crime = w.Dropdown()
+        self.country = w.Dropdown()
+        self.role = w.Dropdown()
+        self.sex = w.Dropdown()
+        self.age = w.Dropdown()
+        self.route = w.Dropdown()
+        self._controls = (self.unit, self.data, self.period, self.crime, self.country, self.role, self.sex, self.age,
+                          self.route)  # fmt: skip
+        self.title = w.HTML()
+        self.kpis = w.HTML()
+        self.map = w.HTML(layout=w.Layout(width="100%"))
+        self.table = w.HTML(layout=w.Layout(width="44%"))
+        self.chart = w.HTML(layout=w.Layout(width="54%"))
+        self.notes = w.HTML()
+        self.status_line = w.HTML()
+        self._relabel(lang)
+        for control, value in ((self.unit, "persons"), (self.data, "all"), (self.crime, ""), (self.country, ""),
+                               (self.role, ""), (self.sex, ""), (self.age, ""), (self.route, "")):  # fmt: skip
+            control.value = value
+        filters = w.VBox(list(self._controls), layout=w.Layout(width="300px", min_width="300px"))
+        main = w.VBox([self.kpis, self.map, w.HBox([self.table, self.chart]), self.notes],
+                      layout=w.Layout(flex="1"))  # fmt: skip
+        super().__init__(
+            [w.HTML(_CSS), w.HBox([self.title, self.lang_toggle]), w.HBox([filters, main]), self.status_line],
+            **kwargs,
+        )
+        self.add_class("gloact-dashboard")
+        self.lang = lang
+        for control in self._controls:
+            control.observe(self._filters_changed, names="value")
+        self.lang_toggle.observe(lambda change: setattr(self, "lang", change["new"]), names="value")
+        if selection is not None:
+            self.selection = selection
+        else:
+            self._filters_changed()
+
+    # -- construction from the page URL -------------------------------------
+    @classmethod
+    def from_url(cls, con=None) -> RoutesDashboard:
+        """A dashboard set from the page's URL parameters: ``lang``, ``country``, ``role``, ``unit``."""
+        params = url_parameters()
+        lang = params.get("lang", "en") if params.get("lang") in ("en", "fr") else "en"
+        dashboard = cls(con=con, lang=lang)
+        try:
+            if params.get("unit") in ("persons", "detections"):
+                dashboard.unit.value = params["unit"]
+            if params.get("country", "").upper() in dashboard._countries:
+                dashboard.country.value = params["country"].upper()
+            if params.get("role") in ("origin", "transit", "destination"):
+                dashboard.role.value = params["role"]
+        except Exception as exc:  # a bad link must not break the page
+            dashboard._fail(exc)
+        return dashboard
+
+    # -- labels ---------------------------------------------------------------
+    def _relabel(self, lang: str) -> None:
+        saved = {c: c.value for c in self._controls if c.value is not None and c is not self.period}
+
+        def opts(values):
+            return [(t(v, lang) if v else t("all", lang), v) for v in values]
+
+        self.unit.options = [(t("persons", lang), "persons"), (t("detections", lang), "detections")]
+        self.unit.description = t("measure", lang)
+        self.data.options = [(t("data_all", lang), "all"), (t("data_real", lang), "real"),
+                             (t("data_illustrative", lang), "illustrative")]  # fmt: skip
+        self.data.description = t("data", lang)
+        self.period.description = t("period", lang)
+        self.crime.options = opts(["", "trafficking", "smuggling"])
+        self.crime.description = t("crime", lang)
+        self.country.options = [(t("all", lang), "")] + sorted(
+            ((country_name(c, lang), c) for c in self._countries), key=lambda o: o[0]
+        )
+        self.country.description = t("country", lang)
+        self.role.options = [(t("any_role", lang), "")] + [(t(r, lang), r) for r in ("origin", "transit",
+                                                                                       "destination")]  # fmt: skip
+        self.role.description = t("role", lang)
+        self.sex.options = opts(["", "female", "male", "other", "unknown"])
+        self.sex.description = t("sex", lang)
+        self.age.options = opts(["", "child", "adult", "unknown"])
+        self.age.description = t("age_group", lang)
+        self.route.options = [(t("all", lang), "")] + [
+            (r.name_fr if lang == "fr" else r.name, r.name) for r in FRONTEX_ROUTES.values()
+        ]
+        self.route.description = t("route", lang)
+        for control in self._controls:
+            control.style = {"description_width": "90px"}
+            control.layout = w.Layout(width="295px")
+        self.unit.style = {"description_width": "90px", "button_width": "95px"}
+        for control, value in saved.items():
+            control.value = value
+
+    @observe("lang")
+    def _lang_changed(self, change) -> None:
+        self.lang_toggle.value = change["new"]
+        with self.hold_trait_notifications():
+            self._updating = True
+            try:
+                self._relabel(change["new"])
+            finally:
+                self._updating = False
+        self.refresh()  # same selection, new language: redraw every label
+
+    # -- selection ------------------------------------------------------------
+    def _filters_changed(self, change=None) -> None:
+        if getattr(self, "_updating", False):
+            return
+        try:
+            first, last = self.period.value
+            role = self.role.value
+            country = (self.country.value,) if self.country.value else ()
+            self.selection = Selection(
+                start=dt.date(first, 1, 1), end=dt.date(last, 12, 31), unit=self.unit.value, data=self.data.value,
+                crime=self.crime.value or (), sex=self.sex.value or (), age_group=self.age.value or (),
+                route=self.route.value or (),
+                country=country if not role else (),
+                origin=country if role == "origin" else (),
+                transit=country if role == "transit" else (),
+                destination=country if role == "destination" else (),
+            )  # fmt: skip
+        except Exception as exc:
+            self._fail(exc)
+
+    @observe("selection")
+    def _selection_changed(self, change) -> None:
+        self.refresh()
+
+    def _fail(self, exc: Exception) -> None:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self.status = t("status_error", self.lang, reason=reason)
+        self.status_line.value = f"<div class='gloact-status error' role='alert'>{html.escape(self.status)}</div>"
+
+    # -- drawing ---------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute flows for the current selection and redraw every panel."""
+        lang, s = self.lang, self.selection
+        try:
+            level = "country" if s.unit == "detections" else "place"
+            flows = Flows.from_db(self.con, s, level=level)
+            self.title.value = self._title(flows)
+            self.kpis.value = self._kpis(flows)
+            page = route_map(flows, lang=lang).get_root().render()
+            self.map.value = (f'<iframe class="gloact-map" title="{html.escape(t("title", lang))}" '
+                              f'srcdoc="{html.escape(page)}" style="width:100%;height:560px;border:0"></iframe>')  # fmt: skip
+            self.table.value = self._top_routes(s)
+            self.chart.value = self._trend(s)
+            self.notes.value = self._notes(flows)
+            self.status = t("status_ok", lang)
+            self.status_line.value = f"<div class='gloact-status'>{html.escape(self.status)}</div>"
+        except Exception as exc:  # the viewer sees a sentence, never a traceback
+            self._fail(exc)
+
+    def _title(self, flows: Flows) -> str:
+        badge = (f" <span class='gloact-badge-inline'>{html.escape(t('illustrative_badge', self.lang))}</span>"
+                 if flows.summary["illustrative"] else "")  # fmt: skip
+        return f"<h2 style='margin:4px 12px 4px 0'>{html.escape(t('dashboard_title', self.lang))}{badge}</h2>"
+
+    def _kpis(self, flows: Flows) -> str:
+        lang, e = self.lang, html.escape
+        unit = t(flows.selection.unit, lang)
+        total = flows.summary["persons"]
+        cards = [(fmt_number(total, lang) if total is not None else t("hidden", lang, n=flows.selection.threshold),
+                  t("kpi_total", lang, unit=unit))]  # fmt: skip
+        cards.append((fmt_number(flows.summary["routes"], lang), t("kpi_routes", lang)))
+        roles = flows.roles.dropna(subset=["persons"])
+        for role in ("origin", "transit", "destination"):
+            top = roles[roles["role"] == role].sort_values("persons", ascending=False).head(1)
+            name = (f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
+                    if not top.empty else t("none", lang))  # fmt: skip
+            cards.append((name, t(f"kpi_top_{role}", lang)))
+        return "<div class='gloact-kpis'>" + "".join(
+            f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(label)}</span></div>" for v, label in cards
+        ) + "</div>"
+
+    def _top_routes(self, s: Selection) -> str:
+        lang, e = self.lang, html.escape
+        od = od_pairs(self.con, s)
+        cells, _ = suppress(od, "origin", "destination", threshold=s.threshold)
+        top = cells.dropna(subset=["persons"]).head(10)
+        rows = "".join(
+            f"<tr><td>{e(country_name(r.origin, lang))}</td><td>{e(country_name(r.destination, lang))}</td>"
+            f"<td class='n'>{e(fmt_number(r.persons, lang))}</td></tr>"
+            for r in top.itertuples()
+        )
+        head = f"<tr><th>{e(t('from', lang))}</th><th>{e(t('to', lang))}</th><th>{e(t(s.unit, lang))}</th></tr>"
+        return f"<h4>{e(t('top_routes', lang))}</h4><table class='gloact-table'>{head}{rows}</table>"
+
+    def _trend(self, s: Selection) -> str:
+        """Monthly bars as inline SVG (no plotting library, nothing to download)."""
+        lang, e = self.lang, html.escape
+        series = monthly(self.con, s)
+        title = f"<h4>{e(t('trend', lang))}</h4>"
+        if series.empty:
+            return title + f"<p>{e(t('no_data', lang))}</p>"
+        cells, _ = suppress(series.assign(all="all"), "all", "month", threshold=s.threshold)
+        width, height, pad = 560, 170, 24
+        months = pd.date_range(series["month"].min(), series["month"].max(), freq="MS")
+        values = dict(zip(pd.to_datetime(cells["month"]), cells["persons"], strict=True))
+        top = max(int(v) for v in cells["persons"].dropna()) if cells["persons"].notna().any() else 1
+        bar = (width - pad) / max(len(months), 1)
+        parts = []
+        for i, month in enumerate(months):
+            v = values.get(month)
+            x = pad + i * bar
+            if v is None or pd.isna(v):
+                if month in values:  # hidden, not zero
+                    parts.append(f"<rect x='{x:.1f}' y='{height - pad - 6}' width='{max(bar - 1, 1):.1f}' height='6' "
+                                 "fill='#cfcfcf'><title>hidden</title></rect>")  # fmt: skip
+                continue
+            h = (height - 2 * pad) * int(v) / top
+            label = e(f"{month:%Y-%m}: {fmt_number(v, lang)}")
+            parts.append(f"<rect x='{x:.1f}' y='{height - pad - h:.1f}' width='{max(bar - 1, 1):.1f}' "
+                         f"height='{h:.1f}' fill='#a23b2a'><title>{label}</title></rect>")  # fmt: skip
+        for year in sorted({m.year for m in months}):
+            i = next(k for k, m in enumerate(months) if m.year == year)
+            parts.append(f"<text x='{pad + i * bar:.1f}' y='{height - 6}' font-size='11' fill='#444'>{year}</text>")
+        parts.append(f"<text x='2' y='14' font-size='11' fill='#444'>{e(fmt_number(top, lang))}</text>")
+        svg = (f"<svg role='img' aria-label='{e(t('trend', lang))}' viewBox='0 0 {width} {height}' "
+               f"width='100%' style='max-width:{width}px'>{''.join(parts)}</svg>")  # fmt: skip
+        return title + svg
+
+    def _notes(self, flows: Flows) -> str:
+        lang, e = self.lang, html.escape
+        notes = [t("suppression_note", lang, n=flows.selection.threshold)]
+        notes.append(t("caveat_detections", lang) if flows.selection.unit == "detections" else t("caveat_cases", lang))
+        if flows.summary["illustrative"]:
+            notes.append(t("caveat_illustrative", lang))
+        sources = "; ".join(e(s) for s in flows.summary["sources"]) or e(t("none", lang))
+        return (f"<div class='gloact-notes'>{'<br>'.join(e(n) for n in notes)}<br>"
+                f"<b>{e(t('sources', lang))}:</b> {sources}</div>")  # fmt: skip
