@@ -131,6 +131,7 @@ class RoutesDashboard(w.VBox):
         for control in self._controls:
             control.observe(self._filters_changed, names="value")
         self.lang_toggle.observe(lambda change: setattr(self, "lang", change["new"]), names="value")
+        self._ready = True
         if selection is not None:
             self.selection = selection
         else:
@@ -142,7 +143,13 @@ class RoutesDashboard(w.VBox):
         """A dashboard set from the page's URL parameters: ``lang``, ``country``, ``role``, ``unit``."""
         params = url_parameters()
         lang = params.get("lang", "en") if params.get("lang") in ("en", "fr") else "en"
-        dashboard = cls(con=con, lang=lang)
+        try:
+            dashboard = cls(con=con, lang=lang)
+        except Exception as exc:  # e.g. no database: say so in a sentence, not a traceback
+            reason = html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return w.HTML(
+                f"<div class='gloact-status error' role='alert'>{t('status_error', lang, reason=reason)}</div>"
+            )
         try:
             if params.get("unit") in ("persons", "detections"):
                 dashboard.unit.value = params["unit"]
@@ -193,6 +200,8 @@ class RoutesDashboard(w.VBox):
 
     @observe("lang")
     def _lang_changed(self, change) -> None:
+        if not getattr(self, "_ready", False):
+            return  # still being built: __init__ draws once at the end
         self.lang_toggle.value = change["new"]
         with self.hold_trait_notifications():
             self._updating = True
@@ -269,9 +278,11 @@ class RoutesDashboard(w.VBox):
             name = (f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
                     if not top.empty else t("none", lang))  # fmt: skip
             cards.append((name, t(f"kpi_top_{role}", lang)))
-        return "<div class='gloact-kpis'>" + "".join(
-            f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(label)}</span></div>" for v, label in cards
-        ) + "</div>"
+        return (
+            "<div class='gloact-kpis'>"
+            + "".join(f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(label)}</span></div>" for v, label in cards)
+            + "</div>"
+        )
 
     def _top_routes(self, s: Selection) -> str:
         lang, e = self.lang, html.escape

@@ -69,7 +69,10 @@ LABELS: dict[str, dict[str, str]] = {
     "dead_missing": {"en": "dead and missing", "fr": "morts et disparus"},
     "incident_count": {"en": "incidents", "fr": "incidents"},
     # dashboards
-    "dashboard_title": {"en": "Trafficking and smuggling routes", "fr": "Itinéraires de la traite et du trafic illicite"},
+    "dashboard_title": {
+        "en": "Trafficking and smuggling routes",
+        "fr": "Itinéraires de la traite et du trafic illicite",
+    },
     "language": {"en": "Language", "fr": "Langue"},
     "filters": {"en": "Filters", "fr": "Filtres"},
     "measure": {"en": "Counting", "fr": "Comptage"},
