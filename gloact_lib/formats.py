@@ -366,6 +366,7 @@ def htcds_journeys(events: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd
                 "age_group": age,
                 "exploitation": exp["exploitation"].iloc[-1],
                 "reporting_country": None,
+                "route": None,
                 "source": f"HTCDS case data ({ctx.file_name})",
                 "illustrative": False,
                 "_row": int(ev["_row"].min()),
