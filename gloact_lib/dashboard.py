@@ -249,10 +249,10 @@ class RoutesDashboard(w.VBox):
             flows = Flows.from_db(self.con, s, level=level)
             self.title.value = self._title(flows)
             self.kpis.value = self._kpis(flows)
-            page = route_map(flows, lang=lang).get_root().render()
+            page = route_map(flows, lang=lang, compact=True).get_root().render()
             self.map.value = (
                 f'<iframe class="gloact-map" title="{html.escape(t("title", lang))}" '
-                f'srcdoc="{html.escape(page)}" style="width:100%;height:560px;border:0"></iframe>'
+                f'srcdoc="{html.escape(page)}" style="width:100%;height:640px;border:0"></iframe>'
             )
             self.table.value = self._top_routes(s)
             self.chart.value = self._trend(s)

@@ -63,6 +63,11 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Non représentés (pas de coordonnées) : {names}",
     },
     "title": {"en": "Routes", "fr": "Itinéraires"},
+    "largest_flows": {
+        "en": "Showing the {n} largest of {total} flows.",
+        "fr": "Les {n} flux les plus importants sur {total} sont représentés.",
+    },
+    "and_more": {"en": " and {n} more", "fr": " et {n} autres"},
     "trafficking": {"en": "trafficking in persons", "fr": "traite des personnes"},
     "smuggling": {"en": "smuggling of migrants", "fr": "trafic illicite de migrants"},
     "all_crimes": {"en": "trafficking and smuggling", "fr": "traite et trafic illicite"},

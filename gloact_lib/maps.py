@@ -216,9 +216,16 @@ def _arrowhead(points: list, size: float) -> list:
     return [[[round(a, 4), round(b, 4)] for a, b in (tip, left, right, tip)]]
 
 
-def _flow_layer(flows: Flows, lang: str) -> dict:
+def _drawable(flows: Flows, max_flows: int | None) -> pd.DataFrame:
+    """Legs with coordinates at both ends; the largest ``max_flows`` of them (hidden legs last)."""
+    legs = flows.legs[~flows.legs["source"].isin(flows.unmapped) & ~flows.legs["target"].isin(flows.unmapped)]
+    legs = legs.sort_values("persons", ascending=False, na_position="last")
+    return legs if max_flows is None else legs.head(max_flows)
+
+
+def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
     unit = t(flows.selection.unit, lang)
-    drawn = flows.legs[~flows.legs["source"].isin(flows.unmapped) & ~flows.legs["target"].isin(flows.unmapped)]
+    drawn = _drawable(flows, max_flows)
     top = drawn["persons"].max()
     top = int(top) if pd.notna(top) and top > 0 else 1
     features = []
@@ -305,7 +312,7 @@ def _subtitle(flows: Flows, lang: str) -> str:
     return " · ".join(p for p in (crime, period, count) if p)
 
 
-def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool) -> str:
+def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool, compact: bool = False) -> str:
     e = html.escape
     unit = t(flows.selection.unit, lang)
     parts = [f"<h4>{e(title or t('title', lang))}</h4>", f"<div class='sub'>{e(_subtitle(flows, lang))}</div>"]
@@ -320,6 +327,8 @@ def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool) ->
     if with_incidents:
         parts.append(f"<div><span class='sw' style='border-radius:50%;background:{INCIDENT};opacity:.6'></span>"
                      f"{e(t('incidents', lang))}</div>")  # fmt: skip
+    if compact:  # the page around the map shows the notes and sources
+        return "".join(parts)
     notes = [t("suppression_note", lang, n=flows.selection.threshold)]
     if flows.selection.unit == "detections":
         notes += [t("caveat_detections", lang), t("caveat_routes", lang)]
@@ -340,7 +349,8 @@ def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool) ->
 
 def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None = None,
               show_incidents: bool = True, m: folium.Map | None = None, tiles: str | None = None,
-              title: str | None = None, map_kwds: dict | None = None) -> folium.Map:  # fmt: skip
+              title: str | None = None, max_flows: int | None = 80, compact: bool = False,
+              map_kwds: dict | None = None) -> folium.Map:  # fmt: skip
     """Draw flows on a folium map that works with no network.
 
     Parameters
@@ -359,6 +369,10 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
         Web tiles (need the network); default none: the Natural Earth basemap.
     title : str, optional
         Legend title (default "Routes" / "Itinéraires").
+    max_flows : int or None, default 80
+        Draw only the largest flows (a note says how many are not drawn); None draws all.
+    compact : bool, default False
+        A legend without notes and sources, for pages that show them beside the map.
     map_kwds : dict, optional
         Passed to :class:`folium.Map`.
 
@@ -385,17 +399,21 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     with_incidents = incidents is not None and not incidents.empty
     if with_incidents:  # under the flows, so that it never hides them
         GeoLayer(_incident_layer(incidents, lang), t("incidents", lang), show=show_incidents).add_to(m)
-    GeoLayer(_flow_layer(flows, lang), t("flows", lang)).add_to(m)
+    GeoLayer(_flow_layer(flows, lang, max_flows), t("flows", lang)).add_to(m)
     GeoLayer(_hub_layer(flows, lang), t("hubs", lang)).add_to(m)
-    MapBox(_legend(flows, lang, title, with_incidents), "bottomleft").add_to(m)
+    MapBox(_legend(flows, lang, title, with_incidents, compact), "bottomleft").add_to(m)
     if flows.summary["illustrative"]:
         MapBox(html.escape(t("illustrative_badge", lang)), "topright", "gloact-badge").add_to(m)
     notes = []
     if flows.empty:
         notes.append(t("no_data", lang))
+    drawable = len(_drawable(flows, None))
+    if max_flows is not None and drawable > max_flows:
+        notes.append(t("largest_flows", lang, n=max_flows, total=drawable))
     if flows.unmapped:
-        names = ", ".join(flows.nodes[n].name(lang) if n in flows.nodes else n for n in flows.unmapped)
-        notes.append(t("unmapped", lang, names=names))
+        names = [flows.nodes[n].name(lang) if n in flows.nodes else n for n in flows.unmapped]
+        shown = ", ".join(names[:8]) + (t("and_more", lang, n=len(names) - 8) if len(names) > 8 else "")
+        notes.append(t("unmapped", lang, names=shown))
     if notes:
         MapBox("<br>".join(html.escape(n) for n in notes), "topleft", "gloact-note").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)

@@ -127,3 +127,17 @@ def test_build_maps_writes_overview_routes_and_countries(built_con, tmp_path):
     assert {"overview.html", "routes/CMR.html", "routes/WAR.html", "countries/MLI.html", "countries/MAR.html",
             "countries/NER-frontex.html"} <= names  # fmt: skip
     assert all(external_refs(p.read_text(encoding="utf-8")) == [] for p in written)
+
+
+def test_largest_flows_only_and_the_note_says_so(built_con):
+    flows = Flows.from_db(built_con, Selection(unit="detections"), level="country")
+    page = html_of(route_map(flows, max_flows=30))
+    assert "Showing the 30 largest of" in page
+    assert page.count('"className":"gloact-arc"') == 30
+    assert "and " in page and " more" in page  # the list of unmapped countries is cut short
+
+
+def test_compact_legend_leaves_notes_to_the_page(built_con):
+    flows = Flows.from_db(built_con, Selection(data="illustrative"))
+    assert "Counts below 5" in html_of(route_map(flows))
+    assert "Counts below 5" not in html_of(route_map(flows, compact=True))
