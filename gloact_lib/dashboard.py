@@ -29,7 +29,7 @@ from .maps import fmt_number, route_map
 from .routes import FRONTEX_ROUTES
 from .store import connect
 
-__all__ = ["RoutesDashboard", "url_parameters"]
+__all__ = ["CountryDashboard", "RoutesDashboard", "url_parameters"]
 
 _CSS = """
 <style>
@@ -342,3 +342,222 @@ class RoutesDashboard(w.VBox):
         sources = "; ".join(e(s) for s in flows.summary["sources"]) or e(t("none", lang))
         return (f"<div class='gloact-notes'>{'<br>'.join(e(n) for n in notes)}<br>"
                 f"<b>{e(t('sources', lang))}:</b> {sources}</div>")  # fmt: skip
+
+
+class CountryDashboard(w.VBox):
+    """One country: its role on the routes, partners, treaty status, national figures,
+    commitments, and migrants dead and missing recorded there.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection, optional
+    country : str, default "NER"
+        ISO alpha-3 code.
+    lang : {"en", "fr"}, default "en"
+    """
+
+    lang = Unicode("en")
+    country = Unicode("NER")
+    status = Unicode("")
+
+    def __init__(self, con=None, country: str = "NER", lang: str = "en", **kwargs):
+        from .maps import member_countries
+
+        self.con = con or connect(read_only=True)
+        self._choices = member_countries(self.con) or [country]
+        self.picker = w.Dropdown(options=self._options(lang), value=country if country in self._choices else
+                                 self._choices[0])  # fmt: skip
+        self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("Français", "fr")], value=lang)
+        self.header = w.HTML()
+        self.roles = w.HTML()
+        self.map = w.HTML(layout=w.Layout(width="100%"))
+        self.partners = w.HTML()
+        self.legal = w.HTML()
+        self.figures = w.HTML()
+        self.commitments = w.HTML()
+        self.deaths = w.HTML()
+        self.status_line = w.HTML()
+        super().__init__(
+            [w.HTML(_CSS), w.HBox([self.header, self.picker, self.lang_toggle]), self.roles, self.map,
+             self.partners, self.legal, self.figures, self.commitments, self.deaths, self.status_line],
+            **kwargs,
+        )  # fmt: skip
+        self.add_class("gloact-dashboard")
+        self.picker.observe(lambda c: setattr(self, "country", c["new"]), names="value")
+        self.lang_toggle.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
+        self.country = self.picker.value
+        self.lang = lang
+        self._ready = True
+        self.refresh()
+
+    @classmethod
+    def from_url(cls, con=None):
+        """A profile set from the page's URL parameters ``country`` and ``lang``."""
+        params = url_parameters()
+        lang = params.get("lang") if params.get("lang") in ("en", "fr") else "en"
+        try:
+            return cls(con=con, country=params.get("country", "NER").upper(), lang=lang)
+        except Exception as exc:
+            reason = html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return w.HTML(
+                f"<div class='gloact-status error' role='alert'>{t('status_error', lang, reason=reason)}</div>"
+            )
+
+    def _options(self, lang: str):
+        return sorted(((country_name(c, lang), c) for c in self._choices), key=lambda o: o[0])
+
+    @observe("lang", "country")
+    def _changed(self, change) -> None:
+        if not getattr(self, "_ready", False):
+            return
+        if change["name"] == "lang":
+            value = self.picker.value
+            self.picker.options = self._options(change["new"])
+            self.picker.value = value
+            self.lang_toggle.value = change["new"]
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw every panel for the current country and language."""
+        lang, iso3, e = self.lang, self.country, html.escape
+        name = country_name(iso3, lang)
+        try:
+            self.header.value = (f"<h2 style='margin:4px 12px 4px 0'>{e(t('country_title', lang))}: "
+                                 f"{e(name)}</h2>")  # fmt: skip
+            flows = Flows.from_db(self.con, Selection(country=iso3), level="place")
+            self.roles.value = self._roles(flows)
+            from .flows import incidents
+
+            page = route_map(flows, lang=lang, compact=True, title=name,
+                             incidents=incidents(self.con, flows.selection, _country_box(self.con, iso3)),
+                             show_incidents=True).get_root().render()  # fmt: skip
+            self.map.value = (
+                f'<iframe class="gloact-map" title="{e(name)}" srcdoc="{e(page)}" '
+                'style="width:100%;height:560px;border:0"></iframe>'
+            )
+            self.partners.value = self._partners(iso3)
+            self.legal.value = self._legal(iso3)
+            self.figures.value = self._figures(iso3)
+            self.commitments.value = self._commitments(iso3)
+            self.deaths.value = self._deaths(iso3)
+            self.status = t("status_ok", lang)
+            self.status_line.value = f"<div class='gloact-status'>{e(self.status)}</div>"
+        except Exception as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.status = t("status_error", lang, reason=reason)
+            self.status_line.value = f"<div class='gloact-status error' role='alert'>{e(self.status)}</div>"
+
+    def _roles(self, flows: Flows) -> str:
+        lang, e = self.lang, html.escape
+        mine = flows.roles[flows.roles["iso3"] == self.country]
+        cards = []
+        for role in ("origin", "transit", "destination"):
+            row = mine[mine["role"] == role]
+            if row.empty:
+                value = "0"
+            elif row.iloc[0]["suppressed"]:
+                value = t("hidden", lang, n=flows.selection.threshold)
+            else:
+                value = fmt_number(row.iloc[0]["persons"], lang)
+            cards.append((value, f"{t(role, lang)} · {t('persons', lang)}"))
+        badge = (f"<div class='small'><span class='gloact-badge-inline'>{e(t('illustrative_badge', lang))}</span> "
+                 f"{e(t('caveat_illustrative', lang))}</div>" if flows.summary["illustrative"] else "")  # fmt: skip
+        return (f"<h3>{e(t('role_on_routes', lang))}</h3><div class='gloact-kpis'>"
+                + "".join(f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(k)}</span></div>" for v, k in cards)
+                + f"</div>{badge}")  # fmt: skip
+
+    def _partners(self, iso3: str) -> str:
+        lang, e = self.lang, html.escape
+        parts = []
+        for label, selection, column in (("partners_out", Selection(origin=iso3), "destination"),
+                                         ("partners_in", Selection(destination=iso3), "origin")):  # fmt: skip
+            od = od_pairs(self.con, selection)
+            cells, _ = suppress(od, "origin", "destination", threshold=selection.threshold)
+            top = cells.dropna(subset=["persons"]).head(5)
+            rows = "".join(f"<tr><td>{e(country_name(getattr(r, column), lang))}</td>"
+                           f"<td class='n'>{e(fmt_number(r.persons, lang))}</td></tr>" for r in top.itertuples())  # fmt: skip
+            body = rows or f"<tr><td>{e(t('none', lang))}</td></tr>"
+            parts.append(f"<div style='flex:1'><h4>{e(t(label, lang, country=country_name(iso3, lang)))}</h4>"
+                         f"<table class='gloact-table'>{body}</table></div>")  # fmt: skip
+        return "<div style='display:flex;gap:24px'>" + "".join(parts) + "</div>"
+
+    def _legal(self, iso3: str) -> str:
+        lang, e = self.lang, html.escape
+        rows = self.con.execute(
+            "SELECT instrument, action_date, action_type, status, verified, source FROM treaties WHERE iso3 = ? "
+            "ORDER BY CASE instrument WHEN 'UNTOC' THEN 0 WHEN 'TIP_Protocol' THEN 1 ELSE 2 END", [iso3]
+        ).fetchall()  # fmt: skip
+        lines, sources = [], set()
+        for instrument, date, action, status, verified, source in rows:
+            if date is not None:
+                text = t("party_since", lang, action=action or "", date=f"{date:%Y-%m-%d}")
+            else:
+                text = t("not_party", lang)
+            if not verified:
+                text += f" — {t('unverified', lang)}"
+            lines.append(f"<tr><td>{e(t(instrument, lang))}</td><td>{e(text)}</td></tr>")
+            sources.add(source)
+        if not lines:
+            lines.append(f"<tr><td>{e(t('none', lang))}</td></tr>")
+        note = "".join(f"<div class='gloact-notes'>{e(t('source', lang))}: {e(s)}</div>" for s in sorted(sources))
+        return f"<h3>{e(t('treaty_status', lang))}</h3><table class='gloact-table'>{''.join(lines)}</table>{note}"
+
+    def _figures(self, iso3: str) -> str:
+        lang, e = self.lang, html.escape
+        rows = self.con.execute(
+            "SELECT label_en, label_fr, value, unit, period_start, period_end, illustrative, source FROM indicators "
+            "WHERE iso3 = ? ORDER BY period_start, indicator_id", [iso3]
+        ).fetchall()  # fmt: skip
+        if not rows:
+            return f"<h3>{e(t('indicators', lang))}</h3><p>{e(t('none', lang))}</p>"
+        body = "".join(
+            f"<tr><td>{e(fr if lang == 'fr' else en)}</td><td class='n'>{e(fmt_number(v, lang))}</td>"
+            f"<td>{e(unit)}</td><td>{start:%Y-%m-%d} – {end:%Y-%m-%d}</td>"
+            f"<td class='gloact-notes'>{e(source)}{' · ' + e(t('illustrative_badge', lang)) if ill else ''}</td></tr>"
+            for en, fr, v, unit, start, end, ill, source in rows
+        )
+        return f"<h3>{e(t('indicators', lang))}</h3><table class='gloact-table'>{body}</table>"
+
+    def _commitments(self, iso3: str) -> str:
+        lang, e = self.lang, html.escape
+        meetings = self.con.execute(
+            "SELECT m.title_en, m.title_fr, m.city, m.start_date FROM participants p JOIN meetings m USING (meeting_id) "
+            "WHERE p.iso3 = ? ORDER BY m.start_date", [iso3]
+        ).fetchall()  # fmt: skip
+        recs = self.con.execute(
+            "SELECT number, theme, text_en, text_fr, source FROM recommendations "
+            "WHERE list_contains(string_split(countries, ';'), ?) ORDER BY meeting_id, number", [iso3]
+        ).fetchall()  # fmt: skip
+        met = "".join(f"<li>{e(fr if lang == 'fr' else en)} — {e(city)}, {d:%Y-%m-%d}</li>"
+                      for en, fr, city, d in meetings) or f"<li>{e(t('none', lang))}</li>"  # fmt: skip
+        items = "".join(f"<li>{number}. {e(fr if lang == 'fr' else en)} <i>({e(t('no_status', lang))})</i></li>"
+                        for number, _theme, en, fr, _src in recs)  # fmt: skip
+        sources = sorted({r[4] for r in recs})
+        note = (f"<div class='gloact-notes'>{e(t('translation_note', lang))} "
+                f"{e(t('source', lang))}: {e('; '.join(sources))}</div>" if recs else "")  # fmt: skip
+        return (f"<h3>{e(t('meetings_attended', lang))}</h3><ul>{met}</ul>"
+                f"<h3>{e(t('commitments', lang))}</h3><ol style='list-style:none;padding-left:0'>"
+                f"{items or '<li>' + e(t('none', lang)) + '</li>'}</ol>{note}")  # fmt: skip
+
+    def _deaths(self, iso3: str) -> str:
+        lang, e = self.lang, html.escape
+        dead, n, first, last = self.con.execute(
+            "SELECT coalesce(sum(dead_and_missing), 0), count(*), min(date), max(date) FROM incidents "
+            "WHERE incident_iso3 = ?", [iso3]
+        ).fetchall()[0]  # fmt: skip
+        title = f"<h3>{e(t('deaths_nearby', lang, country=country_name(iso3, lang)))}</h3>"
+        if not n:
+            return title + f"<p>{e(t('none', lang))}</p>"
+        text = t("incidents_total", lang, dead=fmt_number(dead, lang), n=fmt_number(n, lang), first=first.year,
+                 last=last.year)  # fmt: skip
+        return (title + f"<p>{e(text)}</p><div class='gloact-notes'>{e(t('caveat_incidents', lang))} "
+                f"{e(t('source', lang))}: IOM Missing Migrants Project.</div>")  # fmt: skip
+
+
+def _country_box(con, iso3: str, pad: float = 6.0):
+    """A box around a country's label point (for the incidents drawn on its map)."""
+    row = con.execute("SELECT label_lat, label_lon FROM countries WHERE iso3 = ?", [iso3]).fetchall()
+    if not row or row[0][0] is None:
+        return None
+    lat, lon = row[0]
+    return [[lat - pad, lon - pad], [lat + pad, lon + pad]]

@@ -112,6 +112,37 @@ LABELS: dict[str, dict[str, str]] = {
     "status_ok": {"en": "Updated.", "fr": "Mis à jour."},
     "status_error": {"en": "Could not update: {reason}", "fr": "Mise à jour impossible : {reason}"},
     "none": {"en": "none", "fr": "aucun"},
+    # country profile
+    "country_title": {"en": "Country profile", "fr": "Profil de pays"},
+    "role_on_routes": {"en": "Role on the routes", "fr": "Rôle sur les itinéraires"},
+    "partners_out": {"en": "Main destinations from {country}", "fr": "Principales destinations depuis {country}"},
+    "partners_in": {"en": "Main origins towards {country}", "fr": "Principales origines vers {country}"},
+    "treaty_status": {"en": "Legal framework (UN treaty status)", "fr": "Cadre juridique (statut des traités ONU)"},
+    "UNTOC": {
+        "en": "UN Convention against Transnational Organized Crime",
+        "fr": "Convention des Nations Unies contre la criminalité transnationale organisée",
+    },
+    "TIP_Protocol": {"en": "Trafficking in Persons Protocol", "fr": "Protocole relatif à la traite des personnes"},
+    "SOM_Protocol": {"en": "Smuggling of Migrants Protocol", "fr": "Protocole contre le trafic illicite de migrants"},
+    "party_since": {"en": "party ({action}, {date})", "fr": "partie ({action}, {date})"},
+    "not_party": {"en": "not a party in the source", "fr": "non partie selon la source"},
+    "unverified": {"en": "current status unverified", "fr": "statut actuel non vérifié"},
+    "indicators": {"en": "National figures", "fr": "Chiffres nationaux"},
+    "commitments": {"en": "Commitments", "fr": "Engagements"},
+    "meetings_attended": {"en": "Meetings attended", "fr": "Réunions auxquelles le pays a participé"},
+    "no_status": {"en": "no status update recorded yet", "fr": "aucune mise à jour enregistrée"},
+    "deaths_nearby": {
+        "en": "Migrants dead and missing recorded in {country}",
+        "fr": "Migrants morts et disparus enregistrés : {country}",
+    },
+    "incidents_total": {
+        "en": "{dead} dead and missing in {n} incidents ({first}–{last})",
+        "fr": "{dead} morts et disparus lors de {n} incidents ({first}–{last})",
+    },
+    "translation_note": {
+        "en": "Text as adopted (English).",
+        "fr": "Traduction française de l'équipe du classeur ; texte non officiel.",
+    },
     "basemap_credit": {
         "en": "Boundaries: Natural Earth (public domain); not an endorsement of any border.",
         "fr": "Frontières : Natural Earth (domaine public) ; n'implique aucune reconnaissance de frontière.",
