@@ -474,8 +474,11 @@ class CountryDashboard(w.VBox):
             od = od_pairs(self.con, selection)
             cells, _ = suppress(od, "origin", "destination", threshold=selection.threshold)
             top = cells.dropna(subset=["persons"]).head(5)
-            rows = "".join(f"<tr><td>{e(country_name(getattr(r, column), lang))}</td>"
-                           f"<td class='n'>{e(fmt_number(r.persons, lang))}</td></tr>" for r in top.itertuples())  # fmt: skip
+            rows = "".join(
+                f"<tr><td>{e(country_name(getattr(r, column), lang))}</td>"
+                f"<td class='n'>{e(fmt_number(r.persons, lang))}</td></tr>"
+                for r in top.itertuples()
+            )
             body = rows or f"<tr><td>{e(t('none', lang))}</td></tr>"
             parts.append(f"<div style='flex:1'><h4>{e(t(label, lang, country=country_name(iso3, lang)))}</h4>"
                          f"<table class='gloact-table'>{body}</table></div>")  # fmt: skip
@@ -488,7 +491,7 @@ class CountryDashboard(w.VBox):
             "ORDER BY CASE instrument WHEN 'UNTOC' THEN 0 WHEN 'TIP_Protocol' THEN 1 ELSE 2 END", [iso3]
         ).fetchall()  # fmt: skip
         lines, sources = [], set()
-        for instrument, date, action, status, verified, source in rows:
+        for instrument, date, action, _status, verified, source in rows:
             if date is not None:
                 text = t("party_since", lang, action=action or "", date=f"{date:%Y-%m-%d}")
             else:
@@ -521,8 +524,8 @@ class CountryDashboard(w.VBox):
     def _commitments(self, iso3: str) -> str:
         lang, e = self.lang, html.escape
         meetings = self.con.execute(
-            "SELECT m.title_en, m.title_fr, m.city, m.start_date FROM participants p JOIN meetings m USING (meeting_id) "
-            "WHERE p.iso3 = ? ORDER BY m.start_date", [iso3]
+            "SELECT m.title_en, m.title_fr, m.city, m.start_date FROM participants p "
+            "JOIN meetings m USING (meeting_id) WHERE p.iso3 = ? ORDER BY m.start_date", [iso3]
         ).fetchall()  # fmt: skip
         recs = self.con.execute(
             "SELECT number, theme, text_en, text_fr, source FROM recommendations "
