@@ -328,8 +328,45 @@ def paired_times(candidate: Callable[[], object], baseline: Callable[[], object]
     return statistics.median(cand), statistics.median(base), result
 
 
-def _peak_rss_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def _status_kb(key: str) -> int | None:
+    """A ``kB`` field of ``/proc/self/status`` (Linux), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def start_peak_rss() -> tuple[str, int]:
+    """Start measuring peak memory from now; returns how, and the resident set size now (KB).
+
+    On Linux the kernel's high-water mark is reset to the current RSS
+    (``/proc/self/clear_refs``), so that the peak is that of what follows.
+    ``getrusage``'s ``ru_maxrss`` cannot be reset, and a child process starts
+    with its parent's mark (the parent held the generated CSV columns), so it is
+    only the fallback.
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+        now = _status_kb("VmRSS")
+        if now is not None:
+            return "vmhwm", now
+    except OSError:
+        pass
+    return "maxrss", _maxrss_kb()
+
+
+def peak_rss_kb(how: str) -> int:
+    """Peak resident set size (KB) since :func:`start_peak_rss` (``how`` as it returned)."""
+    peak = _status_kb("VmHWM") if how == "vmhwm" else None
+    return peak if peak is not None else _maxrss_kb()
+
+
+def _maxrss_kb() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KB on Linux
 
 
 def import_worker(spec: dict) -> dict:
@@ -345,7 +382,7 @@ def import_worker(spec: dict) -> dict:
     -------
     dict
         ``seconds``, ``rss_growth_kb`` (peak RSS during the import minus the RSS
-        before it), ``peak_kb`` and, for gloact, ``rows``, ``accepted``,
+        before it), ``peak_kb`` (that peak), ``rss_method`` and, for gloact, ``rows``, ``accepted``,
         ``rejected`` and ``stored``.  On disk the time includes a ``CHECKPOINT``.
     """
     from gloact_lib import config
@@ -361,7 +398,7 @@ def import_worker(spec: dict) -> dict:
             import_file(con, config.REFERENCE_DIR / "hubs.csv", report=tmp / "hubs.rejections.csv")
         else:
             con = scratch()
-        before = _peak_rss_kb()
+        how, before = start_peak_rss()
         start = time.perf_counter()
         result = import_file(con, spec["csv"], report=tmp / "import.rejections.csv")
         if on_disk:
@@ -371,15 +408,16 @@ def import_worker(spec: dict) -> dict:
         out.update(rows=result.rows, accepted=result.accepted, rejected=result.rejected, stored=stored)
     else:
         con = duckdb.connect(spec["db"])
-        before = _peak_rss_kb()
+        how, before = start_peak_rss()
         start = time.perf_counter()
         con.execute(READ_CSV_SQL, [spec["csv"]])
         if on_disk:
             con.execute("CHECKPOINT")
         out["seconds"] = time.perf_counter() - start
         out["rows"] = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
-    out["peak_kb"] = _peak_rss_kb()
+    out["peak_kb"] = peak_rss_kb(how)
     out["rss_growth_kb"] = out["peak_kb"] - before
+    out["rss_method"] = how
     con.close()
     return out
 
@@ -730,6 +768,10 @@ def markdown_table(cells: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _uncommitted(files: list[str]) -> str:
+    return f" with uncommitted changes to {', '.join(files)}" if files else ""
+
+
 def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], parts: list[dict],
                   map_details: dict) -> None:  # fmt: skip
     """Write ``results.json`` and ``results.md`` to ``out``."""
@@ -742,6 +784,8 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
         "",
         f"{meta['date']} · {meta['mode']} run · {meta['cpus']} CPUs · Python {meta['python']} · "
         f"DuckDB {meta['duckdb']} · total {meta['total_seconds']:.0f} s",
+        "",
+        f"Code measured: commit {meta['git']['commit'] or '?'}" + _uncommitted(meta["git"]["uncommitted"]) + ".",
         "",
         "Ratio = gloact ÷ baseline of time or bytes (above 1: gloact costs more). For rows/s, it is the baseline's "
         "rows/s ÷ gloact's.",
@@ -762,6 +806,24 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
         md += [f"| {p['journeys']:,} | {p['runs']} | " + " | ".join(f"{p[k]:.3f}" for k in keys) + " |"
                for p in parts]  # fmt: skip
     (out / "results.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+
+
+def git_state() -> dict:
+    """The commit measured and the files of ``gloact_lib/`` changed since it (uncommitted).
+
+    Returns
+    -------
+    dict
+        ``commit`` and ``uncommitted`` (empty values when git is not available).
+    """
+    root = HERE.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return done.stdout if done.returncode == 0 else ""
+
+    changed = git("status", "--porcelain", "--", "gloact_lib").splitlines()
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted": [line[3:] for line in changed]}
 
 
 # --- Entry point ---------------------------------------------------------------------------------------------------
@@ -819,6 +881,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
+        "git": git_state(),
         "build_seconds": builds,
         "total_seconds": time.perf_counter() - started,
     }

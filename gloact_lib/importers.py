@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -160,7 +161,9 @@ def _frame(records: list[tuple[int, list[str]]], header: list[str], canonical: d
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
-    con.register("_batch", frame)
+    import pyarrow as pa
+
+    con.register("_batch", pa.Table.from_pandas(frame, preserve_index=False))
     try:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
         con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')
@@ -174,27 +177,28 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
     digest = sha256_of(path)
     target = TABLES[chosen.table]
     ctx = Context(file_name=path.name, sha256=digest, places=_places(con))
-    stage = f"_stage_{target.name}"
+    # Staging tables are ordinary tables written in autocommitted batches, so that a file of
+    # millions of rows never sits in memory; the one transaction that changes the workbook
+    # (stored rows, audit, rejections) comes at the end.  Staging tables are always dropped.
+    tag = uuid.uuid4().hex[:8]
+    stage, rej = f"_stage_{target.name}_{tag}", f"_rej_{tag}"
     staged_cols = [c for c in target.column_names if c != "import_id"]
-
-    con.execute("BEGIN TRANSACTION")
+    in_transaction = False
     try:
-        con.execute(f'DROP TABLE IF EXISTS "{stage}"')
-        con.execute(create_sql(target, name=stage, temporary=True))
+        con.execute(create_sql(target, name=stage, temporary=True).replace("TEMP TABLE", "TABLE"))
         con.execute(f'ALTER TABLE "{stage}" ADD COLUMN _row BIGINT')
-        con.execute("DROP TABLE IF EXISTS _rej")
-        con.execute('CREATE TEMP TABLE _rej ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
+        con.execute(f'CREATE TABLE "{rej}" ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
         rows_read = 0
         events: list[pd.DataFrame] = []
         for records in source.batches(config.IMPORT_CHUNK_ROWS):
             rows_read += len(records)
             frame, rownums, wrong = _frame(records, source.header, canonical)
-            _insert(con, "_rej", wrong)
+            _insert(con, rej, wrong)
             if frame.empty:
                 continue
             batch = Batch(frame, rownums)
             out = chosen.transform(batch, ctx)
-            _insert(con, "_rej", batch.errors().astype({"row": "int64"}))
+            _insert(con, rej, batch.errors().astype({"row": "int64"}))
             if chosen.events:  # whole cases are judged once every event is read
                 events.append(out.assign(_row=rownums, _bad=batch.bad))
                 continue
@@ -205,17 +209,19 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
         members = None
         if chosen.events and events:
             journeys, errors = htcds_journeys(pd.concat(events, ignore_index=True), ctx)
-            _insert(con, "_rej", errors)
+            _insert(con, rej, errors)
             if not journeys.empty:
                 members = journeys[["_row", "_members"]].explode("_members")
                 members.columns = ["_row", "member_row"]
                 members = members.astype("int64")
                 _insert(con, stage, journeys[staged_cols + ["_row"]])
-        _reject_duplicates(con, target, stage, members)
-        for canon, original in {v: k for k, v in _original_names(source.header).items()}.items():
-            con.execute('UPDATE _rej SET "column" = ? WHERE "column" = ?', [original, canon])
 
-        rejected = scalar(con, 'SELECT count(DISTINCT "row") FROM _rej')
+        con.execute("BEGIN TRANSACTION")
+        in_transaction = True
+        _reject_duplicates(con, target, stage, rej, members)
+        for canon, original in {v: k for k, v in _original_names(source.header).items()}.items():
+            con.execute(f'UPDATE "{rej}" SET "column" = ? WHERE "column" = ?', [original, canon])
+        rejected = scalar(con, f'SELECT count(DISTINCT "row") FROM "{rej}"')
         stored = scalar(con, f'SELECT count(*) FROM "{stage}"')
         accepted = rows_read - rejected
         if not chosen.events and stored != accepted:
@@ -224,7 +230,7 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
         if not dry_run:
             import_id = scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
         report_path = report or _default_report(path, import_id)
-        _write_report(con, report_path)
+        _write_report(con, rej, report_path)
         if not dry_run:
             cols = ", ".join(f'"{c}"' for c in staged_cols)
             con.execute(
@@ -237,20 +243,23 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
                  dt.datetime.now(dt.UTC).replace(tzinfo=None), rows_read, accepted, rejected,
                  str(report_path)],
             )  # fmt: skip
-            con.execute('INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM _rej', [import_id])
-        con.execute(f'DROP TABLE "{stage}"')
-        con.execute("DROP TABLE _rej")
+            con.execute(f'INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM "{rej}"', [import_id])
         con.execute("ROLLBACK" if dry_run else "COMMIT")
+        in_transaction = False
     except BaseException:
-        con.execute("ROLLBACK")
+        if in_transaction:
+            con.execute("ROLLBACK")
         raise
+    finally:
+        con.execute(f'DROP TABLE IF EXISTS "{stage}"')
+        con.execute(f'DROP TABLE IF EXISTS "{rej}"')
     return ImportResult(
         file=str(path), format=chosen.name, rows=rows_read, accepted=accepted, rejected=rejected,
         report=str(report_path), import_id=import_id, stored=stored,
     )  # fmt: skip
 
 
-def _reject_duplicates(con, target, stage: str, members: pd.DataFrame | None) -> None:
+def _reject_duplicates(con, target, stage: str, rej: str, members: pd.DataFrame | None) -> None:
     """Reject repeated keys within the file (keeping the first) and keys already stored."""
     if not target.key:
         return
@@ -273,12 +282,12 @@ def _reject_duplicates(con, target, stage: str, members: pd.DataFrame | None) ->
     if members is not None:
         con.register("_members_df", members)
         con.execute(
-            f"""INSERT INTO _rej SELECT m.member_row, '{label}', d.value, d.reason
+            f"""INSERT INTO "{rej}" SELECT m.member_row, '{label}', d.value, d.reason
             FROM _dupes d JOIN _members_df m ON m._row = d._row"""
         )
         con.unregister("_members_df")
     else:
-        con.execute(f"INSERT INTO _rej SELECT _row, '{label}', value, reason FROM _dupes")
+        con.execute(f"""INSERT INTO "{rej}" SELECT _row, '{label}', value, reason FROM _dupes""")
     con.execute(f'DELETE FROM "{stage}" WHERE _row IN (SELECT _row FROM _dupes)')
     con.execute("DROP TABLE _dupes")
 
@@ -289,11 +298,11 @@ def _default_report(path: Path, import_id: int | None) -> Path:
     return Path(config.REPORTS_DIR) / f"{path.stem}.{tag}.{stamp}.rejections.csv"
 
 
-def _write_report(con, report: Path) -> None:
+def _write_report(con, rej: str, report: Path) -> None:
     """Write every rejection, formula-safe, ordered by row."""
     report = Path(report)
     report.parent.mkdir(parents=True, exist_ok=True)
-    cur = con.execute('SELECT "row", "column", "value", reason FROM _rej ORDER BY "row", "column"')
+    cur = con.execute(f'SELECT "row", "column", "value", reason FROM "{rej}" ORDER BY "row", "column"')
     with open(report, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", "column", "value", "reason"])

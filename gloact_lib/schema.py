@@ -31,6 +31,9 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default=())
+    #: Enforce the key with an index.  Large tables (journeys, incidents) rely on the importer's
+    #: duplicate check instead: an index on millions of keys must be held in memory by DuckDB.
+    key_index: bool = True
 
     @property
     def column_names(self) -> list[str]:
@@ -91,6 +94,7 @@ TABLES: dict[str, Table] = {
                 _IMPORT,
             ),
             key=("journey_id",),
+            key_index=False,
         ),
         Table(
             "places",
@@ -253,6 +257,7 @@ TABLES: dict[str, Table] = {
                 _IMPORT,
             ),
             key=("incident_id",),
+            key_index=False,
         ),
         Table(
             "imports",
@@ -309,7 +314,7 @@ def create_sql(table: Table, name: str | None = None, temporary: bool = False) -
         if c.required and not temporary:
             line += " NOT NULL"
         cols.append(line)
-    if table.key and not temporary:
+    if table.key and table.key_index and not temporary:
         cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.key) + ")")
     kind = "TEMP TABLE" if temporary else "TABLE"
     return f'CREATE {kind} IF NOT EXISTS "{name or table.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
@@ -331,7 +336,8 @@ def schema_markdown() -> str:
     for t in TABLES.values():
         lines += [f"## `{t.name}`", "", t.doc, ""]
         if t.key:
-            lines += ["Key: " + ", ".join(f"`{k}`" for k in t.key), ""]
+            how = "" if t.key_index else " (unique by the importer's duplicate check; no index)"
+            lines += ["Key: " + ", ".join(f"`{k}`" for k in t.key) + how, ""]
         lines += ["| column | type | required | meaning |", "|---|---|---|---|"]
         for c in t.columns:
             lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {c.doc} |")

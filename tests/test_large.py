@@ -10,8 +10,9 @@ import pytest
 
 SCRIPT = r"""
 import csv, json, resource, sys
+from gloact_lib.config import REFERENCE_DIR
 from gloact_lib.importers import import_file
-from gloact_lib.store import scratch
+from gloact_lib.store import connect
 n, path, report = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 origins = ["NGA", "MLI", "NER", "GIN", "CIV", "SEN"]
 with open(path, "w", newline="") as fh:
@@ -22,7 +23,8 @@ with open(path, "w", newline="") as fh:
         w.writerow([f"j{i}", "smuggling", persons, f"20{10 + i % 15}-{1 + i % 12:02d}", origins[i % 6],
                     "agadez;sebha" if i % 2 else "", "LBY"])
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-con = scratch()
+con = connect(path + ".duckdb")  # a database file, as analysts use it
+import_file(con, REFERENCE_DIR / "hubs.csv", report=report + ".hubs")
 r = import_file(con, path, report=report)
 stored = con.execute("SELECT count(*) FROM journeys").fetchall()[0][0]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -46,5 +48,6 @@ def test_million_rows_complete_with_bounded_memory(tmp_path):
     assert large["rows"] == 1_000_000
     assert large["rejected"] == 1000
     assert large["accepted"] == large["stored"] == 999_000
-    # Ten times the rows must not need anywhere near ten times the memory: batches bound it.
-    assert large["peak_kb"] < 3 * small["peak_kb"], (small, large)
+    # Ten times the rows must not need anywhere near ten times the memory: batches bound it
+    # (measured here: about 1.6 times the peak of the 100k-row import).
+    assert large["peak_kb"] < 2 * small["peak_kb"], (small, large)
