@@ -68,6 +68,14 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     if not read_only:
         for table in TABLES.values():
             con.execute(create_sql(table))
+        # An import killed while staging leaves its staging tables behind; they hold nothing
+        # the workbook uses (the stored rows are written in one final transaction).
+        leftovers = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_stage\\_%' ESCAPE '\\' "
+            "OR table_name LIKE '\\_rej\\_%' ESCAPE '\\'"
+        ).fetchall()
+        for (name,) in leftovers:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
         if scalar(con, "SELECT count(*) FROM countries") == 0:
             _load_countries(con)
     return con

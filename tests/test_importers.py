@@ -249,3 +249,17 @@ def test_result_summary_is_the_cli_json(con, write_csv):
     result = import_file(con, write_csv([journey()]))
     assert json.loads(json.dumps(result.summary())) == {
         "rows": 1, "accepted": 1, "rejected": 0, "report": result.report}  # fmt: skip
+
+
+def test_staging_left_by_a_killed_import_is_cleaned_on_open(tmp_path):
+    from gloact_lib.store import connect
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    con.execute("CREATE TABLE _stage_journeys_dead (x INT)")
+    con.execute("CREATE TABLE _rej_dead (x INT)")
+    con.close()
+    con = connect(db)
+    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert not {"_stage_journeys_dead", "_rej_dead"} & names
+    assert "journeys" in names
