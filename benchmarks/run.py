@@ -768,8 +768,11 @@ def markdown_table(cells: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _uncommitted(files: list[str]) -> str:
-    return f" with uncommitted changes to {', '.join(files)}" if files else ""
+def _code_measured(state: dict) -> str:
+    if not state["commit"]:
+        return f"Code measured: gloact_lib from {state['source']}."
+    changed = f" with uncommitted changes to {', '.join(state['uncommitted'])}" if state["uncommitted"] else ""
+    return f"Code measured: commit {state['commit']}{changed}."
 
 
 def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], parts: list[dict],
@@ -785,7 +788,7 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
         f"{meta['date']} · {meta['mode']} run · {meta['cpus']} CPUs · Python {meta['python']} · "
         f"DuckDB {meta['duckdb']} · total {meta['total_seconds']:.0f} s",
         "",
-        f"Code measured: commit {meta['git']['commit'] or '?'}" + _uncommitted(meta["git"]["uncommitted"]) + ".",
+        _code_measured(meta["git"]),
         "",
         "Ratio = gloact ÷ baseline of time or bytes (above 1: gloact costs more). For rows/s, it is the baseline's "
         "rows/s ÷ gloact's.",
@@ -809,21 +812,31 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
 
 
 def git_state() -> dict:
-    """The commit measured and the files of ``gloact_lib/`` changed since it (uncommitted).
+    """Which code was measured: the commit of the imported ``gloact_lib`` and its uncommitted files.
 
     Returns
     -------
     dict
-        ``commit`` and ``uncommitted`` (empty values when git is not available).
+        ``source`` (folder holding the imported ``gloact_lib``), ``commit`` and
+        ``uncommitted`` (files of ``gloact_lib/`` changed since the commit); the
+        last two are empty when that folder is not a git checkout.
     """
-    root = HERE.parent
+    import gloact_lib
+
+    root = Path(gloact_lib.__file__).resolve().parent.parent
 
     def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        except OSError:
+            return ""
         return done.stdout if done.returncode == 0 else ""
 
-    changed = git("status", "--porcelain", "--", "gloact_lib").splitlines()
-    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted": [line[3:] for line in changed]}
+    state = {"source": str(root), "commit": "", "uncommitted": []}
+    if (root / ".git").exists():
+        changed = git("status", "--porcelain", "--", "gloact_lib").splitlines()
+        state.update(commit=git("rev-parse", "--short", "HEAD").strip(), uncommitted=[line[3:] for line in changed])
+    return state
 
 
 # --- Entry point ---------------------------------------------------------------------------------------------------

@@ -56,8 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the database schema as Markdown")
     p.add_argument("--out", help="write to this file instead of stdout")
 
-    p = sub.add_parser("sample", help="regenerate the illustrative sample journeys")
+    p = sub.add_parser("sample", help="regenerate the illustrative sample journeys and status updates")
     p.add_argument("--out", help="output CSV (default data/sample/journeys_sample.csv)")
+
+    p = sub.add_parser("commitments", help="commitments forms for focal points")
+    csub = p.add_subparsers(dest="action", required=True)
+    tp = csub.add_parser("template", help="write a country's Excel form, pre-filled with its current status")
+    _add_db(tp)
+    tp.add_argument("--country", required=True, help="ISO alpha-3, e.g. MLI")
+    tp.add_argument("--lang", choices=["en", "fr"], default="en")
+    tp.add_argument("--out", required=True, help="the .xlsx file to write")
     return parser
 
 
@@ -154,9 +162,26 @@ def main(argv: list[str] | None = None) -> int:
             print(text)
         return 0
     if args.command == "sample":
-        from .sample import write_sample
+        from .sample import write_sample, write_status_sample
 
         print(write_sample(args.out))
+        print(write_status_sample())
+        return 0
+    if args.command == "commitments":
+        from .commitments import write_template
+        from .countries import CountryError, resolve_country
+        from .store import connect
+
+        if not Path(args.db).exists():
+            print(f"gloact commitments: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+            return 1
+        try:
+            country = resolve_country(args.country)
+            path = write_template(connect(args.db, read_only=True), country, args.lang, args.out)
+        except (CountryError, ValueError) as exc:
+            print(f"gloact commitments: {exc}", file=sys.stderr)
+            return 2
+        print(path)
         return 0
     return 1  # pragma: no cover - argparse rejects unknown commands
 

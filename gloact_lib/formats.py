@@ -49,6 +49,8 @@ class Context:
     file_name: str
     sha256: str
     places: Places
+    recommendations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rec_id -> countries
+    meta: dict[str, str] = field(default_factory=dict)  # from a form's hidden sheet
 
 
 @dataclass(frozen=True)
@@ -445,6 +447,44 @@ def _treaties(b: Batch, ctx: Context) -> pd.DataFrame:
     return _columns("treaties", data, b.df.index)
 
 
+STATUS = {"not_started": "not_started", "not started": "not_started", "non commencé": "not_started",
+          "non commence": "not_started", "pas commencé": "not_started",
+          "in_progress": "in_progress", "in progress": "in_progress", "en cours": "in_progress",
+          "achieved": "achieved", "réalisé": "achieved", "realise": "achieved", "atteint": "achieved",
+          "not_applicable": "not_applicable", "not applicable": "not_applicable", "sans objet": "not_applicable",
+          "non applicable": "not_applicable"}  # fmt: skip
+
+
+def _commitments(b: Batch, ctx: Context) -> pd.DataFrame:
+    """Status updates, from the form ``gloact commitments template`` writes (or any file with its columns)."""
+    rec_id = b.text("rec_id", required=True)
+    iso3 = b.country("iso3")
+    unknown = (rec_id != "") & ~rec_id.isin(list(ctx.recommendations))
+    b.reject(unknown.to_numpy(), "rec_id", "unknown recommendation")
+    concerns = [r in ctx.recommendations and c is not None and c in ctx.recommendations[r]
+                for r, c in zip(rec_id, iso3, strict=True)]  # fmt: skip
+    not_concerned = (~unknown & iso3.notna() & ~pd.Series(concerns, index=b.df.index)).to_numpy()
+    b.reject(not_concerned, "iso3", "this recommendation does not concern this country")
+    form_country = ctx.meta.get("country")
+    if form_country:
+        other = (iso3.notna() & (iso3 != form_country)).to_numpy()
+        b.reject(other, "iso3", f"this form is for {form_country}: rows of another country are not accepted")
+    status, date = b.raw("status"), b.raw("date")
+    b.reject(((status == "") & (date == "")).to_numpy(), "status", "no update given (status and date are empty)")
+    b.reject(((status == "") & (date != "")).to_numpy(), "status", "a status is required with a date")
+    b.reject(((status != "") & (date == "")).to_numpy(), "date", "a date is required with a status")
+    data = {
+        "rec_id": rec_id,
+        "iso3": iso3,
+        "date": pd.to_datetime(b.date("date", required=False)),
+        "status": b.choice("status", STATUS, default=""),
+        "evidence": b.text("evidence"),
+        "source": b.text("source", default=f"form {ctx.file_name}"),
+        "illustrative": b.boolean("illustrative"),
+    }
+    return _columns("status_updates", data, b.df.index)
+
+
 def _country_list(text: str) -> str:
     codes = []
     for part in (p.strip() for p in text.split(";") if p.strip()):
@@ -522,6 +562,10 @@ FORMATS: dict[str, Format] = {
         Format(
             "treaties", "treaties", frozenset({"iso3", "instrument", "ratification_or_accession_date"}),
             ("iso3", "instrument", "status", "source"), _treaties,
+        ),
+        Format(
+            "commitments", "status_updates", frozenset({"rec_id", "iso3", "status", "date"}),
+            ("rec_id", "iso3", "status", "date"), _commitments,
         ),
         _generic_format("meetings", {"meeting_id", "title_en"}),
         _generic_format("participants", {"meeting_id", "participant_kind"}),

@@ -176,7 +176,12 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
     chosen, canonical = _resolve_format(source, fmt)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
-    ctx = Context(file_name=path.name, sha256=digest, places=_places(con))
+    recommendations = {
+        rec: tuple(countries.split(";"))
+        for rec, countries in con.execute("SELECT rec_id, countries FROM recommendations").fetchall()
+    }
+    ctx = Context(file_name=path.name, sha256=digest, places=_places(con), recommendations=recommendations,
+                  meta=source.meta)  # fmt: skip
     # Staging tables are ordinary tables written in autocommitted batches, so that a file of
     # millions of rows never sits in memory; the one transaction that changes the workbook
     # (stored rows, audit, rejections) comes at the end.  Staging tables are always dropped.

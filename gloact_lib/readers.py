@@ -12,10 +12,10 @@ import csv
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ReadError", "Source", "open_source", "sha256_of"]
+__all__ = ["META_SHEET", "ReadError", "Source", "open_source", "sha256_of"]
 
 _SNIFF_BYTES = 64 * 1024
 _BLOCK = 1 << 20
@@ -51,6 +51,8 @@ class Source:
         Field delimiter (CSV only).
     header : list of str
         Column names as written in the file, stripped.
+    meta : dict
+        Key-value pairs from a workbook's hidden ``_gloact`` sheet (forms the workbook wrote).
     """
 
     path: Path
@@ -58,6 +60,7 @@ class Source:
     encoding: str = "utf-8"
     delimiter: str = ","
     header: list[str] | None = None
+    meta: dict[str, str] = field(default_factory=dict)
 
     def batches(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
         """Yield lists of at most ``size`` ``(row_number, fields)`` records.
@@ -109,7 +112,9 @@ class Source:
                 if not header_seen:
                     header_seen = True
                     continue
-                yield number, fields
+                # Excel leaves trailing empty cells out: a short row is padded, a long one kept (and rejected)
+                width = len(self.header or ())
+                yield number, fields + [""] * (width - len(fields))
         finally:
             wb.close()
 
@@ -195,7 +200,7 @@ def open_source(path: str | Path) -> Source:
         if not is_zip:
             raise ReadError(f"{path.name}: not a readable Excel .xlsx file (no zip signature)")
         source = Source(path, "xlsx")
-        source.header = _xlsx_header(path)
+        source.header, source.meta = _xlsx_header(path)
         return source
     if path.suffix.lower() == ".xls":
         raise ReadError(f"{path.name}: old binary .xls is not supported; save it as .xlsx or CSV")
@@ -222,17 +227,27 @@ def open_source(path: str | Path) -> Source:
     return source
 
 
-def _xlsx_header(path: Path) -> list[str]:
+def _xlsx_header(path: Path) -> tuple[list[str], dict[str, str]]:
+    """The first sheet's header row, and the ``_gloact`` sheet's key-value pairs if any."""
     wb = _open_workbook(path)
     try:
         if not wb.worksheets:
             raise ReadError(f"{path.name}: the workbook has no sheet")
+        meta = {}
+        if META_SHEET in wb.sheetnames:
+            for row in wb[META_SHEET].iter_rows(values_only=True):
+                if row and row[0] is not None:
+                    meta[_cell_text(row[0]).strip()] = _cell_text(row[1] if len(row) > 1 else None).strip()
         for values in wb.worksheets[0].iter_rows(values_only=True):
             fields = [_cell_text(v).strip() for v in values]
             while fields and fields[-1] == "":
                 fields.pop()
             if fields:
-                return fields
+                return fields, meta
     finally:
         wb.close()
     raise ReadError(f"{path.name}: the first sheet is empty")
+
+
+#: Hidden sheet where a form written by the workbook records what it is for (e.g. its country).
+META_SHEET = "_gloact"

@@ -60,6 +60,7 @@ EXPLOITATIONS = (
     "unknown",
 )
 UNITS = ("persons", "detections")
+STATUSES = ("not_started", "in_progress", "achieved", "not_applicable")
 
 _SOURCE = _c("source", "VARCHAR", "document or system the row comes from", True)
 _IMPORT = _c("import_id", "BIGINT", "the import (table `imports`) that stored the row")
@@ -215,6 +216,22 @@ TABLES: dict[str, Table] = {
                 _IMPORT,
             ),
             key=("rec_id",),
+        ),
+        Table(
+            "status_updates",
+            "Progress on each recommendation in each country over time (the monitoring mechanism "
+            "set up in Niamey in 2018).",
+            (
+                _c("rec_id", "VARCHAR", "recommendation", True),
+                _c("iso3", "VARCHAR", "country reporting", True),
+                _c("date", "DATE", "date of the status", True),
+                _c("status", "VARCHAR", "`not_started`, `in_progress`, `achieved` or `not_applicable`", True),
+                _c("evidence", "VARCHAR", "what shows it (text)"),
+                _SOURCE,
+                _c("illustrative", "BOOLEAN", "true for illustrative (generated) updates", True),
+                _IMPORT,
+            ),
+            key=("rec_id", "iso3", "date"),
         ),
         Table(
             "indicators",

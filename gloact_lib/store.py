@@ -31,6 +31,7 @@ REFERENCE_FILES = (
     "reference/meetings.csv",
     "reference/participants.csv",
     "reference/recommendations.csv",
+    "sample/status_updates_sample.csv",
     "reference/indicators.csv",
     "reference/missing_migrants_incidents.csv",
     "reference/frontex_detections.csv",
