@@ -29,7 +29,7 @@ from .maps import fmt_number, route_map
 from .routes import FRONTEX_ROUTES
 from .store import connect
 
-__all__ = ["CountryDashboard", "RoutesDashboard", "url_parameters"]
+__all__ = ["CommitmentsDashboard", "CountryDashboard", "RoutesDashboard", "url_parameters"]
 
 _CSS = """
 <style>
@@ -527,14 +527,29 @@ class CountryDashboard(w.VBox):
             "SELECT m.title_en, m.title_fr, m.city, m.start_date FROM participants p "
             "JOIN meetings m USING (meeting_id) WHERE p.iso3 = ? ORDER BY m.start_date", [iso3]
         ).fetchall()  # fmt: skip
+        from .commitments import latest_status
+
+        status = latest_status(self.con)
+        status = status[status["iso3"] == iso3]
         recs = self.con.execute(
-            "SELECT number, theme, text_en, text_fr, source FROM recommendations "
+            "SELECT number, theme, text_en, text_fr, source, rec_id FROM recommendations "
             "WHERE list_contains(string_split(countries, ';'), ?) ORDER BY meeting_id, number", [iso3]
         ).fetchall()  # fmt: skip
+        current = {r.rec_id: r for r in status.itertuples()}
         met = "".join(f"<li>{e(fr if lang == 'fr' else en)} — {e(city)}, {d:%Y-%m-%d}</li>"
                       for en, fr, city, d in meetings) or f"<li>{e(t('none', lang))}</li>"  # fmt: skip
-        items = "".join(f"<li>{number}. {e(fr if lang == 'fr' else en)} <i>({e(t('no_status', lang))})</i></li>"
-                        for number, _theme, en, fr, _src in recs)  # fmt: skip
+
+        def state(rec_id: str) -> str:
+            r = current.get(rec_id)
+            if r is None or pd.isna(r.date):
+                return t("no_status", lang)
+            flag = f", {t('illustrative_badge', lang).lower()}" if r.illustrative else ""
+            return f"{t(r.status, lang)}, {r.date:%Y-%m-%d}{flag}"
+
+        items = "".join(
+            f"<li>{number}. {e(fr if lang == 'fr' else en)} <b>({e(state(rec_id))})</b></li>"
+            for number, _theme, en, fr, _src, rec_id in recs
+        )
         sources = sorted({r[4] for r in recs})
         note = (f"<div class='gloact-notes'>{e(t('translation_note', lang))} "
                 f"{e(t('source', lang))}: {e('; '.join(sources))}</div>" if recs else "")  # fmt: skip
@@ -564,3 +579,164 @@ def _country_box(con, iso3: str, pad: float = 6.0):
         return None
     lat, lon = row[0]
     return [[lat - pad, lon - pad], [lat + pad, lon + pad]]
+
+
+STATUS_COLOURS = {"achieved": "#009E73", "in_progress": "#E69F00", "not_started": "#d0d0d0",
+                  "not_applicable": "#ffffff"}  # fmt: skip
+
+
+class CommitmentsDashboard(w.VBox):
+    """Follow-up of the recommendations: a country x recommendation status grid, progress bars,
+    the latest updates, and what changed since a meeting.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection, optional
+    lang : {"en", "fr"}, default "en"
+    """
+
+    lang = Unicode("en")
+    meeting = Unicode("casablanca-2019")
+    status = Unicode("")
+
+    def __init__(self, con=None, lang: str = "en", **kwargs):
+        self.con = con or connect(read_only=True)
+        self._meetings = self.con.execute(
+            "SELECT meeting_id, title_en, title_fr, city, end_date FROM meetings ORDER BY start_date").fetchall()  # fmt: skip
+        self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("Français", "fr")], value=lang)
+        self.since = w.Dropdown(options=self._meeting_options(lang), value=self._meetings[-1][0],
+                                layout=w.Layout(width="520px"))  # fmt: skip
+        self.header = w.HTML()
+        self.grid = w.HTML()
+        self.bars = w.HTML()
+        self.changes = w.HTML()
+        self.timeline = w.HTML()
+        self.status_line = w.HTML()
+        super().__init__([w.HTML(_CSS), w.HBox([self.header, self.lang_toggle]), self.grid, self.bars, self.since,
+                          self.changes, self.timeline, self.status_line], **kwargs)  # fmt: skip
+        self.add_class("gloact-dashboard")
+        self.lang_toggle.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
+        self.since.observe(lambda c: setattr(self, "meeting", c["new"]), names="value")
+        self.lang = lang
+        self.meeting = self.since.value
+        self._ready = True
+        self.refresh()
+
+    @classmethod
+    def from_url(cls, con=None):
+        """A dashboard set from the ``lang`` URL parameter."""
+        lang = url_parameters().get("lang")
+        return cls(con=con, lang=lang if lang in ("en", "fr") else "en")
+
+    def _meeting_options(self, lang: str):
+        return [(f"{fr if lang == 'fr' else en} ({city}, {end:%Y-%m})", mid) for mid, en, fr, city, end in
+                self._meetings]  # fmt: skip
+
+    @observe("lang", "meeting")
+    def _changed(self, change) -> None:
+        if not getattr(self, "_ready", False):
+            return
+        if change["name"] == "lang":
+            value = self.since.value
+            self.since.options = self._meeting_options(change["new"])
+            self.since.value = value
+            self.lang_toggle.value = change["new"]
+        elif self.since.value != change["new"]:
+            self.since.value = change["new"]  # set from code: keep the control in step
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw every panel."""
+        from .commitments import changes_since, latest_status, overdue, progress
+
+        lang, e = self.lang, html.escape
+        try:
+            status = latest_status(self.con)
+            illustrative = bool(status["illustrative"].any())
+            badge = (f" <span class='gloact-badge-inline'>{e(t('illustrative_badge', lang))}</span>"
+                     if illustrative else "")  # fmt: skip
+            self.header.value = f"<h2 style='margin:4px 12px 4px 0'>{e(t('commitments_title', lang))}{badge}</h2>"
+            late = overdue(self.con)
+            self.grid.value = self._grid(status, late, illustrative)
+            self.bars.value = self._bars(progress(self.con))
+            self.since.description = t("since_meeting", lang)
+            self.changes.value = self._changes(changes_since(self.con, self.meeting))
+            self.timeline.value = self._timeline()
+            self.status = t("status_ok", lang)
+            self.status_line.value = f"<div class='gloact-status'>{e(self.status)}</div>"
+        except Exception as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.status = t("status_error", lang, reason=reason)
+            self.status_line.value = f"<div class='gloact-status error' role='alert'>{e(self.status)}</div>"
+
+    def _grid(self, status: pd.DataFrame, late: pd.DataFrame, illustrative: bool) -> str:
+        lang, e = self.lang, html.escape
+        recs = status.drop_duplicates("rec_id").sort_values(["meeting_id", "number"])
+        late_keys = set(zip(late["rec_id"], late["iso3"], strict=True))
+        head = "".join(
+            f"<th title='{e(r.text_fr if lang == 'fr' else r.text_en)}'>{r.number}</th>" for r in recs.itertuples()
+        )
+        rows = []
+        for iso3, group in status.groupby("iso3", sort=True):
+            cells = []
+            for r in group.set_index("rec_id").loc[recs["rec_id"]].itertuples():
+                label = t(r.status, lang)
+                tip = f"{r.Index}: {label}" + (f" ({r.date:%Y-%m-%d})" if pd.notna(r.date) else "")
+                mark = " ⏱" if (r.Index, iso3) in late_keys else ""
+                cells.append(f"<td class='gloact-cell' data-status='{e(r.status)}' title='{e(tip)}' "
+                             f"style='background:{STATUS_COLOURS[r.status]};text-align:center;"
+                             f"border:1px solid #bbb'>{e(label)}{mark}</td>")  # fmt: skip
+            rows.append(f"<tr><th style='text-align:left'>{e(country_name(iso3, lang))}</th>{''.join(cells)}</tr>")
+        legend = " ".join(f"<span class='sw' style='display:inline-block;width:12px;height:12px;border:1px solid #999;"
+                          f"background:{c}'></span> {e(t(s, lang))}" for s, c in STATUS_COLOURS.items())  # fmt: skip
+        notes = [t("overdue", lang, months=12) + " (⏱)"]
+        if illustrative:
+            notes.append(t("caveat_status_illustrative", lang))
+        texts = "".join(f"<li>{r.number}. {e(r.text_fr if lang == 'fr' else r.text_en)} "
+                        f"<i>({e(t('theme_' + r.theme, lang))})</i></li>" for r in recs.itertuples())  # fmt: skip
+        return (f"<h3>{e(t('status_grid', lang))}</h3><table class='gloact-table gloact-grid'>"
+                f"<tr><th></th>{head}</tr>{''.join(rows)}</table><div class='gloact-notes'>{legend}<br>"
+                f"{'<br>'.join(e(n) for n in notes)}</div><ol style='list-style:none;padding-left:0;font-size:13px'>"
+                f"{texts}</ol><div class='gloact-notes'>{e(t('translation_note', lang))}</div>")  # fmt: skip
+
+    def _bars(self, prog: pd.DataFrame) -> str:
+        lang, e = self.lang, html.escape
+        rows = []
+        for r in prog.itertuples():
+            applicable = max(r.items - r.not_applicable, 1)
+            segments = "".join(
+                f"<div title='{e(t(s, lang))}: {getattr(r, s)}' style='width:{100 * getattr(r, s) / applicable:.1f}%;"
+                f"background:{STATUS_COLOURS[s]}'></div>" for s in ("achieved", "in_progress", "not_started")
+            )  # fmt: skip
+            pct = round(100 * r.share_achieved)
+            rows.append(f"<div style='display:flex;align-items:center;gap:10px;margin:4px 0'>"
+                        f"<div style='width:160px'>{e(country_name(r.iso3, lang))}</div>"
+                        f"<div class='gloact-bar' style='display:flex;width:420px;height:16px;border:1px solid #999'>"
+                        f"{segments}</div><div>{e(t('share_achieved', lang, pct=pct))}</div></div>")  # fmt: skip
+        return f"<h3>{e(t('progress_by_country', lang))}</h3>" + "".join(rows)
+
+    def _changes(self, changes: pd.DataFrame) -> str:
+        lang, e = self.lang, html.escape
+        name = next((fr if lang == "fr" else en) for mid, en, fr, _c, _d in self._meetings if mid == self.meeting)
+        title = f"<h3>{e(t('changes_since', lang, meeting=name))}</h3>"
+        if changes.empty:
+            return title + f"<p>{e(t('no_changes', lang))}</p>"
+        rows = "".join(
+            f"<tr><td>{r.date:%Y-%m-%d}</td><td>{e(country_name(r.iso3, lang))}</td><td>{r.number}</td>"
+            f"<td>{e(t(r.previous_status, lang))} → <b>{e(t(r.status, lang))}</b></td><td>{e(r.evidence or '')}</td>"
+            f"</tr>" for r in changes.itertuples()
+        )  # fmt: skip
+        head = (f"<tr><th>{e(t('date', lang))}</th><th>{e(t('country', lang))}</th><th>{e(t('recommendation', lang))}"
+                f"</th><th></th><th>{e(t('evidence', lang))}</th></tr>")  # fmt: skip
+        return f"{title}<table class='gloact-table'>{head}{rows}</table>"
+
+    def _timeline(self) -> str:
+        lang, e = self.lang, html.escape
+        rows = self.con.execute(
+            "SELECT u.date, u.iso3, r.number, u.status, u.source FROM status_updates u JOIN recommendations r "
+            "USING (rec_id) ORDER BY u.date DESC, u.iso3, r.number LIMIT 12").fetchall()  # fmt: skip
+        items = "".join(f"<li>{d:%Y-%m-%d} · {e(country_name(iso3, lang))} · {n} · {e(t(s, lang))}</li>"
+                        for d, iso3, n, s, _src in rows)  # fmt: skip
+        sources = sorted({r[4] for r in rows})
+        return (f"<h3>{e(t('timeline', lang))}</h3><ul style='font-size:13px'>{items}</ul>"
+                f"<div class='gloact-notes'>{e(t('sources', lang))}: {e('; '.join(sources))}</div>")  # fmt: skip

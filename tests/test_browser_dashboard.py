@@ -173,3 +173,18 @@ def test_country_profile(server, browser):
     page.screenshot(path=str(ARTIFACTS / "dashboard-country-fr.png"), full_page=True)
     assert watch.external == [] and watch.errors == []
     page.close()
+
+
+def test_commitments_dashboard(server, browser):
+    page, watch = watched_page(browser, 1500, 1100)
+    page.goto(server[0] + "/voila/render/commitments.ipynb?lang=fr")
+    page.locator(".gloact-cell").first.wait_for(timeout=90_000)
+    assert page.locator(".gloact-cell").count() == 24
+    assert "Progrès par pays" in page.inner_text("body")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    png = page.screenshot(path=str(ARTIFACTS / "dashboard-commitments-fr.png"), full_page=True)
+    assert distinct_colours(png) > 8
+    page.get_by_role("button", name="English").click()
+    page.wait_for_function("document.body.innerText.includes('Progress by country')", timeout=30_000)
+    assert watch.external == [] and watch.errors == []
+    page.close()

@@ -74,10 +74,25 @@ def test_country_profile_panels(built_con):
     d = CountryDashboard(con=built_con, country="MAR")
     assert d.status == "Updated."
     assert "Smuggling of Migrants Protocol" in d.legal.value and "unverified" in d.legal.value
-    assert "Casablanca" in d.commitments.value and "no status update recorded yet" in d.commitments.value
+    assert "Casablanca" in d.commitments.value and "illustrative data" in d.commitments.value
     assert "dead and missing" in d.deaths.value
     d.lang = "fr"
     assert "Protocole contre le trafic illicite de migrants" in d.legal.value
     assert "non officiel" in d.commitments.value
     d.country = "NER"
     assert "68" in d.figures.value  # traffickers brought before Nigerien tribunals, Jan-Jun 2018
+
+
+def test_commitments_dashboard(built_con):
+    from gloact_lib.dashboard import CommitmentsDashboard
+
+    d = CommitmentsDashboard(con=built_con)
+    assert d.status == "Updated."
+    assert d.grid.value.count("class='gloact-cell'") == 24  # 3 countries x 8 recommendations
+    assert "ILLUSTRATIVE DATA" in d.header.value and "illustrative (generated)" in d.grid.value
+    assert "Changes since Second GLO.ACT" in d.changes.value
+    d.meeting = "niamey-2018-06"
+    assert "Changes since" in d.changes.value and "regional conference" in d.changes.value.lower()
+    d.lang = "fr"
+    assert "Progrès par pays" in d.bars.value and "Changements depuis" in d.changes.value
+    assert d.since.value == "niamey-2018-06"
