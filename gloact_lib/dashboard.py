@@ -602,7 +602,8 @@ class CommitmentsDashboard(w.VBox):
     def __init__(self, con=None, lang: str = "en", **kwargs):
         self.con = con or connect(read_only=True)
         self._meetings = self.con.execute(
-            "SELECT meeting_id, title_en, title_fr, city, end_date FROM meetings ORDER BY start_date").fetchall()  # fmt: skip
+            "SELECT meeting_id, title_en, title_fr, city, end_date FROM meetings ORDER BY start_date"
+        ).fetchall()
         self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("Français", "fr")], value=lang)
         self.since = w.Dropdown(options=self._meeting_options(lang), value=self._meetings[-1][0],
                                 layout=w.Layout(width="520px"))  # fmt: skip
