@@ -298,7 +298,9 @@ def paired_times(candidate: Callable[[], object], baseline: Callable[[], object]
     DuckDB's buffers), and of the candidate too when it is timed more than once
     (a single timed run is kept for the slow cases).  Alternating the two keeps
     slow drifts of the machine (other processes, the page cache) from favouring
-    either.
+    either.  The baseline is always timed at least :data:`REPEATS` times: it is
+    cheap, and a single timing of it would make the ratio as noisy as that one
+    run.
 
     Parameters
     ----------
@@ -318,13 +320,14 @@ def paired_times(candidate: Callable[[], object], baseline: Callable[[], object]
         candidate()
     cand, base = [], []
     result = None
-    for _ in range(repeats):
+    for i in range(max(repeats, REPEATS)):
         start = time.perf_counter()
         baseline()
         base.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        result = candidate()
-        cand.append(time.perf_counter() - start)
+        if i < repeats:
+            start = time.perf_counter()
+            result = candidate()
+            cand.append(time.perf_counter() - start)
     return statistics.median(cand), statistics.median(base), result
 
 
@@ -789,6 +792,9 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
         f"DuckDB {meta['duckdb']} · total {meta['total_seconds']:.0f} s",
         "",
         _code_measured(meta["git"]),
+        f"Load average (1, 5, 15 min) at the start {meta['load_average']['start']}, "
+        f"at the end {meta['load_average']['end']}; the benchmark alone accounts for up to {meta['cpus']}, "
+        "more means other work competed for the CPUs.",
         "",
         "Ratio = gloact ÷ baseline of time or bytes (above 1: gloact costs more). For rows/s, it is the baseline's "
         "rows/s ÷ gloact's.",
@@ -842,6 +848,14 @@ def git_state() -> dict:
 # --- Entry point ---------------------------------------------------------------------------------------------------
 
 
+def _load() -> list[float] | None:
+    """1, 5 and 15-minute load averages (other work on the machine skews the ratios)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description="GLO.ACT workbook benchmarks (ratios to same-run baselines).")
@@ -868,6 +882,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         print(json.dumps(import_worker(json.loads(args.worker))))
         return 0
+    load_before = _load()
     scale = 10 if args.quick else 1
     import_sizes = [100_000 // scale, 1_000_000 // scale]
     query_sizes = [100_000 // scale, 1_000_000 // scale, 10_000_000 // scale]
@@ -897,6 +912,7 @@ def main(argv: list[str] | None = None) -> int:
         "git": git_state(),
         "build_seconds": builds,
         "total_seconds": time.perf_counter() - started,
+        "load_average": {"start": load_before, "end": _load()},
     }
     print()
     print(text_table(table(rows)))

@@ -162,12 +162,12 @@ def test_country_profile(server, browser):
     page, watch = watched_page(browser, 1500, 1100)
     page.goto(server[0] + "/voila/render/country.ipynb?country=MLI")
     page.locator(".gloact-kpi").first.wait_for(timeout=90_000)
-    page.frame_locator("iframe.gloact-map").locator("path.gloact-country").first.wait_for(timeout=30_000)
+    page.frame_locator("iframe.gloact-map").locator("path.gloact-role").first.wait_for(timeout=30_000)
     body = page.inner_text("body")
     assert "Country profile: Mali" in body
     assert "Trafficking in Persons Protocol" in body and "Casablanca" in body
     page.get_by_role("button", name="Français").click()
-    page.wait_for_function("document.body.innerText.includes('Profil de pays')", timeout=30_000)
+    page.wait_for_function("document.body.innerText.includes('Profil de pays: Mali')", timeout=30_000)
     assert "Protocole relatif à la traite des personnes" in page.inner_text("body")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-country-fr.png"), full_page=True)
