@@ -48,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(config.MAPS_DIR), help="output folder (default: %(default)s)")
     p.add_argument("--lang", choices=["en", "fr"], default="en")
 
+    p = sub.add_parser("briefing", help="a meeting's briefing pack: HTML, PNG per view, PDF (no network needed)")
+    _add_db(p)
+    p.add_argument("--meeting", required=True, help="meeting id, e.g. casablanca-2019")
+    p.add_argument("--lang", choices=["en", "fr"], default="en")
+    p.add_argument("--countries", help="comma-separated ISO alpha-3 (default: the meeting's participants)")
+    p.add_argument("--start", help="first day of the period (YYYY-MM-DD)")
+    p.add_argument("--end", help="last day of the period (YYYY-MM-DD)")
+    p.add_argument("--out", default=str(config.MAPS_DIR / "briefings"), help="output folder (default: %(default)s)")
+    p.add_argument("--no-images", action="store_true", help="HTML only (no Chromium needed)")
+
     p = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
     _add_db(p)
     p.add_argument("--port", type=int, default=8866)
@@ -142,6 +152,27 @@ def main(argv: list[str] | None = None) -> int:
         con = connect(args.db, read_only=True)
         written = build_maps(con, args.out, args.lang)
         print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
+        return 0
+    if args.command == "briefing":
+        import datetime as dt
+
+        from .briefing import build_briefing
+        from .countries import CountryError, resolve_country
+        from .store import connect
+
+        if not Path(args.db).exists():
+            print(f"gloact briefing: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+            return 1
+        try:
+            countries = [resolve_country(c) for c in args.countries.split(",")] if args.countries else None
+            start = dt.date.fromisoformat(args.start) if args.start else None
+            end = dt.date.fromisoformat(args.end) if args.end else None
+            pack = build_briefing(connect(args.db, read_only=True), args.meeting, args.lang, countries, start, end,
+                                  args.out, images=not args.no_images)  # fmt: skip
+        except (CountryError, ValueError) as exc:
+            print(f"gloact briefing: {exc}", file=sys.stderr)
+            return 2
+        print(f"{pack.html}\n{pack.pdf or ''}\n{len(pack.pngs)} PNG views, {pack.seconds:.1f} s")
         return 0
     if args.command == "serve":
         from .serve import serve

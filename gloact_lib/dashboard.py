@@ -683,14 +683,16 @@ class CommitmentsDashboard(w.VBox):
             for r in group.set_index("rec_id").loc[recs["rec_id"]].itertuples():
                 label = t(r.status, lang)
                 tip = f"{r.Index}: {label}" + (f" ({r.date:%Y-%m-%d})" if pd.notna(r.date) else "")
-                mark = " ⏱" if (r.Index, iso3) in late_keys else ""
-                cells.append(f"<td class='gloact-cell' data-status='{e(r.status)}' title='{e(tip)}' "
-                             f"style='background:{STATUS_COLOURS[r.status]};text-align:center;"
-                             f"border:1px solid #bbb'>{e(label)}{mark}</td>")  # fmt: skip
+                mark = " <b class='gloact-late' style='color:#b00020'>!</b>" if (r.Index, iso3) in late_keys else ""
+                cells.append(
+                    f"<td class='gloact-cell' data-status='{e(r.status)}' title='{e(tip)}' "
+                    f"style='background:{STATUS_COLOURS[r.status]};text-align:center;"
+                    f"border:1px solid #bbb'>{e(label)}{mark}</td>"
+                )  # fmt: skip  (mark is fixed markup)
             rows.append(f"<tr><th style='text-align:left'>{e(country_name(iso3, lang))}</th>{''.join(cells)}</tr>")
         legend = " ".join(f"<span class='sw' style='display:inline-block;width:12px;height:12px;border:1px solid #999;"
                           f"background:{c}'></span> {e(t(s, lang))}" for s, c in STATUS_COLOURS.items())  # fmt: skip
-        notes = [t("overdue", lang, months=12) + " (⏱)"]
+        notes = [t("overdue", lang, months=12) + " (!)"]
         if illustrative:
             notes.append(t("caveat_status_illustrative", lang))
         texts = "".join(f"<li>{r.number}. {e(r.text_fr if lang == 'fr' else r.text_en)} "
