@@ -90,7 +90,8 @@ class RoutesDashboard(w.VBox):
     selection = Instance(Selection)
     status = Unicode("")
 
-    def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, **kwargs):
+    def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, present: bool = False,
+                 **kwargs):  # fmt: skip
         self.con = con or connect(read_only=True)
         first, last = _years(self.con)
         self._countries = [r[0] for r in self.con.execute(
@@ -120,13 +121,18 @@ class RoutesDashboard(w.VBox):
                                (self.role, ""), (self.sex, ""), (self.age, ""), (self.route, "")):  # fmt: skip
             control.value = value
         filters = w.VBox(list(self._controls), layout=w.Layout(width="300px", min_width="300px"))
-        main = w.VBox([self.kpis, self.map, w.HBox([self.table, self.chart]), self.notes],
-                      layout=w.Layout(flex="1"))  # fmt: skip
+        filters.add_class("gloact-filters")
+        panels = [self.kpis, self.map, w.HBox([self.table, self.chart]), self.notes]
+        for panel in panels:
+            panel.add_class("gloact-slide")
+        main = w.VBox(panels, layout=w.Layout(flex="1"))
         super().__init__(
             [w.HTML(_CSS), w.HBox([self.title, self.lang_toggle]), w.HBox([filters, main]), self.status_line],
             **kwargs,
         )
         self.add_class("gloact-dashboard")
+        if present:
+            self.add_class("gloact-present")
         self.lang = lang
         for control in self._controls:
             control.observe(self._filters_changed, names="value")
@@ -140,11 +146,12 @@ class RoutesDashboard(w.VBox):
     # -- construction from the page URL -------------------------------------
     @classmethod
     def from_url(cls, con=None) -> RoutesDashboard:
-        """A dashboard set from the page's URL parameters: ``lang``, ``country``, ``role``, ``unit``."""
+        """A dashboard set from the page's URL parameters: ``lang``, ``country``, ``role``, ``unit``, and
+        ``present=1`` for presenter mode (one panel per slide, arrow keys, F for full screen)."""
         params = url_parameters()
         lang = params.get("lang", "en") if params.get("lang") in ("en", "fr") else "en"
         try:
-            dashboard = cls(con=con, lang=lang)
+            dashboard = cls(con=con, lang=lang, present=params.get("present") in ("1", "true", "yes"))
         except Exception as exc:  # e.g. no database: say so in a sentence, not a traceback
             reason = html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             return w.HTML(
@@ -360,7 +367,7 @@ class CountryDashboard(w.VBox):
     country = Unicode("NER")
     status = Unicode("")
 
-    def __init__(self, con=None, country: str = "NER", lang: str = "en", **kwargs):
+    def __init__(self, con=None, country: str = "NER", lang: str = "en", present: bool = False, **kwargs):
         from .maps import member_countries
 
         self.con = con or connect(read_only=True)
@@ -383,6 +390,10 @@ class CountryDashboard(w.VBox):
             **kwargs,
         )  # fmt: skip
         self.add_class("gloact-dashboard")
+        for panel in (self.roles, self.map, self.partners, self.legal, self.figures, self.commitments, self.deaths):
+            panel.add_class("gloact-slide")
+        if present:
+            self.add_class("gloact-present")
         self.picker.observe(lambda c: setattr(self, "country", c["new"]), names="value")
         self.lang_toggle.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
         self.country = self.picker.value
@@ -396,7 +407,8 @@ class CountryDashboard(w.VBox):
         params = url_parameters()
         lang = params.get("lang") if params.get("lang") in ("en", "fr") else "en"
         try:
-            return cls(con=con, country=params.get("country", "NER").upper(), lang=lang)
+            present = params.get("present") in ("1", "true", "yes")
+            return cls(con=con, country=params.get("country", "NER").upper(), lang=lang, present=present)
         except Exception as exc:
             reason = html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             return w.HTML(
@@ -599,7 +611,7 @@ class CommitmentsDashboard(w.VBox):
     meeting = Unicode("casablanca-2019")
     status = Unicode("")
 
-    def __init__(self, con=None, lang: str = "en", **kwargs):
+    def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
         self.con = con or connect(read_only=True)
         self._meetings = self.con.execute(
             "SELECT meeting_id, title_en, title_fr, city, end_date FROM meetings ORDER BY start_date"
@@ -616,6 +628,10 @@ class CommitmentsDashboard(w.VBox):
         super().__init__([w.HTML(_CSS), w.HBox([self.header, self.lang_toggle]), self.grid, self.bars, self.since,
                           self.changes, self.timeline, self.status_line], **kwargs)  # fmt: skip
         self.add_class("gloact-dashboard")
+        for panel in (self.grid, self.bars, self.changes, self.timeline):
+            panel.add_class("gloact-slide")
+        if present:
+            self.add_class("gloact-present")
         self.lang_toggle.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
         self.since.observe(lambda c: setattr(self, "meeting", c["new"]), names="value")
         self.lang = lang
@@ -626,8 +642,10 @@ class CommitmentsDashboard(w.VBox):
     @classmethod
     def from_url(cls, con=None):
         """A dashboard set from the ``lang`` URL parameter."""
-        lang = url_parameters().get("lang")
-        return cls(con=con, lang=lang if lang in ("en", "fr") else "en")
+        params = url_parameters()
+        lang = params.get("lang")
+        present = params.get("present") in ("1", "true", "yes")
+        return cls(con=con, lang=lang if lang in ("en", "fr") else "en", present=present)
 
     def _meeting_options(self, lang: str):
         return [(f"{fr if lang == 'fr' else en} ({city}, {end:%Y-%m})", mid) for mid, en, fr, city, end in

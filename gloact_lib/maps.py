@@ -135,6 +135,32 @@ var {{ this.get_name() }} = gloactLayer({{ this.data }});
         self.data = _json(data)
 
 
+class FitWhenShown(MacroElement):
+    """Fit the bounds again once a map that started hidden (zero size) becomes visible.
+
+    Leaflet cannot fit bounds in a hidden container (a dashboard tab or a presenter slide):
+    it zooms out to the whole world.  When the frame gets a size, this fits the data again.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, bounds) {
+  var wasHidden = map.getSize().x === 0;
+  window.addEventListener('resize', function () {
+    map.invalidateSize();
+    if (wasHidden && map.getSize().x > 0) { map.fitBounds(bounds, {animate: false}); }
+    wasHidden = map.getSize().x === 0;
+  });
+})({{ this._parent.get_name() }}, {{ this.bounds }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list):
+        super().__init__()
+        self._name = "FitWhenShown"
+        self.bounds = _json(bounds)
+
+
 class MapBox(MacroElement):
     """A box on the map (legend, badge, note) whose markup is already escaped."""
 
@@ -418,6 +444,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
         MapBox("<br>".join(html.escape(n) for n in notes), "topleft", "gloact-note").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     m.fit_bounds(_bounds(flows))
+    FitWhenShown(_bounds(flows)).add_to(m)
     return m
 
 

@@ -188,3 +188,25 @@ def test_commitments_dashboard(server, browser):
     page.wait_for_function("document.body.innerText.includes('Progress by country')", timeout=30_000)
     assert watch.external == [] and watch.errors == []
     page.close()
+
+
+def test_presenter_mode(server, browser):
+    page, watch = watched_page(browser, 1400, 900)
+    page.goto(server[0] + "/voila/render/routes.ipynb?present=1&lang=fr")
+    page.locator(".gloact-slide.gloact-active").first.wait_for(timeout=90_000)
+    assert page.locator(".gloact-filters").is_hidden()
+    first = page.locator(".gloact-slide.gloact-active").inner_text()
+    assert "dans cette sélection" in first  # key figures first
+    page.keyboard.press("ArrowRight")
+    active = page.locator(".gloact-slide.gloact-active")
+    assert active.locator("iframe.gloact-map").count() == 1  # then the map, alone
+    page.frame_locator(".gloact-active iframe.gloact-map").locator("path.gloact-arc").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "presenter-map-fr.png"))
+    scale = page.frame_locator(".gloact-active iframe.gloact-map").locator(".leaflet-control-scale").inner_text()
+    assert "10000 km" not in scale and "5000 km" not in scale  # fitted to the data, not the whole world
+    page.keyboard.press("ArrowLeft")
+    assert "dans cette sélection" in page.locator(".gloact-slide.gloact-active").inner_text()
+    assert watch.external == [] and watch.errors == []
+    page.close()
