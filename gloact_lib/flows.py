@@ -206,9 +206,11 @@ def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
     o, v, d = (("origin_country", "via_countries", "destination_country") if level == "country"
                else ("origin", "via", "destination"))  # fmt: skip
     sql, params = _selected(selection)
+    # Journeys share few distinct paths: add them up per path first, then cut paths into legs.
     return (
-        f"""SELECT persons, list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
-            FROM ({sql})""",
+        f"""SELECT persons, journeys,
+                   list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
+            FROM (SELECT {o}, {v}, {d}, sum(persons) AS persons, count(*) AS journeys FROM ({sql}) GROUP BY ALL)""",
         params,
     )
 
@@ -226,9 +228,9 @@ def legs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "pla
     path, params = _path_sql(selection, level)
     return con.execute(
         f"""WITH p AS ({path}),
-            steps AS (SELECT persons, path[i] AS source, path[i + 1] AS target
+            steps AS (SELECT persons, journeys, path[i] AS source, path[i + 1] AS target
                       FROM p, range(1, len(path)) AS r(i))
-            SELECT source, target, sum(persons)::BIGINT AS persons, count(*) AS journeys
+            SELECT source, target, sum(persons)::BIGINT AS persons, sum(journeys)::BIGINT AS journeys
             FROM steps WHERE source <> target GROUP BY ALL ORDER BY persons DESC, source, target""",
         params,
     ).df()
@@ -269,8 +271,9 @@ def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Da
     """
     sql, params = _selected(selection)
     return con.execute(
-        f"""WITH s AS ({sql}),
-            t AS (SELECT DISTINCT journey_id, persons, unnest(string_split(via_countries, ';')) AS iso3
+        f"""WITH s AS (SELECT origin_country, via_countries, destination_country, sum(persons) AS persons
+                       FROM ({sql}) GROUP BY ALL),
+            t AS (SELECT persons, unnest(list_distinct(string_split(via_countries, ';'))) AS iso3
                   FROM s WHERE via_countries <> '')
             SELECT iso3, coalesce(sum(o), 0)::BIGINT AS origin, coalesce(sum(tr), 0)::BIGINT AS transit,
                    coalesce(sum(d), 0)::BIGINT AS destination
