@@ -799,6 +799,7 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
         f"DuckDB {meta['duckdb']} · total {meta['total_seconds']:.0f} s",
         "",
         _code_measured(meta["git"]),
+        "",
         f"Load average (1, 5, 15 min) at the start {meta['load_average']['start']}, "
         f"at the end {meta['load_average']['end']}; the benchmark alone accounts for up to {meta['cpus']}, "
         "more means other work competed for the CPUs.",
