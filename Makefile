@@ -11,6 +11,11 @@ PORT ?= 8866
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+# The benchmark baselines need more (matplotlib and mapclassify for geopandas' explore()).
+$(BIN)/.installed-bench: $(BIN)/.installed
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	touch $@
 
@@ -43,7 +48,7 @@ test: install chromium lint db
 test-fast: install db
 	$(BIN)/python -m pytest -m "not slow and not browser" --nbval-lax tests notebooks
 
-bench: install chromium
+bench: $(BIN)/.installed-bench chromium db
 	$(BIN)/python benchmarks/run.py
 
 lab: install db
