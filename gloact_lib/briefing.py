@@ -28,7 +28,7 @@ from .commitments import STATUS_LABELS, latest_status, progress
 from .countries import country_name
 from .flows import Flows, Selection
 from .i18n import t
-from .maps import fmt_number, route_map
+from .maps import fmt_number, key_figures, route_map
 
 __all__ = ["Briefing", "build_briefing", "briefing_html"]
 
@@ -87,21 +87,8 @@ def _iframe(m, title: str) -> str:
 
 def _kpis(flows: Flows, lang: str) -> str:
     e = html.escape
-    unit = t(flows.selection.unit, lang)
-    total = flows.summary["persons"]
-    shown = fmt_number(total, lang) if total is not None else t("hidden", lang, n=flows.selection.threshold)
-    cards = [
-        (shown, t("kpi_total", lang, unit=unit)),
-        (fmt_number(flows.summary["routes"], lang), t("kpi_routes", lang)),
-    ]
-    roles = flows.roles.dropna(subset=["persons"])
-    for role in ("origin", "transit", "destination"):
-        top = roles[roles["role"] == role].sort_values("persons", ascending=False).head(1)
-        value = (f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
-                 if not top.empty else t("none", lang))  # fmt: skip
-        cards.append((value, t(f"kpi_top_{role}", lang)))
-    return "<div class='kpis'>" + "".join(f"<div class='kpi'><b>{e(v)}</b><span>{e(k)}</span></div>"
-                                          for v, k in cards) + "</div>"  # fmt: skip
+    cards = "".join(f"<div class='kpi'><b>{e(v)}</b><span>{e(k)}</span></div>" for v, k in key_figures(flows, lang))
+    return f"<div class='kpis'>{cards}</div>"
 
 
 def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en", countries=None,

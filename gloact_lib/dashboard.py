@@ -25,7 +25,7 @@ from traitlets import Instance, Unicode, observe
 from .countries import country_name
 from .flows import Flows, Selection, monthly, od_pairs, suppress
 from .i18n import t
-from .maps import fmt_number, route_map
+from .maps import fmt_number, key_figures, route_map
 from .routes import FRONTEX_ROUTES
 from .store import connect
 
@@ -46,6 +46,12 @@ _CSS = """
 .gloact-badge-inline { background: #b00020; color: #fff; font-weight: 700; padding: 2px 8px; border-radius: 4px; }
 </style>
 """
+
+
+def _error_html(exc: Exception, lang: str) -> str:
+    """A sentence for the viewer, never a traceback."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"<div class='gloact-status error' role='alert'>{html.escape(t('status_error', lang, reason=reason))}</div>"
 
 
 def url_parameters() -> dict[str, str]:
@@ -69,7 +75,24 @@ def _years(con) -> tuple[int, int]:
     return (row[0] or 2009, row[1] or dt.date.today().year)
 
 
-class RoutesDashboard(w.VBox):
+class _Panel(w.VBox):
+    """What every dashboard shares: a ``lang`` and a ``status`` trait, and a status line."""
+
+    lang = Unicode("en")
+    status = Unicode("")
+
+    def _ok(self) -> None:
+        self.status = t("status_ok", self.lang)
+        self.status_line.value = f"<div class='gloact-status'>{html.escape(self.status)}</div>"
+
+    def _fail(self, exc: Exception) -> None:
+        """Show the error as a sentence the viewer can read, never a traceback."""
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        self.status = t("status_error", self.lang, reason=reason)
+        self.status_line.value = f"<div class='gloact-status error' role='alert'>{html.escape(self.status)}</div>"
+
+
+class RoutesDashboard(_Panel):
     """The route map with filters, key figures, top routes, a monthly trend, sources and caveats.
 
     Parameters
@@ -86,9 +109,7 @@ class RoutesDashboard(w.VBox):
     >>> RoutesDashboard(lang="fr")  # doctest: +SKIP
     """
 
-    lang = Unicode("en")
     selection = Instance(Selection)
-    status = Unicode("")
 
     def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, present: bool = False,
                  **kwargs):  # fmt: skip
@@ -153,10 +174,7 @@ class RoutesDashboard(w.VBox):
         try:
             dashboard = cls(con=con, lang=lang, present=params.get("present") in ("1", "true", "yes"))
         except Exception as exc:  # e.g. no database: say so in a sentence, not a traceback
-            reason = html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-            return w.HTML(
-                f"<div class='gloact-status error' role='alert'>{t('status_error', lang, reason=reason)}</div>"
-            )
+            return w.HTML(_error_html(exc, lang))
         try:
             if params.get("unit") in ("persons", "detections"):
                 dashboard.unit.value = params["unit"]
@@ -242,11 +260,6 @@ class RoutesDashboard(w.VBox):
     def _selection_changed(self, change) -> None:
         self.refresh()
 
-    def _fail(self, exc: Exception) -> None:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        self.status = t("status_error", self.lang, reason=reason)
-        self.status_line.value = f"<div class='gloact-status error' role='alert'>{html.escape(self.status)}</div>"
-
     # -- drawing ---------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute flows for the current selection and redraw every panel."""
@@ -264,8 +277,7 @@ class RoutesDashboard(w.VBox):
             self.table.value = self._top_routes(s)
             self.chart.value = self._trend(s)
             self.notes.value = self._notes(flows)
-            self.status = t("status_ok", lang)
-            self.status_line.value = f"<div class='gloact-status'>{html.escape(self.status)}</div>"
+            self._ok()
         except Exception as exc:  # the viewer sees a sentence, never a traceback
             self._fail(exc)
 
@@ -275,23 +287,12 @@ class RoutesDashboard(w.VBox):
         return f"<h2 style='margin:4px 12px 4px 0'>{html.escape(t('dashboard_title', self.lang))}{badge}</h2>"
 
     def _kpis(self, flows: Flows) -> str:
-        lang, e = self.lang, html.escape
-        unit = t(flows.selection.unit, lang)
-        total = flows.summary["persons"]
-        cards = [(fmt_number(total, lang) if total is not None else t("hidden", lang, n=flows.selection.threshold),
-                  t("kpi_total", lang, unit=unit))]  # fmt: skip
-        cards.append((fmt_number(flows.summary["routes"], lang), t("kpi_routes", lang)))
-        roles = flows.roles.dropna(subset=["persons"])
-        for role in ("origin", "transit", "destination"):
-            top = roles[roles["role"] == role].sort_values("persons", ascending=False).head(1)
-            name = (f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
-                    if not top.empty else t("none", lang))  # fmt: skip
-            cards.append((name, t(f"kpi_top_{role}", lang)))
-        return (
-            "<div class='gloact-kpis'>"
-            + "".join(f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(label)}</span></div>" for v, label in cards)
-            + "</div>"
+        e = html.escape
+        cards = "".join(
+            f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(label)}</span></div>"
+            for v, label in key_figures(flows, self.lang)
         )
+        return f"<div class='gloact-kpis'>{cards}</div>"
 
     def _top_routes(self, s: Selection) -> str:
         lang, e = self.lang, html.escape
@@ -351,7 +352,7 @@ class RoutesDashboard(w.VBox):
                 f"<b>{e(t('sources', lang))}:</b> {sources}</div>")  # fmt: skip
 
 
-class CountryDashboard(w.VBox):
+class CountryDashboard(_Panel):
     """One country: its role on the routes, partners, treaty status, national figures,
     commitments, and migrants dead and missing recorded there.
 
@@ -363,9 +364,7 @@ class CountryDashboard(w.VBox):
     lang : {"en", "fr"}, default "en"
     """
 
-    lang = Unicode("en")
     country = Unicode("NER")
-    status = Unicode("")
 
     def __init__(self, con=None, country: str = "NER", lang: str = "en", present: bool = False, **kwargs):
         from .maps import member_countries
@@ -410,10 +409,7 @@ class CountryDashboard(w.VBox):
             present = params.get("present") in ("1", "true", "yes")
             return cls(con=con, country=params.get("country", "NER").upper(), lang=lang, present=present)
         except Exception as exc:
-            reason = html.escape(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-            return w.HTML(
-                f"<div class='gloact-status error' role='alert'>{t('status_error', lang, reason=reason)}</div>"
-            )
+            return w.HTML(_error_html(exc, lang))
 
     def _options(self, lang: str):
         return sorted(((country_name(c, lang), c) for c in self._choices), key=lambda o: o[0])
@@ -452,12 +448,9 @@ class CountryDashboard(w.VBox):
             self.figures.value = self._figures(iso3)
             self.commitments.value = self._commitments(iso3)
             self.deaths.value = self._deaths(iso3)
-            self.status = t("status_ok", lang)
-            self.status_line.value = f"<div class='gloact-status'>{e(self.status)}</div>"
-        except Exception as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            self.status = t("status_error", lang, reason=reason)
-            self.status_line.value = f"<div class='gloact-status error' role='alert'>{e(self.status)}</div>"
+            self._ok()
+        except Exception as exc:  # the viewer sees a sentence, never a traceback
+            self._fail(exc)
 
     def _roles(self, flows: Flows) -> str:
         lang, e = self.lang, html.escape
@@ -597,7 +590,7 @@ STATUS_COLOURS = {"achieved": "#009E73", "in_progress": "#E69F00", "not_started"
                   "not_applicable": "#ffffff"}  # fmt: skip
 
 
-class CommitmentsDashboard(w.VBox):
+class CommitmentsDashboard(_Panel):
     """Follow-up of the recommendations: a country x recommendation status grid, progress bars,
     the latest updates, and what changed since a meeting.
 
@@ -607,9 +600,7 @@ class CommitmentsDashboard(w.VBox):
     lang : {"en", "fr"}, default "en"
     """
 
-    lang = Unicode("en")
     meeting = Unicode("casablanca-2019")
-    status = Unicode("")
 
     def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
         self.con = con or connect(read_only=True)
@@ -681,12 +672,9 @@ class CommitmentsDashboard(w.VBox):
             self.since.description = t("since_meeting", lang)
             self.changes.value = self._changes(changes_since(self.con, self.meeting))
             self.timeline.value = self._timeline()
-            self.status = t("status_ok", lang)
-            self.status_line.value = f"<div class='gloact-status'>{e(self.status)}</div>"
-        except Exception as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            self.status = t("status_error", lang, reason=reason)
-            self.status_line.value = f"<div class='gloact-status error' role='alert'>{e(self.status)}</div>"
+            self._ok()
+        except Exception as exc:  # the viewer sees a sentence, never a traceback
+            self._fail(exc)
 
     def _grid(self, status: pd.DataFrame, late: pd.DataFrame, illustrative: bool) -> str:
         lang, e = self.lang, html.escape

@@ -31,7 +31,7 @@ from .flows import Flows
 from .i18n import t
 from .offline import make_offline, offline_map
 
-__all__ = ["route_map", "ROLE_COLOURS", "fmt_number"]
+__all__ = ["route_map", "ROLE_COLOURS", "fmt_number", "key_figures"]
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73"}
@@ -182,6 +182,30 @@ gloactControl({{ this._parent.get_name() }}, {{ this.position }}, {{ this.class_
 def _basemap() -> tuple:
     with open(config.BASEMAP_FILE, encoding="utf-8") as fh:
         return tuple(json.load(fh)["features"])
+
+
+def key_figures(flows: Flows, lang: str = "en") -> list[tuple[str, str]]:
+    """The headline figures of a selection as (value, label) pairs, ready to show.
+
+    Total (or "fewer than 5 (hidden)"), origin-destination routes, and the top origin,
+    transit and destination countries with their published counts.
+    """
+    total = flows.summary["persons"]
+    shown = fmt_number(total, lang) if total is not None else t("hidden", lang, n=flows.selection.threshold)
+    cards = [
+        (shown, t("kpi_total", lang, unit=t(flows.selection.unit, lang))),
+        (fmt_number(flows.summary["routes"], lang), t("kpi_routes", lang)),
+    ]
+    roles = flows.roles.dropna(subset=["persons"])
+    for role in ("origin", "transit", "destination"):
+        top = roles[roles["role"] == role].sort_values("persons", ascending=False).head(1)
+        value = (
+            f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
+            if not top.empty
+            else t("none", lang)
+        )
+        cards.append((value, t(f"kpi_top_{role}", lang)))
+    return cards
 
 
 def _feature(geometry: dict, style: dict, tip: list | None, kind: str, label: str | None = None) -> dict:
