@@ -103,6 +103,13 @@ def test_template_round_trip(mech, tmp_path):
     assert status.loc[("casa2019-r3", "MLI"), ["status", "evidence"]].tolist() == ["in_progress", "Accord signé"]
     assert mech.execute("SELECT format, rows_accepted FROM imports ORDER BY import_id DESC LIMIT 1").fetchall() == [
         ("commitments", 1)]  # fmt: skip
+    # ... and the dashboard shows it: Mali's cell for recommendation 3 is now "in progress"
+    from gloact_lib.dashboard import CommitmentsDashboard
+
+    grid = CommitmentsDashboard(con=mech).grid.value
+    mali = grid.split("<th style='text-align:left'>Mali</th>")[1].split("</tr>")[0]
+    assert mali.count("data-status='in_progress'") == 2  # r2 (hand-made update) and r3 (the form)
+    assert "title='casa2019-r3: in progress (2024-03-01)'" in mali
 
 
 @pytest.mark.parametrize(
