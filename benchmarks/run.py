@@ -1,6 +1,6 @@
 """Benchmarks of the GLO.ACT workbook, reported as ratios to baselines measured in the same run.
 
-Four measurements (see ``benchmarks/README.md``):
+Eight measurements (see ``benchmarks/README.md``):
 
 1. **import** -- :func:`gloact_lib.importers.import_file` of journey CSV files
    (100k and 1M rows, about 0.1% bad rows) into :func:`gloact_lib.store.scratch`
@@ -15,14 +15,26 @@ Four measurements (see ``benchmarks/README.md``):
 4. **map** -- bytes of the self-contained overview map of
    :func:`gloact_lib.maps.route_map` against ``geopandas.GeoDataFrame.explore()``
    of the same arcs and countries.
+5. **dashboard** -- in Chromium, ``gloact serve`` of the shipped data: seconds
+   from navigation to the map of ``routes.ipynb`` drawn (preheated kernel),
+   against a bare Voilà notebook showing one plain folium map.
+6. **memory** -- RSS of the server's kernel processes per viewer (3 viewers
+   open), against the same for the bare notebook.
+7. **redraw** -- the routes dashboard served on 100k and 1M journeys: a change
+   of its Country filter to the map redrawn in the browser, against the same
+   selection's ``Flows.from_db`` + map rendering in this process; and the bytes
+   of map HTML sent per redraw.
+8. **briefing** -- :func:`gloact_lib.briefing.build_briefing` (HTML, PNGs, PDF)
+   against saving the overview map, and the pack's sizes.
 
 Timings are medians of repeated runs; only ratios are meant to be compared
 between machines.  Usage::
 
     .venv/bin/python benchmarks/run.py [--quick] [--out DIR]
 
-``--quick`` divides every size by ten (a smoke run of about a minute).  Results
-are printed and written to ``DIR/results.json`` and ``DIR/results.md``.
+``--quick`` divides every size by ten (a smoke run of a few minutes: the browser
+measurements keep their visits and viewers).  Results are printed and written to
+``DIR/results.json`` and ``DIR/results.md``.
 """
 
 from __future__ import annotations
@@ -34,13 +46,19 @@ import math
 import os
 import platform
 import resource
+import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
+import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -53,8 +71,10 @@ DEFAULT_OUT = HERE / "results"
 REPEATS = 3
 #: Imports at or above this many rows run once (each takes tens of seconds).
 SINGLE_IMPORT_ROWS = 1_000_000
-#: legs and Flows.from_db at or above this many journeys are timed once (each takes tens of seconds).
+#: legs and Flows.from_db at or above this many journeys are tried once first, and timed once only when that try
+#: took more than SLOW_SECONDS (tens of seconds each before flows.py added journeys up per path); else 3 times.
 SINGLE_FLOWS_ROWS = 10_000_000
+SLOW_SECONDS = 5.0
 
 #: The plain aggregation every query benchmark is compared with.
 BASELINE_SQL = "SELECT origin_country, destination_country, sum(persons), count(*) FROM journeys GROUP BY ALL"
@@ -547,10 +567,14 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
                 ("legs", "flows.legs(con, Selection())", lambda con=con: flows.legs(con, selection)),
                 ("flows", "Flows.from_db(con, Selection())", lambda con=con: flows.Flows.from_db(con, selection)),
             ]
-            slow = n >= SINGLE_FLOWS_ROWS
             measured, returned, runs, base_times = {}, {}, {}, []
             for section, name, fn in candidates:
-                runs[section] = 1 if slow and section != "od_pairs" else REPEATS
+                runs[section] = REPEATS
+                if n >= SINGLE_FLOWS_ROWS and section != "od_pairs":
+                    start = time.perf_counter()
+                    fn()  # the try (it also warms up)
+                    if time.perf_counter() - start > SLOW_SECONDS:
+                        runs[section] = 1
                 measured[section], times, returned[section] = paired_times(fn, baseline, runs[section])
                 base_times += times
                 log(f"  {name} {_label(n)}: {measured[section]:.3f} s (GROUP BY {statistics.median(times):.3f} s)")
@@ -565,9 +589,9 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
                 rows.append(Row(section, f"{name}, {_label(n)} journeys", "s", g, b, g / b, runs[section],
                                 "plain GROUP BY", note))  # fmt: skip
             log(f"  GROUP BY {_label(n)}: median {b:.3f} s of {len(base_times)} runs")
-            steps = flows_breakdown(con, selection, baseline, 1 if slow else REPEATS, measured["legs"],
-                                    returned["legs"])  # fmt: skip
-            parts.append({"journeys": n, "runs": 1 if slow else REPEATS, **steps})
+            step_runs = min(runs.values())
+            steps = flows_breakdown(con, selection, baseline, step_runs, measured["legs"], returned["legs"])
+            parts.append({"journeys": n, "runs": step_runs, **steps})
         finally:
             con.close()
             path.unlink(missing_ok=True)
@@ -615,13 +639,23 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     return {"legs": legs_seconds, **{name: median_time(fn, repeats) for name, fn in steps.items()}}
 
 
+def shipped_db(tmp: Path) -> Path:
+    """The workbook database built from the shipped data by :func:`gloact_lib.store.build_db` (once per run)."""
+    from gloact_lib.store import build_db
+
+    db = tmp / "gloact.duckdb"
+    if not db.exists():
+        build_db(db, report_dir=tmp / "reports")
+    return db
+
+
 def bench_map(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
     """Measurement 4: the overview map's HTML against ``GeoDataFrame.explore()`` of the same data.
 
     Parameters
     ----------
     tmp : Path
-        Scratch folder (database, reports, HTML files).
+        Scratch folder (HTML files; the database of :func:`shipped_db`).
     log : callable
         Progress messages.
 
@@ -636,11 +670,9 @@ def bench_map(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
     from gloact_lib import config
     from gloact_lib.flows import Flows, Selection
     from gloact_lib.maps import route_map
-    from gloact_lib.store import build_db, connect
+    from gloact_lib.store import connect
 
-    db = tmp / "gloact.duckdb"
-    build_db(db, report_dir=tmp / "reports")
-    con = connect(db, read_only=True)
+    con = connect(shipped_db(tmp), read_only=True)
     try:
         flows = Flows.from_db(con, Selection(data="illustrative"))
     finally:
@@ -743,6 +775,589 @@ def explore_map(flows, countries):
                          style_kwds={"style_function": width, "opacity": 0.75})  # fmt: skip
 
 
+# --- In a browser: dashboards, redraws, memory per viewer; briefing packs ------------------------------------------
+
+#: Debian's Chromium (never a Playwright download) with the flags of the project's browser tests; every host name
+#: but 127.0.0.1 resolves to nothing, so no page reaches the network (and a CDN file fails at once, not on a timeout).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]  # fmt: skip
+#: Page visits per server (median), and viewers opened at once for the memory per viewer.
+VISITS = 3
+VIEWERS = 3
+#: The filter change timed: the routes dashboard's Country dropdown (option labels), to Niger and back to "all".
+COUNTRY_CHANGES = [("Niger", "NER"), ("all", "")]
+#: The baseline dashboard: one plain folium map.  No CDN is reachable (with folium's CDN scripts the map never
+#: appears), so Leaflet is written into the page from the same PyPI package as ours, without importing gloact_lib
+#: (whose imports, pandas and DuckDB, would weigh on the baseline kernel's memory).
+BARE_NOTEBOOK = "bare.ipynb"
+BARE_CELL = """import folium
+from branca.element import Element
+from xstatic.pkg import leaflet  # Leaflet from PyPI, inlined: no CDN is reachable
+
+m = folium.Map(location=[15, 5], zoom_start=4, tiles=None)
+m.default_js, m.default_css = [], []
+with open(f"{leaflet.BASE_DIR}/leaflet.css") as css, open(f"{leaflet.BASE_DIR}/leaflet.js") as js:
+    m.get_root().header.add_child(Element(f"<style>{css.read()}</style><script>{js.read()}</script>"), index=0)
+m"""
+ROUTES_NOTEBOOK = "routes.ipynb"
+#: The map of the routes dashboard is drawn: an arc is visible in its iframe.
+MAP_DRAWN = ("iframe.gloact-map", "path.gloact-arc")
+#: The plain folium map is drawn: Leaflet made its container in the iframe.
+BARE_DRAWN = ("iframe", ".leaflet-container")
+#: How the memory readings are named in the results.
+MEMORY_NAMES = {"bare": "bare folium notebook", "gloact": "routes.ipynb, shipped data"}
+#: JavaScript: Navigation Timing of the page (seconds from navigation) and bytes of its files.
+PAGE_TIMING_JS = """() => { const n = performance.getEntriesByType('navigation')[0];
+  const files = performance.getEntriesByType('resource');
+  return {html_received: n.responseEnd / 1000, dom_content_loaded: n.domContentLoadedEventEnd / 1000,
+          load: n.loadEventEnd / 1000, html_bytes: n.encodedBodySize, files: files.length,
+          files_bytes: files.reduce((sum, f) => sum + f.encodedBodySize, 0)}; }"""
+#: JavaScript: remember the map iframe on the page now (its srcdoc); returns the srcdoc's UTF-8 bytes.
+MARK_MAP_JS = """() => { const f = document.querySelector('iframe.gloact-map'); f.dataset.benchOld = '1';
+  window.__benchOld = f.srcdoc; return new TextEncoder().encode(f.srcdoc).length; }"""
+#: JavaScript: false until the map iframe is a new one (or its srcdoc changed) with an arc drawn; then its srcdoc bytes.
+MAP_REDRAWN_JS = """() => { const f = document.querySelector('iframe.gloact-map');
+  if (!f || (f.dataset.benchOld && f.srcdoc === window.__benchOld)) return false;
+  const arc = f.contentDocument && f.contentDocument.querySelector('path.gloact-arc');
+  if (!arc) return false; const box = arc.getBoundingClientRect();
+  return box.width > 0 || box.height > 0 ? new TextEncoder().encode(f.srcdoc).length : false; }"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _proc_fields(pid: int) -> list[str] | None:
+    """Fields of ``/proc/<pid>/stat`` after the command name (state first), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    """User + system CPU time of these processes, in clock ticks (vanished processes count 0)."""
+    total = 0
+    for pid in pids:
+        fields = _proc_fields(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def _rss_kb(pid: int) -> int:
+    """Resident set size of a process (``VmRSS``, KB), 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of a process (``Pss`` of ``smaps_rollup``, KB: shared pages divided among the processes
+    sharing them), 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+class VoilaServer:
+    """A Voilà server (``gloact serve`` or plain ``voila``) on 127.0.0.1, in a process group of its own.
+
+    A context manager: it starts the server and waits for its first page, and
+    stops it at the end (``SIGTERM`` to the group: Voilà shuts its kernels down;
+    a kernel still alive after that is ended by its pid).  The server's output
+    goes to a log file, read to follow Voilà's kernel pool.
+
+    Parameters
+    ----------
+    argv : list of str
+        Command; ``{port}`` in it is replaced by a free port.
+    log_path : Path
+    env : dict, optional
+        Environment (default: this process's).
+    """
+
+    def __init__(self, argv: list[str], log_path: Path, env: dict | None = None):
+        self.port = _free_port()
+        self.argv = [a.replace("{port}", str(self.port)) for a in argv]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path, self.env = log_path, env
+        self.visits: dict[str, int] = {}
+        self.seen: set[int] = set()
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> VoilaServer:
+        self._log = open(self.log_path, "w", encoding="utf-8")
+        self.proc = subprocess.Popen(self.argv, stdout=self._log, stderr=subprocess.STDOUT, env=self.env,
+                                     start_new_session=True)  # fmt: skip
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only, never a proxy
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                opener.open(self.url + "/", timeout=10).read()
+                return self
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"{self.argv[2:4]} did not start:\n{self.log()[-3000:]}") from None
+                time.sleep(0.3)
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def kernels(self) -> list[int]:
+        """Pids of the server's kernel processes (its children running ipykernel)."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                fields = _proc_fields(int(entry.name))
+                if fields and int(fields[1]) == self.proc.pid and _is_kernel(int(entry.name)):
+                    pids.append(int(entry.name))
+        self.seen.update(pids)
+        return pids
+
+    def kernels_kb(self) -> tuple[int, int]:
+        """Sums of the RSS and of the PSS of the server's kernels (KB)."""
+        kernels = self.kernels()
+        return sum(_rss_kb(pid) for pid in kernels), sum(_pss_kb(pid) for pid in kernels)
+
+    def wait_quiet(self, timeout: float = 180, window: float = 1.0, max_ticks: int = 3, windows: int = 2) -> float:
+        """Wait until the server and its kernels use (almost) no CPU for ``windows`` windows in a row.
+
+        Returns the seconds waited (at most ``timeout``: on a busy machine the run goes on).
+        """
+        start, streak = time.monotonic(), 0
+        while time.monotonic() - start < timeout and streak < windows:
+            pids = [self.proc.pid, *self.kernels()]
+            before = _cpu_ticks(pids)
+            time.sleep(window)
+            streak = streak + 1 if _cpu_ticks(pids) - before <= max_ticks else 0
+        return time.monotonic() - start
+
+    def wait_ready(self, notebook: str, timeout: float = 240) -> float:
+        """Wait until ``notebook``'s pool holds a preheated kernel again (one pool fill per visit so far, plus the
+        first) and every kernel is idle, i.e. the notebook has run in it.  Returns the seconds waited."""
+        start = time.monotonic()
+        marker = f"Kernel pool of {notebook} is filled"
+        while self.log().count(marker) < 1 + self.visits.get(notebook, 0):
+            if time.monotonic() - start > timeout or self.proc.poll() is not None:
+                raise RuntimeError(f"the kernel pool of {notebook} was not refilled:\n{self.log()[-3000:]}")
+            time.sleep(0.2)
+        return time.monotonic() - start + self.wait_quiet()
+
+    def open(self, browser, notebook: str, drawn: tuple[str, str]) -> Visit:
+        """Open ``notebook`` in a new browser context and wait until its map is drawn."""
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        visit = Visit(page)
+        page.on("websocket", lambda ws: ws.on("framereceived", visit.received))
+        self.visits[notebook] = self.visits.get(notebook, 0) + 1
+        start = time.perf_counter()
+        page.goto(f"{self.url}/voila/render/{notebook}", wait_until="commit")
+        page.frame_locator(drawn[0]).first.locator(drawn[1]).first.wait_for(state="visible", timeout=180_000)
+        visit.seconds = time.perf_counter() - start
+        visit.timing = page.evaluate(PAGE_TIMING_JS)
+        visit.timing["websocket_bytes"] = sum(size for _, size in visit.frames)
+        visit.timing["map_drawn"] = visit.seconds
+        return visit
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.kernels()
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        for pid in self.seen:  # kernels run in sessions of their own
+            if _is_kernel(pid):
+                os.kill(pid, signal.SIGKILL)
+        self._log.close()
+        self.proc = None
+
+
+@dataclass
+class Visit:
+    """A dashboard page opened by :meth:`VoilaServer.open`.
+
+    ``seconds``: from navigation to the map drawn; ``timing``: when the page's HTML
+    had arrived, DOMContentLoaded, load (seconds from navigation, Navigation Timing),
+    bytes of the HTML and of the other files, and bytes received over websockets
+    until the map was drawn; ``frames``: (time, bytes) of every websocket message
+    received.
+    """
+
+    page: object
+    seconds: float = 0.0
+    timing: dict = field(default_factory=dict)
+    frames: list = field(default_factory=list)
+
+    def received(self, payload) -> None:
+        self.frames.append((time.perf_counter(), len(payload) if isinstance(payload, bytes) else len(payload.encode())))
+
+
+def close_page(page) -> None:
+    """Leave a dashboard page (unloading it makes Voilà's front end post its kernel's shutdown) and close it."""
+    page.goto("about:blank")
+    context = page.context
+    page.close()
+    context.close()
+
+
+def gloact_server(db: Path, log_path: Path) -> VoilaServer:
+    """``gloact serve --db DB --port P`` (every notebook of ``notebooks/`` with a preheated kernel)."""
+    return VoilaServer([sys.executable, "-m", "gloact_lib.cli", "serve", "--db", str(db), "--port", "{port}"],
+                       log_path)  # fmt: skip
+
+
+def bare_server(folder: Path, log_path: Path) -> VoilaServer:
+    """Plain ``voila`` serving the one-cell folium notebook, with the same pool and the workbook's template (the
+    lab template without its CDN stylesheets), so that only the notebook differs from ``gloact serve``."""
+    from gloact_lib.serve import TEMPLATE_ROOT
+
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "bare", "metadata": {}, "outputs": [],
+                           "source": BARE_CELL}],
+                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    (folder / BARE_NOTEBOOK).write_text(json.dumps(notebook), encoding="utf-8")
+    env = {
+        **os.environ,
+        "JUPYTER_PATH": os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")])),
+    }
+    return VoilaServer([sys.executable, "-m", "voila", str(folder), "--port={port}", "--Voila.ip=127.0.0.1",
+                        "--no-browser", "--preheat_kernel=True", "--pool_size=1", "--template=gloact"],
+                       log_path, env)  # fmt: skip
+
+
+@contextmanager
+def chromium_browser():
+    """A headless Chromium through Playwright (Debian's, never a download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def browser_missing() -> str:
+    """Why the browser measurements cannot run here ("" when they can)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        return f"Playwright is not installed ({exc})"
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing (make chromium: Debian's chromium package)"
+    if not Path("/proc/self/stat").exists():
+        return "no /proc (the servers' kernels are found and measured there)"
+    return ""
+
+
+def dashboard_db(tmp: Path, n: int) -> Path:
+    """A copy of :func:`shipped_db` whose illustrative journeys are replaced by ``n`` generated ones.
+
+    The reference data (places, so that the map draws hubs; meetings; countries) and
+    the shipped Frontex detection rows stay; the ``n`` journeys of :func:`journeys_sql`
+    are the only ``persons`` journeys.
+    """
+    path = tmp / f"dashboard_{_label(n)}.duckdb"
+    shutil.copyfile(shipped_db(tmp), path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("DELETE FROM journeys WHERE illustrative")
+        con.execute(journeys_sql(), [n])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+def viewers_memory(browser, server: VoilaServer, notebook: str, drawn: tuple[str, str]) -> dict:
+    """RSS of the server's kernels before and after :data:`VIEWERS` pages are opened (each in its own context).
+
+    "After" is measured once the pool has been refilled and every kernel is idle.
+
+    Returns
+    -------
+    dict
+        ``kernels_before``/``kernels_after`` (counts), ``kernels_rss_before_mb``/``kernels_rss_after_mb``,
+        ``per_viewer_mb`` (RSS), the same for the PSS (``kernels_pss_*``, ``per_viewer_pss_mb``),
+        ``server_rss_before_mb``/``server_rss_after_mb`` (the Voilà process itself) and
+        ``kernels_after_closing`` (a few seconds after the pages were left).
+    """
+    server.wait_ready(notebook)
+    kernels, (rss, pss), server_rss = len(server.kernels()), server.kernels_kb(), _rss_kb(server.proc.pid)
+    pages = [server.open(browser, notebook, drawn).page for _ in range(VIEWERS)]
+    server.wait_ready(notebook)
+    rss_after, pss_after = server.kernels_kb()
+    out = {
+        "viewers": VIEWERS,
+        "kernels_before": kernels, "kernels_after": len(server.kernels()),
+        "kernels_rss_before_mb": rss / 1024, "kernels_rss_after_mb": rss_after / 1024,
+        "per_viewer_mb": (rss_after - rss) / 1024 / VIEWERS,
+        "kernels_pss_before_mb": pss / 1024, "kernels_pss_after_mb": pss_after / 1024,
+        "per_viewer_pss_mb": (pss_after - pss) / 1024 / VIEWERS,
+        "server_rss_before_mb": server_rss / 1024, "server_rss_after_mb": _rss_kb(server.proc.pid) / 1024,
+    }  # fmt: skip
+    for page in pages:
+        close_page(page)
+    deadline = time.monotonic() + 10
+    while len(server.kernels()) > kernels and time.monotonic() < deadline:
+        time.sleep(0.5)
+    out["kernels_after_closing"] = len(server.kernels())
+    return out
+
+
+def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], None]) -> dict:
+    """Filter change to map redrawn, in the browser, and the same selection's cost in this process.
+
+    The routes dashboard is opened once; then the Country dropdown is set to each of
+    :data:`COUNTRY_CHANGES` in turn, :data:`VISITS` times.  Per change: the seconds from
+    the change to a new map iframe with an arc drawn, the srcdoc bytes of that
+    iframe, the bytes the page received over its websockets for the change (every
+    panel) and when the largest message (the map) arrived; once the kernel is idle
+    again, the same change in an in-process :class:`gloact_lib.dashboard.RoutesDashboard`
+    (``refresh()``: every panel) and, for the same selection, ``Flows.from_db`` and the
+    map's ``route_map(...).get_root().render()`` as the dashboard calls them.
+
+    Returns
+    -------
+    dict
+        ``open``: the timing of the page's opening (as :class:`Visit`); ``changes``: one dict per change.
+    """
+    from gloact_lib.dashboard import RoutesDashboard
+    from gloact_lib.flows import Flows
+    from gloact_lib.maps import route_map
+    from gloact_lib.store import connect
+
+    server.wait_ready(ROUTES_NOTEBOOK)
+    visit = server.open(browser, ROUTES_NOTEBOOK, MAP_DRAWN)
+    page, frames = visit.page, visit.frames
+    con = connect(db, read_only=True)
+    changes = []
+    try:
+        dashboard = RoutesDashboard(con=con)
+        select = page.locator(".widget-dropdown").filter(has_text="Country").locator("select")
+        server.wait_quiet()
+        for _ in range(VISITS):
+            for label, iso3 in COUNTRY_CHANGES:
+                page.evaluate(MARK_MAP_JS)
+                first = len(frames)
+                start = time.perf_counter()
+                select.select_option(label=label)
+                srcdoc = page.wait_for_function(MAP_REDRAWN_JS, polling="raf", timeout=180_000).json_value()
+                seconds = time.perf_counter() - start
+                server.wait_quiet()  # the table, chart and notes are drawn after the map
+                received = frames[first:]
+                biggest = max(received, key=lambda f: f[1]) if received else (start, 0)
+                change = {"country": label, "seconds": seconds, "srcdoc_bytes": srcdoc,
+                          "websocket_bytes": sum(f[1] for f in received), "websocket_messages": len(received),
+                          "map_message_seconds": biggest[0] - start}  # fmt: skip
+                t0 = time.perf_counter()
+                dashboard.country.value = iso3
+                t1 = time.perf_counter()
+                flows = Flows.from_db(con, dashboard.selection, level="place")
+                t2 = time.perf_counter()
+                html_page = route_map(flows, lang="en", compact=True).get_root().render()
+                t3 = time.perf_counter()
+                change.update(refresh_seconds=t1 - t0, flows_seconds=t2 - t1, render_seconds=t3 - t2,
+                              python_seconds=t3 - t1, render_bytes=len(html_page.encode()))  # fmt: skip
+                changes.append(change)
+                log(
+                    f"    → {label}: {seconds:.2f} s in the browser (map message at {change['map_message_seconds']:.2f}"
+                    f" s), in-process refresh() {t1 - t0:.2f} s, Flows + map {t3 - t1:.2f} s, "
+                    f"srcdoc {srcdoc / 1e6:.2f} MB, websocket {change['websocket_bytes'] / 1e6:.2f} MB"
+                )
+    finally:
+        con.close()
+        close_page(page)
+    return {"open": visit.timing, "changes": changes}
+
+
+def bench_browser(sizes: list[int], tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
+    """Measurements 5-7, in a real browser: page load, redraw latency and memory per viewer of the dashboards.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Journeys of the databases served for the redraw latency (100k and 1M); the
+        memory per viewer is also measured at the last size.
+    tmp : Path
+        Scratch folder (databases, the bare notebook, server logs).
+    log : callable
+        Progress messages.
+
+    Returns
+    -------
+    rows : list of Row
+    details : dict
+        Every visit, change and memory reading.
+    """
+    missing = browser_missing()
+    if missing:
+        log(f"  skipped the browser measurements: {missing}")
+        return [], {"skipped": missing}
+    rows: list[Row] = []
+    details: dict = {"visits": {"gloact": [], "bare": []}, "memory": {}, "redraws": {}}
+    with chromium_browser() as browser:
+        # 5. Page load with the preheated pool, and 6. memory per viewer, against the bare folium notebook.
+        with (gloact_server(shipped_db(tmp), tmp / "serve-shipped.log") as ours,
+              bare_server(tmp / "bare", tmp / "serve-bare.log") as bare):  # fmt: skip
+            pages = [("gloact", ours, ROUTES_NOTEBOOK, MAP_DRAWN), ("bare", bare, BARE_NOTEBOOK, BARE_DRAWN)]
+            for i in range(VISITS):
+                for name, server, notebook, drawn in pages if i % 2 else pages[::-1]:
+                    ours.wait_ready(ROUTES_NOTEBOOK)
+                    bare.wait_ready(BARE_NOTEBOOK)
+                    visit = server.open(browser, notebook, drawn)
+                    if name == "bare":
+                        details["bare_srcdoc_bytes"] = visit.page.evaluate(
+                            "new TextEncoder().encode(document.querySelector('iframe').srcdoc).length"
+                        )
+                    details["visits"][name].append(visit.timing)
+                    close_page(visit.page)
+            g, b = (statistics.median(v["map_drawn"] for v in details["visits"][k]) for k in ("gloact", "bare"))
+            log(f"  routes.ipynb: navigation → map drawn {g:.2f} s, bare folium notebook {b:.2f} s "
+                f"(visits: {details['visits']})")  # fmt: skip
+            rows.append(Row("dashboard", "routes.ipynb: navigation → map drawn (preheated kernel)", "s", g, b, g / b,
+                            VISITS, "bare Voilà notebook, one folium map"))  # fmt: skip
+            for name, server, notebook, drawn in pages[::-1]:
+                details["memory"][name] = viewers_memory(browser, server, notebook, drawn)
+            bare_viewer = details["memory"]["bare"]["per_viewer_mb"]
+            rows.append(_memory_row(details["memory"]["gloact"], bare_viewer, "shipped data"))
+            details["memory"] = {MEMORY_NAMES.get(k, k): v for k, v in details["memory"].items()}
+            log(f"  memory per viewer: {details['memory']}")
+        # 7. Filter change to map redrawn, at each size; memory per viewer again at the largest.
+        for n in sizes:
+            start = time.perf_counter()
+            db = dashboard_db(tmp, n)
+            log(f"  served database with {_label(n)} journeys built in {time.perf_counter() - start:.1f} s")
+            with gloact_server(db, tmp / f"serve-{_label(n)}.log") as server:
+                details["redraws"][_label(n)] = redraw = redraw_latency(browser, server, db, log)
+                changes = redraw["changes"]
+                for label, _ in COUNTRY_CHANGES:
+                    mine = [c for c in changes if c["country"] == label]
+                    g = statistics.median(c["seconds"] for c in mine)
+                    b = statistics.median(c["python_seconds"] for c in mine)
+                    refresh = statistics.median(c["refresh_seconds"] for c in mine)
+                    target = "every country" if label == "all" else label
+                    rows.append(Row("redraw", f"Country → {target}: change → map redrawn, {_label(n)} journeys", "s",
+                                    g, b, g / b, len(mine), "in-process Flows.from_db + map render",
+                                    f"in-process refresh() of every panel {refresh:.2f} s"))  # fmt: skip
+                if n == sizes[-1]:
+                    srcdoc = statistics.median(c["srcdoc_bytes"] for c in changes)
+                    ws = statistics.median(c["websocket_bytes"] for c in changes)
+                    rows.append(Row("redraw", f"map HTML sent per redraw (iframe srcdoc), {_label(n)} journeys",
+                                    "bytes", srcdoc, details["bare_srcdoc_bytes"],
+                                    srcdoc / details["bare_srcdoc_bytes"], len(changes),
+                                    "the bare folium map's srcdoc",
+                                    f"websocket received per change {ws / 1e6:.2f} MB"))  # fmt: skip
+                    details["memory"][f"routes.ipynb, {_label(n)} journeys"] = memory = viewers_memory(
+                        browser, server, ROUTES_NOTEBOOK, MAP_DRAWN
+                    )
+                    rows.append(_memory_row(memory, bare_viewer, f"{_label(n)} journeys"))
+                    log(f"  memory per viewer at {_label(n)}: {memory}")
+            db.unlink(missing_ok=True)
+            Path(str(db) + ".wal").unlink(missing_ok=True)
+    return rows, details
+
+
+def _memory_row(memory: dict, bare_mb: float, data: str) -> Row:
+    mb = memory["per_viewer_mb"]
+    closed = "yes" if memory["kernels_after_closing"] <= memory["kernels_before"] else "no"
+    return Row("memory", f"kernel RSS per viewer, routes.ipynb, {data}", "bytes", mb * 1e6, bare_mb * 1e6,
+               mb / bare_mb, 1, f"bare folium notebook, {VIEWERS} viewers",
+               f"{VIEWERS} viewers; their kernels shut down on leaving: {closed}")  # fmt: skip
+
+
+def _chromium_alone() -> None:
+    """Start Playwright and Chromium, open a blank page, stop: the fixed cost of every PNG and PDF rendering."""
+    with chromium_browser() as browser:
+        browser.new_page().close()
+
+
+def bench_briefing(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
+    """Measurement 8: a meeting's briefing pack (HTML, PNG per view, PDF) against saving the overview map.
+
+    ``build_briefing(con, "casablanca-2019", "fr", out=...)`` on the shipped data,
+    against ``route_map(Flows.from_db(con, Selection(data="illustrative"))).save(...)``,
+    alternated; and the pack's HTML alone (``images=False``) to show what Chromium costs.
+    """
+    from gloact_lib.briefing import build_briefing
+    from gloact_lib.flows import Flows, Selection
+    from gloact_lib.maps import route_map
+    from gloact_lib.store import connect
+
+    missing = browser_missing()
+    if missing:
+        log(f"  skipped the briefing pack: {missing}")
+        return [], {"skipped": missing}
+    out, overview = tmp / "briefing", tmp / "briefing-overview.html"
+    con = connect(shipped_db(tmp), read_only=True)
+    try:
+
+        def baseline():
+            route_map(Flows.from_db(con, Selection(data="illustrative"))).save(str(overview))
+
+        t_pack, base_times, pack = paired_times(lambda: build_briefing(con, "casablanca-2019", "fr", out=out),
+                                                baseline, REPEATS)  # fmt: skip
+        t_html = median_time(lambda: build_briefing(con, "casablanca-2019", "fr", out=tmp / "briefing-html",
+                                                    images=False), REPEATS)  # fmt: skip
+        t_chromium = median_time(_chromium_alone, REPEATS)
+    finally:
+        con.close()
+    t_base = statistics.median(base_times)
+    sizes = {"html": pack.html.stat().st_size, "pdf": pack.pdf.stat().st_size,
+             "png": sum(p.stat().st_size for p in pack.pngs), "overview": overview.stat().st_size}  # fmt: skip
+    details = {"seconds": t_pack, "html_only_seconds": t_html, "chromium_start_stop_seconds": t_chromium,
+               "baseline_seconds": t_base, "bytes": sizes,
+               "views": list(pack.views), "pngs": len(pack.pngs)}  # fmt: skip
+    base = "overview map HTML (route_map save)"
+    rows = [
+        Row("briefing", "casablanca-2019 fr: build HTML + PNGs + PDF", "s", t_pack, t_base, t_pack / t_base, REPEATS,
+            "Flows.from_db + route_map + save",
+            f"HTML alone {t_html:.2f} s, Chromium start + stop {t_chromium:.2f} s; {len(pack.pngs)} PNG views"),
+        Row("briefing", "casablanca-2019 fr: HTML bytes", "bytes", sizes["html"], sizes["overview"],
+            sizes["html"] / sizes["overview"], 1, base),
+        Row("briefing", "casablanca-2019 fr: PDF bytes", "bytes", sizes["pdf"], sizes["overview"],
+            sizes["pdf"] / sizes["overview"], 1, base),
+        Row("briefing", f"casablanca-2019 fr: PNG bytes ({len(pack.pngs)} views)", "bytes", sizes["png"],
+            sizes["overview"], sizes["png"] / sizes["overview"], 1, base),
+    ]  # fmt: skip
+    log(
+        f"  briefing pack {t_pack:.2f} s (HTML alone {t_html:.2f} s, Chromium start + stop {t_chromium:.2f} s), "
+        f"overview map {t_base:.2f} s; bytes {sizes}"
+    )
+    return rows, details
+
+
 # --- Reporting -----------------------------------------------------------------------------------------------------
 
 
@@ -786,11 +1401,12 @@ def _code_measured(state: dict) -> str:
 
 
 def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], parts: list[dict],
-                  map_details: dict) -> None:  # fmt: skip
+                  map_details: dict, browser: dict, briefing: dict) -> None:  # fmt: skip
     """Write ``results.json`` and ``results.md`` to ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     payload = {"meta": meta, "results": [asdict(r) for r in rows], "import_memory": memory,
-               "flows_breakdown_seconds": parts, "map": map_details}  # fmt: skip
+               "flows_breakdown_seconds": parts, "map": map_details, "browser": browser,
+               "briefing": briefing}  # fmt: skip
     (out / "results.json").write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
     md = [
         "# Benchmark results",
@@ -822,7 +1438,64 @@ def write_results(out: Path, meta: dict, rows: list[Row], memory: list[dict], pa
                "| journeys | runs | " + " | ".join(keys) + " |", "|--:|--:|" + "--:|" * len(keys)]  # fmt: skip
         md += [f"| {p['journeys']:,} | {p['runs']} | " + " | ".join(f"{p[k]:.3f}" for k in keys) + " |"
                for p in parts]  # fmt: skip
+    md += browser_markdown(browser) + briefing_markdown(briefing)
     (out / "results.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+
+
+def browser_markdown(browser: dict) -> list[str]:
+    """The page loads, memory readings and redraws of :func:`bench_browser`, as Markdown lines."""
+    if "skipped" in browser:
+        return ["", f"Browser measurements not run: {browser['skipped']}"]
+    md = ["", "## Dashboards in Chromium: page load (seconds from navigation, median of the visits)", "",
+          "| page | visits | HTML received | DOMContentLoaded | load | map drawn | HTML kB | other files | files kB "
+          "| websocket kB |", "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+    pages = [(("routes.ipynb, shipped data" if k == "gloact" else "bare folium notebook"), v)
+             for k, v in browser["visits"].items()]  # fmt: skip
+    pages += [(f"routes.ipynb, {size} journeys", [r["open"]]) for size, r in browser["redraws"].items()]
+    for name, visits in pages:
+        med = {k: statistics.median(v[k] for v in visits) for k in visits[0]}
+        md.append(f"| {name} | {len(visits)} | {med['html_received']:.2f} | {med['dom_content_loaded']:.2f} "
+                  f"| {med['load']:.2f} | {med['map_drawn']:.2f} | {med['html_bytes'] / 1e3:.0f} | {med['files']:.0f} "
+                  f"| {med['files_bytes'] / 1e3:.0f} | {med['websocket_bytes'] / 1e3:.0f} |")  # fmt: skip
+    md += ["", f"## Memory per viewer ({VIEWERS} viewers; sums over the server's kernel processes, MB)", "",
+           "| server | kernels before | after | RSS before | after | RSS per viewer | PSS before | after "
+           "| PSS per viewer | Voilà process RSS before | after | kernels once the pages are left |",
+           "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+    for name, m in browser["memory"].items():
+        md.append(f"| {name} | {m['kernels_before']} | {m['kernels_after']} | {m['kernels_rss_before_mb']:.0f} "
+                  f"| {m['kernels_rss_after_mb']:.0f} | {m['per_viewer_mb']:.0f} | {m['kernels_pss_before_mb']:.0f} "
+                  f"| {m['kernels_pss_after_mb']:.0f} | {m['per_viewer_pss_mb']:.0f} "
+                  f"| {m['server_rss_before_mb']:.0f} | {m['server_rss_after_mb']:.0f} "
+                  f"| {m['kernels_after_closing']} |")  # fmt: skip
+    md += [
+        "",
+        "## Filter change → map redrawn: where the time goes (seconds, median per change; bytes per change)",
+        "",
+        "| journeys | Country → | changes | browser: map redrawn | map message received | in-process refresh() "
+        "| Flows.from_db | map render | srcdoc kB | websocket kB |",
+        "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for size, redraw in browser["redraws"].items():
+        for label, _ in COUNTRY_CHANGES:
+            mine = [c for c in redraw["changes"] if c["country"] == label]
+            med = {k: statistics.median(c[k] for c in mine) for k in mine[0] if k != "country"}
+            md.append(f"| {size} | {label} | {len(mine)} | {med['seconds']:.3f} | {med['map_message_seconds']:.3f} "
+                      f"| {med['refresh_seconds']:.3f} | {med['flows_seconds']:.3f} | {med['render_seconds']:.3f} "
+                      f"| {med['srcdoc_bytes'] / 1e3:.0f} | {med['websocket_bytes'] / 1e3:.0f} |")  # fmt: skip
+    return md
+
+
+def briefing_markdown(briefing: dict) -> list[str]:
+    """The briefing pack's breakdown, as Markdown lines."""
+    if "skipped" in briefing:
+        return ["", f"Briefing pack not measured: {briefing['skipped']}"]
+    b = briefing
+    return ["", "## Briefing pack (seconds, median of the runs; bytes)", "",
+            "| pack | HTML alone | Chromium start + stop | overview map | HTML kB | PDF kB | PNG kB | PNG views |",
+            "|--:|--:|--:|--:|--:|--:|--:|--:|",
+            f"| {b['seconds']:.2f} | {b['html_only_seconds']:.2f} | {b['chromium_start_stop_seconds']:.2f} "
+            f"| {b['baseline_seconds']:.3f} | {b['bytes']['html'] / 1e3:.0f} | {b['bytes']['pdf'] / 1e3:.0f} "
+            f"| {b['bytes']['png'] / 1e3:.0f} | {b['pngs']} |"]  # fmt: skip
 
 
 def git_state() -> dict:
@@ -864,6 +1537,16 @@ def _load() -> list[float] | None:
         return None
 
 
+def _survive(measure: Callable[[], tuple[list[Row], dict]], log: Callable[[str], None]) -> tuple[list[Row], dict]:
+    """Run a browser measurement; if it fails (a page that never draws, a server that does not start), say so and
+    keep the results of the others (its servers are stopped on the way out)."""
+    try:
+        return measure()
+    except Exception as exc:  # reported in the results; the run goes on
+        log(f"  FAILED: {traceback.format_exc()}")
+        return [], {"skipped": f"failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description="GLO.ACT workbook benchmarks (ratios to same-run baselines).")
@@ -894,6 +1577,7 @@ def main(argv: list[str] | None = None) -> int:
     scale = 10 if args.quick else 1
     import_sizes = [100_000 // scale, 1_000_000 // scale]
     query_sizes = [100_000 // scale, 1_000_000 // scale, 10_000_000 // scale]
+    dashboard_sizes = [100_000 // scale, 1_000_000 // scale]
     started = time.perf_counter()
 
     def log(message: str) -> None:
@@ -908,7 +1592,11 @@ def main(argv: list[str] | None = None) -> int:
         query_rows, parts, builds = bench_queries(query_sizes, query_sizes[-1], tmp, log)
         log("4. overview map size against GeoDataFrame.explore()")
         map_rows, map_details = bench_map(tmp, log)
-    rows = import_rows + query_rows + map_rows
+        log("5-7. dashboards in Chromium: page load, memory per viewer, filter change → map redrawn")
+        browser_rows, browser_details = _survive(lambda: bench_browser(dashboard_sizes, tmp, log), log)
+        log("8. briefing pack against saving the overview map")
+        briefing_rows, briefing_details = _survive(lambda: bench_briefing(tmp, log), log)
+    rows = import_rows + query_rows + map_rows + browser_rows + briefing_rows
     meta = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
@@ -924,7 +1612,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print()
     print(text_table(table(rows)))
-    write_results(args.out, meta, rows, memory, parts, map_details)
+    write_results(args.out, meta, rows, memory, parts, map_details, browser_details, briefing_details)
     print(f"\nTotal {meta['total_seconds']:.0f} s; results in {args.out}/results.json and results.md")
     return 0
 
