@@ -169,19 +169,30 @@ class RoutesDashboard(_Panel):
     def from_url(cls, con=None) -> RoutesDashboard:
         """A dashboard set from the page's URL parameters: ``lang``, ``country``, ``role``, ``unit``, and
         ``present=1`` for presenter mode (one panel per slide, arrow keys, F for full screen)."""
-        params = url_parameters()
-        lang = params.get("lang", "en") if params.get("lang") in ("en", "fr") else "en"
+        # Build first: a preheated kernel does this before anyone visits, and only then waits
+        # for the visitor's address (Voila's get_query_string blocks until the request comes).
         try:
-            dashboard = cls(con=con, lang=lang, present=params.get("present") in ("1", "true", "yes"))
+            dashboard = cls(con=con)
         except Exception as exc:  # e.g. no database: say so in a sentence, not a traceback
-            return w.HTML(_error_html(exc, lang))
+            lang = url_parameters().get("lang")
+            return w.HTML(_error_html(exc, lang if lang in ("en", "fr") else "en"))
+        params = url_parameters()
         try:
-            if params.get("unit") in ("persons", "detections"):
-                dashboard.unit.value = params["unit"]
-            if params.get("country", "").upper() in dashboard._countries:
-                dashboard.country.value = params["country"].upper()
-            if params.get("role") in ("origin", "transit", "destination"):
-                dashboard.role.value = params["role"]
+            if params.get("present") in ("1", "true", "yes"):
+                dashboard.add_class("gloact-present")
+            dashboard._updating = True  # set the controls without a redraw each
+            try:
+                if params.get("unit") in ("persons", "detections"):
+                    dashboard.unit.value = params["unit"]
+                if params.get("country", "").upper() in dashboard._countries:
+                    dashboard.country.value = params["country"].upper()
+                if params.get("role") in ("origin", "transit", "destination"):
+                    dashboard.role.value = params["role"]
+            finally:
+                dashboard._updating = False
+            if params.get("lang") in ("en", "fr"):
+                dashboard.lang = params["lang"]  # relabels and redraws when it changes
+            dashboard._filters_changed()  # redraws only when the filters changed
         except Exception as exc:  # a bad link must not break the page
             dashboard._fail(exc)
         return dashboard
