@@ -57,7 +57,6 @@ import time
 import traceback
 import urllib.request
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -779,10 +778,8 @@ def explore_map(flows, countries):
 
 #: Debian's Chromium (never a Playwright download) with the flags of the project's browser tests; every host name
 #: but 127.0.0.1 resolves to nothing, so no page reaches the network (and a CDN file fails at once, not on a timeout).
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]  # fmt: skip
+from gloact_lib.chromium import CHROMIUM  # noqa: E402
+
 #: Page visits per server (median), and viewers opened at once for the memory per viewer.
 VISITS = 3
 VIEWERS = 3
@@ -1055,17 +1052,11 @@ def bare_server(folder: Path, log_path: Path) -> VoilaServer:
                        log_path, env)  # fmt: skip
 
 
-@contextmanager
 def chromium_browser():
     """A headless Chromium through Playwright (Debian's, never a download)."""
-    from playwright.sync_api import sync_playwright
+    from gloact_lib.chromium import launch
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return launch()
 
 
 def browser_missing() -> str:

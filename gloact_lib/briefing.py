@@ -32,9 +32,6 @@ from .maps import fmt_number, key_figures, route_map
 
 __all__ = ["Briefing", "build_briefing", "briefing_html"]
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
 _TEXT = {
     "participants": {"en": "Participants", "fr": "Participants"},
     "organisations": {"en": "Organisations", "fr": "Organisations"},
@@ -291,29 +288,22 @@ def build_briefing(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en
 
 def _render(html_path: Path, folder: Path, stem: str, views: list[str]) -> tuple[Path, list[Path]]:
     """PNG per view and an A4-landscape PDF, printed by headless Chromium with the network cut."""
-    import shutil
+    from .chromium import launch
 
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1123, "height": 794})  # A4 landscape at 96 dpi
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
-                       else r.abort())  # fmt: skip
-            page.goto(html_path.as_uri())
-            for frame in page.frames[1:]:
-                frame.wait_for_selector(".gloact-legend", timeout=30_000)
-            page.wait_for_timeout(500)
-            pngs = []
-            for view in views:
-                path = folder / f"{stem}-{views.index(view) + 1:02d}-{view}.png"
-                page.locator(f"#{view}").screenshot(path=str(path))
-                pngs.append(path)
-            pdf = folder / f"{stem}.pdf"
-            page.emulate_media(media="print")
-            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        finally:
-            browser.close()
+    with launch() as browser:
+        page = browser.new_page(viewport={"width": 1123, "height": 794})  # A4 landscape at 96 dpi
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
+                   else r.abort())  # fmt: skip
+        page.goto(html_path.as_uri())
+        for frame in page.frames[1:]:
+            frame.wait_for_selector(".gloact-legend", timeout=30_000)
+        page.wait_for_timeout(500)
+        pngs = []
+        for number, view in enumerate(views, 1):
+            path = folder / f"{stem}-{number:02d}-{view}.png"
+            page.locator(f"#{view}").screenshot(path=str(path))
+            pngs.append(path)
+        pdf = folder / f"{stem}.pdf"
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     return pdf, pngs

@@ -110,6 +110,14 @@ def _import(args) -> int:
     return 0
 
 
+def _missing_db(args) -> bool:
+    """Say so (one line on stderr) when the command's database does not exist."""
+    if Path(args.db).exists():
+        return False
+    print(f"gloact {args.command}: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``gloact`` command line.
 
@@ -146,8 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         from .maps import build_maps
         from .store import connect
 
-        if not Path(args.db).exists():
-            print(f"gloact build-maps: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+        if _missing_db(args):
             return 1
         con = connect(args.db, read_only=True)
         written = build_maps(con, args.out, args.lang)
@@ -160,8 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         from .countries import CountryError, resolve_country
         from .store import connect
 
-        if not Path(args.db).exists():
-            print(f"gloact briefing: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+        if _missing_db(args):
             return 1
         try:
             countries = [resolve_country(c) for c in args.countries.split(",")] if args.countries else None
@@ -203,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         from .countries import CountryError, resolve_country
         from .store import connect
 
-        if not Path(args.db).exists():
-            print(f"gloact commitments: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+        if _missing_db(args):
             return 1
         try:
             country = resolve_country(args.country)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+from gloact_lib.chromium import launch
+
 LOCAL = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1", "http://localhost",
          "ws://localhost")  # fmt: skip
 
@@ -21,19 +18,9 @@ class Watch:
     errors: list[str] = field(default_factory=list)
 
 
-@contextmanager
 def chromium():
     """A Playwright Chromium browser (Debian's, never a download)."""
-    from playwright.sync_api import sync_playwright
-
-    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
-        raise RuntimeError("Debian's chromium is not installed: run `make chromium` (apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return launch()
 
 
 def watched_page(browser, width=1400, height=900):
