@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from . import config
-from .commitments import STATUS_LABELS, latest_status, progress
+from .commitments import STATUS_LABELS, latest_status, progress, status_matrix
 from .countries import country_name
 from .flows import Flows, Selection
 from .i18n import t
@@ -72,6 +73,8 @@ def _meeting(con, meeting_id: str) -> dict:
     rows = cur.fetchall()
     if not rows:
         known = ", ".join(r[0] for r in con.execute("SELECT meeting_id FROM meetings ORDER BY 1").fetchall())
+        if not known:
+            raise ValueError(f"unknown meeting {meeting_id!r}: no meeting in the database (import meetings.csv)")
         raise ValueError(f"unknown meeting {meeting_id!r}: expected one of {known}")
     return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
 
@@ -154,12 +157,14 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
     if status.empty:
         commitments = f"<p>{e(t('none', lang))}</p>"
     else:
-        recs = status.drop_duplicates("rec_id").sort_values(["meeting_id", "number"])
+        # A recommendation may concern only some of the countries: their other cells are "not concerned".
+        recs, grid = status_matrix(status)
         head = "".join(f"<th>{r.number}</th>" for r in recs.itertuples())
         body = ""
-        for iso3, group in status.groupby("iso3"):
-            cells = "".join(f"<td class='st {r.status}'>{e(STATUS_LABELS[r.status][lang])}</td>"
-                            for r in group.set_index("rec_id").loc[recs["rec_id"]].itertuples())  # fmt: skip
+        for iso3, statuses in grid.iterrows():
+            cells = "".join(f"<td class='st {s}'>{e(STATUS_LABELS[s][lang])}</td>" if not pd.isna(s)
+                            else f"<td class='st not_concerned'>{e(t('not_concerned', lang))}</td>"
+                            for s in statuses)  # fmt: skip
             body += f"<tr><th>{e(country_name(iso3, lang))}</th>{cells}</tr>"
         prog = progress(con)
         prog = prog[prog["iso3"].isin(countries)]
@@ -233,6 +238,7 @@ table { border-collapse: collapse; font-size: 11pt; } td, th { border-bottom: 1p
 .grid td.st { text-align: center; border: 1px solid #bbb; font-size: 10pt; }
 .st.achieved { background: #009E73; color: #fff; } .st.in_progress { background: #E69F00; }
 .st.not_started { background: #d0d0d0; } .st.not_applicable { background: #fff; }
+.st.not_concerned { background: #fff; color: #999; }
 .recs { font-size: 10pt; list-style: none; padding-left: 0; }
 @media screen { body { background: #555; } .view { margin: 8mm auto; box-shadow: 0 2px 10px rgba(0,0,0,.4); } }
 """

@@ -4,8 +4,9 @@ Every command takes ``--db PATH`` (default ``data/gloact.duckdb``) so that a
 test or a second workbook never touches the default file.
 
 Exit status: 0 when the command did its work (an import with rejected rows
-included), 2 when the input could not be read at all (one line on stderr says
-why), 1 for other errors.
+included), 2 when the input or the database could not be read or used (one
+line on stderr says why: a file too large, a database damaged or held by an
+import...), 1 for other errors.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
         p.add_argument("--report", help="where to write the rejection report (CSV)")
         p.add_argument("--json", action="store_true", help='print {"rows", "accepted", "rejected", "report"}')
+        p.add_argument("--as-country", metavar="ISO3",
+                       help="you are this country's focal point: commitments rows of other countries are rejected "
+                            "and another country's form is refused")  # fmt: skip
 
     p = sub.add_parser("build-maps", help="write self-contained HTML maps (overview, routes, countries)")
     _add_db(p)
@@ -80,10 +84,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _import(args) -> int:
+    from .countries import CountryError, resolve_country
     from .importers import check_file, import_file
     from .readers import ReadError, open_source
     from .store import build_db, connect, scratch
 
+    try:
+        country = resolve_country(args.as_country) if args.as_country else None
+    except CountryError as exc:
+        print(f"gloact {args.command}: --as-country: {exc}", file=sys.stderr)
+        return 2
     try:
         open_source(args.file)  # an unreadable file fails before any database work
         # A check needs the known places, not a database file: don't create one.
@@ -95,7 +105,7 @@ def _import(args) -> int:
                 build_db(args.db)
             con = connect(args.db)
         run = import_file if args.command == "import" else check_file
-        result = run(con, args.file, fmt=args.format, report=args.report)
+        result = run(con, args.file, fmt=args.format, report=args.report, country=country)
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -132,6 +142,20 @@ def main(argv: list[str] | None = None) -> int:
         Exit status.
     """
     args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except Exception as exc:
+        from .store import database_error
+
+        err = database_error(exc, getattr(args, "db", "database"))
+        if err is None:
+            raise
+        print(f"gloact {args.command}: {err}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args) -> int:
+    """Run one parsed command; database problems propagate as exceptions (see :func:`main`)."""
     if args.command == "build-db":
         from .store import build_db
 
@@ -152,11 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args)
     if args.command == "build-maps":
         from .maps import build_maps
-        from .store import connect
+        from .store import connect, verify
 
         if _missing_db(args):
             return 1
         con = connect(args.db, read_only=True)
+        verify(con, args.db)  # a damaged block is found now, not halfway through the maps
         written = build_maps(con, args.out, args.lang)
         print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
         return 0
@@ -165,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from .briefing import build_briefing
         from .countries import CountryError, resolve_country
-        from .store import connect
+        from .store import connect, verify
 
         if _missing_db(args):
             return 1
@@ -173,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
             countries = [resolve_country(c) for c in args.countries.split(",")] if args.countries else None
             start = dt.date.fromisoformat(args.start) if args.start else None
             end = dt.date.fromisoformat(args.end) if args.end else None
-            pack = build_briefing(connect(args.db, read_only=True), args.meeting, args.lang, countries, start, end,
+            con = connect(args.db, read_only=True)
+            verify(con, args.db)
+            pack = build_briefing(con, args.meeting, args.lang, countries, start, end,
                                   args.out, images=not args.no_images)  # fmt: skip
         except (CountryError, ValueError) as exc:
             print(f"gloact briefing: {exc}", file=sys.stderr)
@@ -183,11 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        try:
-            serve(args.db, args.port, args.pool_size)
-        except FileNotFoundError as exc:
-            print(f"gloact serve: {exc}", file=sys.stderr)
-            return 1
+        serve(args.db, args.port, args.pool_size)  # a DatabaseError is one line and exit 2 (main)
         return 0
     if args.command == "schema":
         from .schema import schema_markdown

@@ -8,12 +8,14 @@ recommendation and country, a status on a date with its evidence and source.
 Measures: :func:`latest_status` (as of a date), :func:`progress` (per country or per
 recommendation), :func:`changes_since` (a date or a meeting), :func:`overdue`.  Focal points
 update their country's rows with the Excel form :func:`write_template` writes, imported back
-with ``gloact import`` (format ``commitments``).
+with ``gloact import --as-country ISO3`` (format ``commitments``); :func:`verify_form` says
+what is checked and what cannot be.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,8 @@ from .countries import country_name
 from .readers import META_SHEET
 from .schema import STATUSES
 
-__all__ = ["STATUS_LABELS", "changes_since", "latest_status", "overdue", "progress", "write_template"]
+__all__ = ["STATUS_LABELS", "changes_since", "form_checksum", "latest_status", "overdue", "progress",
+           "status_matrix", "verify_form", "write_template"]  # fmt: skip
 
 STATUS_LABELS = {
     "not_started": {"en": "not started", "fr": "non commencé"},
@@ -76,6 +79,44 @@ def latest_status(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, 
             ORDER BY i.iso3, i.meeting_id, i.number""",
         [as_of],
     ).df()
+
+
+def status_matrix(status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country x recommendation grid of a :func:`latest_status` frame.
+
+    A recommendation may concern only some of its meeting's countries (``countries`` column
+    of ``recommendations``): the cells of the countries it does not concern are empty, not
+    an error.
+
+    Parameters
+    ----------
+    status : DataFrame
+        Rows of :func:`latest_status` (possibly filtered, possibly empty).
+
+    Returns
+    -------
+    recs : DataFrame
+        One row per recommendation present, ordered by meeting (date adopted) and number (the
+        :func:`latest_status` columns of its first row).
+    grid : DataFrame
+        Index ``iso3`` (sorted), one column per ``rec_id`` in ``recs`` order; each cell is the
+        status, or missing (``pd.isna``) when the recommendation does not concern that country.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"rec_id": ["a", "a", "b"], "meeting_id": "m", "number": [1, 1, 2],
+    ...                   "iso3": ["MLI", "NER", "MLI"], "status": ["achieved", "not_started", "in_progress"]})
+    >>> pd.isna(status_matrix(s)[1].loc["NER", "b"])
+    True
+    """
+    order = [c for c in ("adopted", "meeting_id", "number", "rec_id") if c in status.columns]
+    recs = status.drop_duplicates("rec_id").sort_values(order)
+    columns = list(recs["rec_id"])
+    if status.empty:
+        return recs, pd.DataFrame(columns=columns, index=pd.Index([], name="iso3"), dtype=object)
+    grid = status.drop_duplicates(["iso3", "rec_id"]).pivot(index="iso3", columns="rec_id", values="status")
+    grid = grid.reindex(columns=columns).sort_index().astype(object)
+    return recs, grid.rename_axis(columns=None)
 
 
 def progress(con: duckdb.DuckDBPyConnection, by: str = "iso3", as_of: dt.date | None = None,
@@ -198,11 +239,16 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
     """Write the Excel form a country's focal point fills in.
 
     One row per recommendation concerning the country, pre-filled with its current status;
-    the ``status`` column has a drop-down list (in ``lang``); a hidden ``_gloact`` sheet
-    records the country, so that rows of another country are rejected on import.
+    the ``status`` column has a drop-down list (in ``lang``).  A hidden ``_gloact`` sheet
+    records what the form is for: ``kind``, ``country``, ``lang``, ``written``, the
+    ``rec_ids`` it lists, and a ``checksum`` (HMAC-SHA256 with this installation's key, see
+    :func:`form_checksum`) binding them, so that an edit of the hidden sheet is detected on
+    import (:func:`verify_form`).  Every cell is written through
+    :func:`gloact_lib.spreadsheet.write_row` (texts neutralised, stored as strings).
 
     Parameters
     ----------
+    con : duckdb.DuckDBPyConnection
     country : str
         ISO alpha-3.
     lang : {"en", "fr"}
@@ -212,11 +258,18 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
     Returns
     -------
     Path
+
+    Raises
+    ------
+    ValueError
+        For an unknown language, or a country no recommendation concerns.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .spreadsheet import safe_cell, write_cell, write_row
 
     if lang not in _TEMPLATE_TEXT:
         raise ValueError(f"lang must be 'en' or 'fr', not {lang!r}")
@@ -228,9 +281,9 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
     wb = Workbook()
     ws = wb.active
     ws.title = text["sheet"]
-    ws.append(TEMPLATE_COLUMNS)
+    write_row(ws, TEMPLATE_COLUMNS)
     for r in mine.itertuples():
-        ws.append([
+        write_row(ws, [
             r.rec_id, r.iso3, f"{r.number}. {r.text_fr if lang == 'fr' else r.text_en}",
             STATUS_LABELS[r.status][lang], f"{r.date:%Y-%m-%d}" if pd.notna(r.date) else "", "", "", "", "",
         ])  # fmt: skip
@@ -255,15 +308,137 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
     ws.add_data_validation(dates)
     ws.freeze_panes = "C2"
     about = wb.create_sheet("info" if lang == "en" else "mode d'emploi")
-    about["A1"] = text["intro"].format(country=country_name(country, lang))
+    write_cell(about["A1"], text["intro"].format(country=country_name(country, lang)))
     about["A1"].alignment = Alignment(wrap_text=True, vertical="top")
     about.column_dimensions["A"].width = 100
     meta = wb.create_sheet(META_SHEET)
-    for key, value in (("kind", "commitments"), ("country", country), ("lang", lang),
-                       ("written", dt.date.today().isoformat())):  # fmt: skip
-        meta.append([key, value])
+    fields = {"kind": FORM_KIND, "country": country, "lang": lang, "written": dt.date.today().isoformat(),
+              "rec_ids": ";".join(mine["rec_id"])}  # fmt: skip
+    fields = {k: safe_cell(v) for k, v in fields.items()}  # sign exactly what the sheet will hold
+    fields["checksum"] = form_checksum(fields)
+    for key, value in fields.items():
+        write_row(meta, [key, value])
     meta.sheet_state = "hidden"
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+# -- returned forms ------------------------------------------------------------------------------
+
+FORM_KIND = "commitments"
+
+#: Header columns only the form has (a bulk CSV of status updates has none of them).
+FORM_ONLY_COLUMNS = frozenset({"recommendation", "current_status", "current_date"})
+
+#: The hidden-sheet fields the checksum binds, in order.
+SIGNED_FIELDS = ("kind", "country", "lang", "written", "rec_ids")
+
+
+def _form_key() -> bytes:
+    """This installation's secret for signing forms (:data:`gloact_lib.config.FORM_KEY_FILE`), made on first use."""
+    import secrets
+
+    from . import config
+
+    path = Path(config.FORM_KEY_FILE)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ValueError(f"{path}: the forms' signing key is empty; delete the file to make a new one")
+    return key.encode("ascii")
+
+
+def form_checksum(meta: dict[str, str]) -> str:
+    """HMAC-SHA256 of a form's hidden-sheet fields (:data:`SIGNED_FIELDS`) with this installation's key.
+
+    Parameters
+    ----------
+    meta : dict
+        ``kind``, ``country``, ``lang``, ``written``, ``rec_ids`` (``;``-separated).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
+    import hashlib
+    import hmac
+
+    message = "\n".join(f"{k}={meta.get(k, '')}" for k in SIGNED_FIELDS).encode("utf-8")
+    return hmac.new(_form_key(), message, hashlib.sha256).hexdigest()
+
+
+def is_form(kind: str, header: list[str], meta: dict[str, str]) -> bool:
+    """Whether a commitments file is a returned form (an Excel file, or one with the form's columns)."""
+    lowered = {h.strip().lower() for h in header}
+    return kind == "xlsx" or bool(meta) or bool(lowered & FORM_ONLY_COLUMNS)
+
+
+def verify_form(file_name: str, kind: str, header: list[str], meta: dict[str, str],
+                country: str | None = None) -> None:  # fmt: skip
+    """Refuse a commitments file that cannot be trusted as a whole, before any row is read.
+
+    What is checked:
+
+    - a returned form (:func:`is_form`: Excel, or a file with the form's own columns, e.g. the
+      form saved as CSV) must still have its hidden ``_gloact`` sheet;
+    - that sheet must be intact: its ``checksum`` must be the :func:`form_checksum` of its
+      other fields, so a form whose sheet was edited (``country`` changed from MLI to NER, a
+      recommendation added) is refused;
+    - with ``country`` (the importer is that country's focal point), a form for another
+      country is refused.
+
+    Rows are then checked one by one (:mod:`gloact_lib.formats`, format ``commitments``):
+    a row whose ``iso3`` is not the form's country, not the importer's ``country``, or whose
+    recommendation is not one the form lists, or does not concern the country, is rejected.
+
+    What this protects, and what it does not.  The hidden sheet travels with the file and
+    anyone with Excel can unhide and edit it; the checksum only proves that the sheet is the
+    one this installation wrote (the key never leaves it), not who filled the rows in.  A
+    focal point holding a genuine form of another country (forwarded by e-mail, say) can fill
+    it in and it will verify.  The real enforcement is therefore the importer's country:
+    import each focal point's return with ``country=`` (``gloact import --as-country ISO3``),
+    so that only that country's rows can be stored, whatever the file says.  A bulk CSV of
+    status updates (no form columns, no hidden sheet) is not a form: its rows are checked
+    against the recommendations and, with ``country=``, against the importer's country.
+
+    Parameters
+    ----------
+    file_name : str
+        For the messages.
+    kind : {"csv", "xlsx"}
+    header : list of str
+    meta : dict
+        The hidden sheet's key-value pairs (empty when there is none).
+    country : str, optional
+        ISO alpha-3 of the importing focal point's country.
+
+    Raises
+    ------
+    ReadError
+        One line saying why the file is refused and what to do.
+    """
+    from .readers import ReadError
+
+    again = "ask for a new form (`gloact commitments template --country ISO3`)"
+    if not is_form(kind, header, meta):
+        return
+    if not meta:
+        raise ReadError(f"{file_name}: a commitments form must keep its hidden {META_SHEET} sheet (it records the "
+                        f"form's country); this one has none: {again}")  # fmt: skip
+    if meta.get("kind") != FORM_KIND or not meta.get("country"):
+        raise ReadError(f"{file_name}: the hidden {META_SHEET} sheet is not a commitments form's: {again}")
+    import hmac
+
+    if not hmac.compare_digest(meta.get("checksum", ""), form_checksum(meta)):
+        raise ReadError(f"{file_name}: the hidden {META_SHEET} sheet was changed (its checksum does not match), or the "
+                        f"form was written by another installation of the workbook: {again}")  # fmt: skip
+    if country and meta["country"] != country:
+        raise ReadError(f"{file_name}: this form is for {meta['country']}, and you import as the focal point of "
+                        f"{country}: import your own country's form")  # fmt: skip

@@ -22,11 +22,48 @@ MAPS_DIR = Path(os.environ.get("GLOACT_MAPS", ROOT / "maps"))
 REPORTS_DIR = MAPS_DIR / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 
+#: The notebooks ``gloact serve`` publishes as dashboards, and nothing else: an analyst's
+#: notebook in ``notebooks/`` (which writes files and shows server paths) is never served.
+DASHBOARDS = ("routes.ipynb", "country.ipynb", "commitments.ipynb")
+
 #: The embedded default database; ``--db`` or ``GLOACT_DB`` point elsewhere.
 DEFAULT_DB = Path(os.environ.get("GLOACT_DB", DATA_DIR / "gloact.duckdb"))
+
+#: This installation's secret for signing the commitments forms it writes (created on first use,
+#: never in a form, not committed); ``GLOACT_FORM_KEY_FILE`` points elsewhere, e.g. to a key
+#: shared by the machines that write and import one team's forms.
+FORM_KEY_FILE = Path(os.environ.get("GLOACT_FORM_KEY_FILE", DATA_DIR / ".form-key"))
 
 #: Published counts below this are suppressed (UNODC's global report uses 5 for flows).
 DISCLOSURE_THRESHOLD = 5
 
 #: Rows handled per batch when importing: bounds memory for very large files.
 IMPORT_CHUNK_ROWS = 100_000
+
+#: A batch also ends after this many characters of text, so that long rows cannot make it large.
+IMPORT_CHUNK_CHARS = 64 * 2**20
+
+# -- Limits on input files --------------------------------------------------------------
+# A file over one of these limits is not read at all: `gloact check` / `gloact import` print one
+# line naming the file (and the row where there is one) and exit with status 2; the database is
+# unchanged.  They bound the memory and time an import can take, whatever the file holds; a real
+# national data file is far below each of them.  A test may lower them (they are read at use).
+
+#: Longest value (a CSV field or an Excel cell), in characters: Excel's own cell limit.
+MAX_FIELD_CHARS = 32_767
+#: Longest CSV record, in characters, the line breaks inside its quoted values included.
+MAX_RECORD_CHARS = 65_536
+#: Most data rows in one file (an Excel sheet holds at most 1,048,576 rows).
+MAX_ROWS = 10_000_000
+#: Most bytes an .xlsx file may unpack to (the sum of its zip members' uncompressed sizes),
+#: checked from the zip directory before the workbook is opened.
+XLSX_MAX_UNCOMPRESSED = 2**30
+#: Highest compression ratio of an .xlsx member over 1 MiB: real sheets measure 15-20:1,
+#: a zip bomb about 1,000:1.
+XLSX_MAX_RATIO = 200
+#: Largest XML part other than worksheets (workbook, styles, theme...), which openpyxl loads whole.
+XLSX_MAX_PART_BYTES = 32 * 2**20
+#: Most shared strings, and the largest shared strings part: openpyxl holds the table in memory
+#: (about 150 bytes a string), so these bound it to a few hundred MB.
+XLSX_MAX_SHARED_STRINGS = 2_000_000
+XLSX_MAX_SHARED_STRINGS_BYTES = 64 * 2**20

@@ -6,16 +6,23 @@ A served notebook is a few lines::
     RoutesDashboard.from_url()
 
 Every label comes from :mod:`gloact_lib.i18n` and is switched by the ``lang``
-trait; every figure comes from :class:`gloact_lib.flows.Flows` (suppressed);
-every text from data is escaped.  Errors go to a status line the viewer can
-read, never to a traceback.
+trait; every figure comes from :class:`gloact_lib.flows.Flows` or goes through
+:func:`gloact_lib.disclosure.publish` (counts of persons perturbed, small ones hidden);
+every text from data is escaped.  A failure shows the viewer a short translated
+sentence (no path, no process id, no exception text; the details go to the server
+log) and the dashboard tries again by itself: a dashboard that could not be built
+(the database busy, missing or being replaced) is stood in for by
+:class:`Recovering`, which retries until the cause has gone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
+import logging
 import os
+import sys
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -23,7 +30,8 @@ import pandas as pd
 from traitlets import Instance, Unicode, observe
 
 from .countries import country_name
-from .flows import Flows, Selection, monthly, od_pairs, suppress
+from .disclosure import publish
+from .flows import Flows, Selection, monthly, od_pairs
 from .i18n import t
 from .maps import fmt_number, key_figures, route_map
 from .routes import FRONTEX_ROUTES
@@ -48,10 +56,109 @@ _CSS = """
 """
 
 
+log = logging.getLogger("gloact_lib.dashboard")
+if not log.handlers:  # a kernel's stderr is the server's log
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("%(asctime)s gloact dashboard %(levelname)s: %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+
+_MESSAGES = {"busy": "err_busy", "missing": "err_missing", "damaged": "err_damaged", "foreign": "err_damaged"}
+
+
+def viewer_message(exc: Exception, lang: str) -> str:
+    """The sentence a viewer reads for a failure; the details go to the server log.
+
+    Examples
+    --------
+    >>> from gloact_lib.store import DatabaseError
+    >>> viewer_message(DatabaseError("/srv/x.duckdb: in use by PID 12", "busy"), "fr")
+    'Les données sont en cours de mise à jour. Cette vue réessaiera dans un instant.'
+    """
+    from .store import database_error
+
+    err = database_error(exc, "workbook database")
+    kind = err.kind if err is not None else "other"
+    log.error("%s (%s): %s", type(exc).__name__, kind, exc, exc_info=kind == "other")
+    return t(_MESSAGES.get(kind, "err_other"), lang)
+
+
 def _error_html(exc: Exception, lang: str) -> str:
     """A sentence for the viewer, never a traceback."""
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"<div class='gloact-status error' role='alert'>{html.escape(t('status_error', lang, reason=reason))}</div>"
+    return f"<div class='gloact-status error' role='alert'>{html.escape(viewer_message(exc, lang))}</div>"
+
+
+def _later(seconds: float, callback) -> bool:
+    """Call ``callback`` after ``seconds`` on the kernel's event loop; False where none runs (tests)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    loop.call_later(seconds, callback)
+    return True
+
+
+class Recovering(w.VBox):
+    """Stands in for a dashboard that could not be built, and builds it as soon as it can.
+
+    It shows the viewer a short sentence and a "Try again" button, and tries again
+    by itself every ``interval`` seconds (up to ``attempts`` times); when the build
+    succeeds, the dashboard takes its place.
+
+    Parameters
+    ----------
+    build : callable
+        Returns the dashboard widget, or raises.
+    error : Exception
+        Why the last build failed.
+    lang : {"en", "fr"}
+    interval : float, default 5
+    attempts : int, default 360
+        Half an hour at the default interval.
+    """
+
+    def __init__(self, build, error: Exception, lang: str = "en", interval: float = 5.0, attempts: int = 360):
+        self._build, self.lang, self._interval, self._left = build, lang, interval, attempts
+        self.dashboard = None
+        self.message = w.HTML(_error_html(error, lang))
+        self.button = w.Button(description=t("try_again", lang))
+        self.button.on_click(lambda _: self.retry())
+        super().__init__([self.message, self.button])
+        self.add_class("gloact-recovering")
+        _later(interval, self._tick)
+
+    def retry(self) -> bool:
+        """Try to build the dashboard now; True when it is shown."""
+        if self.dashboard is not None:
+            return True
+        try:
+            dashboard = self._build()
+        except Exception as exc:
+            self.message.value = _error_html(exc, self.lang)
+            return False
+        self.dashboard = dashboard
+        self.children = [dashboard]
+        return True
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if not self.retry() and self._left > 0:
+            _later(self._interval, self._tick)
+
+
+def _build_or_recover(build, lang: str):
+    """The dashboard ``build()`` returns, or a :class:`Recovering` stand-in if it fails."""
+    try:
+        return build()
+    except Exception as exc:
+        return Recovering(build, exc, lang)
+
+
+def _theme(theme: str, lang: str) -> str:
+    """A recommendation's theme in ``lang``; a theme with no label is shown as written."""
+    from .i18n import LABELS
+
+    return t("theme_" + theme, lang) if "theme_" + str(theme) in LABELS else str(theme or "")
 
 
 def url_parameters() -> dict[str, str]:
@@ -86,10 +193,27 @@ class _Panel(w.VBox):
         self.status_line.value = f"<div class='gloact-status'>{html.escape(self.status)}</div>"
 
     def _fail(self, exc: Exception) -> None:
-        """Show the error as a sentence the viewer can read, never a traceback."""
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        self.status = t("status_error", self.lang, reason=reason)
+        """Show a sentence the viewer can read (details to the server log); try again in a moment."""
+        self.status = viewer_message(exc, self.lang)
         self.status_line.value = f"<div class='gloact-status error' role='alert'>{html.escape(self.status)}</div>"
+        self._reconnect = True
+        if not getattr(self, "_retry_pending", False):
+            self._retry_pending = _later(5.0, self._retry)
+
+    def _retry(self) -> None:
+        self._retry_pending = False
+        self.refresh()
+
+    def _connection(self):
+        """The database connection; after a failure, a new one (the file may have been rebuilt)."""
+        if getattr(self, "_reconnect", False) and getattr(self, "_owns_con", False):
+            try:
+                self.con.close()
+            except Exception:  # already closed or broken: a new one is what we want
+                pass
+            self.con = connect(read_only=True)
+        self._reconnect = False
+        return self.con
 
 
 class RoutesDashboard(_Panel):
@@ -113,6 +237,7 @@ class RoutesDashboard(_Panel):
 
     def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, present: bool = False,
                  **kwargs):  # fmt: skip
+        self._owns_con = con is None
         self.con = con or connect(read_only=True)
         first, last = _years(self.con)
         self._countries = [r[0] for r in self.con.execute(
@@ -173,10 +298,15 @@ class RoutesDashboard(_Panel):
         # for the visitor's address (Voila's get_query_string blocks until the request comes).
         try:
             dashboard = cls(con=con)
-        except Exception as exc:  # e.g. no database: say so in a sentence, not a traceback
-            lang = url_parameters().get("lang")
-            return w.HTML(_error_html(exc, lang if lang in ("en", "fr") else "en"))
-        params = url_parameters()
+        except Exception:  # built again for the visitor: the cause may have gone since the preheat
+            params = url_parameters()
+            lang = params.get("lang") if params.get("lang") in ("en", "fr") else "en"
+            return _build_or_recover(lambda: cls._configured(cls(con=con), params), lang)
+        return cls._configured(dashboard, url_parameters())
+
+    @staticmethod
+    def _configured(dashboard: RoutesDashboard, params: dict) -> RoutesDashboard:
+        """Apply the URL parameters to a built dashboard."""
         try:
             if params.get("present") in ("1", "true", "yes"):
                 dashboard.add_class("gloact-present")
@@ -276,6 +406,7 @@ class RoutesDashboard(_Panel):
         """Recompute flows for the current selection and redraw every panel."""
         lang, s = self.lang, self.selection
         try:
+            self._connection()
             level = "country" if s.unit == "detections" else "place"
             flows = Flows.from_db(self.con, s, level=level)
             self.title.value = self._title(flows)
@@ -307,9 +438,9 @@ class RoutesDashboard(_Panel):
 
     def _top_routes(self, s: Selection) -> str:
         lang, e = self.lang, html.escape
-        od = od_pairs(self.con, s)
-        cells, _ = suppress(od, "origin", "destination", threshold=s.threshold)
-        top = cells.dropna(subset=["persons"]).head(10)
+        cells = publish(od_pairs(self.con, s), **s.disclosure)  # ranked by published, not true, counts
+        top = cells.dropna(subset=["persons"]).sort_values(["persons", "origin", "destination"],
+                                                           ascending=[False, True, True]).head(10)  # fmt: skip
         rows = "".join(
             f"<tr><td>{e(country_name(r.origin, lang))}</td><td>{e(country_name(r.destination, lang))}</td>"
             f"<td class='n'>{e(fmt_number(r.persons, lang))}</td></tr>"
@@ -325,7 +456,7 @@ class RoutesDashboard(_Panel):
         title = f"<h4>{e(t('trend', lang))}</h4>"
         if series.empty:
             return title + f"<p>{e(t('no_data', lang))}</p>"
-        cells, _ = suppress(series.assign(all="all"), "all", "month", threshold=s.threshold)
+        cells = publish(series, **s.disclosure)
         width, height, pad = 560, 170, 24
         months = pd.date_range(series["month"].min(), series["month"].max(), freq="MS")
         values = dict(zip(pd.to_datetime(cells["month"]), cells["persons"], strict=True))
@@ -380,6 +511,7 @@ class CountryDashboard(_Panel):
     def __init__(self, con=None, country: str = "NER", lang: str = "en", present: bool = False, **kwargs):
         from .maps import member_countries
 
+        self._owns_con = con is None
         self.con = con or connect(read_only=True)
         self._choices = member_countries(self.con) or [country]
         self.picker = w.Dropdown(options=self._options(lang), value=country if country in self._choices else
@@ -416,11 +548,9 @@ class CountryDashboard(_Panel):
         """A profile set from the page's URL parameters ``country`` and ``lang``."""
         params = url_parameters()
         lang = params.get("lang") if params.get("lang") in ("en", "fr") else "en"
-        try:
-            present = params.get("present") in ("1", "true", "yes")
-            return cls(con=con, country=params.get("country", "NER").upper(), lang=lang, present=present)
-        except Exception as exc:
-            return w.HTML(_error_html(exc, lang))
+        present = params.get("present") in ("1", "true", "yes")
+        return _build_or_recover(
+            lambda: cls(con=con, country=params.get("country", "NER").upper(), lang=lang, present=present), lang)
 
     def _options(self, lang: str):
         return sorted(((country_name(c, lang), c) for c in self._choices), key=lambda o: o[0])
@@ -441,6 +571,7 @@ class CountryDashboard(_Panel):
         lang, iso3, e = self.lang, self.country, html.escape
         name = country_name(iso3, lang)
         try:
+            self._connection()
             self.header.value = (f"<h2 style='margin:4px 12px 4px 0'>{e(t('country_title', lang))}: "
                                  f"{e(name)}</h2>")  # fmt: skip
             flows = Flows.from_db(self.con, Selection(country=iso3), level="place")
@@ -478,18 +609,18 @@ class CountryDashboard(_Panel):
             cards.append((value, f"{t(role, lang)} · {t('persons', lang)}"))
         badge = (f"<div class='small'><span class='gloact-badge-inline'>{e(t('illustrative_badge', lang))}</span> "
                  f"{e(t('caveat_illustrative', lang))}</div>" if flows.summary["illustrative"] else "")  # fmt: skip
+        note = f"<div class='gloact-notes'>{e(t('suppression_note', lang, n=flows.selection.threshold))}</div>"
         return (f"<h3>{e(t('role_on_routes', lang))}</h3><div class='gloact-kpis'>"
                 + "".join(f"<div class='gloact-kpi'><b>{e(v)}</b><span>{e(k)}</span></div>" for v, k in cards)
-                + f"</div>{badge}")  # fmt: skip
+                + f"</div>{badge}{note}")  # fmt: skip
 
     def _partners(self, iso3: str) -> str:
         lang, e = self.lang, html.escape
         parts = []
         for label, selection, column in (("partners_out", Selection(origin=iso3), "destination"),
                                          ("partners_in", Selection(destination=iso3), "origin")):  # fmt: skip
-            od = od_pairs(self.con, selection)
-            cells, _ = suppress(od, "origin", "destination", threshold=selection.threshold)
-            top = cells.dropna(subset=["persons"]).head(5)
+            cells = publish(od_pairs(self.con, selection), **selection.disclosure)
+            top = cells.dropna(subset=["persons"]).sort_values(["persons", column], ascending=[False, True]).head(5)
             rows = "".join(
                 f"<tr><td>{e(country_name(getattr(r, column), lang))}</td>"
                 f"<td class='n'>{e(fmt_number(r.persons, lang))}</td></tr>"
@@ -498,7 +629,9 @@ class CountryDashboard(_Panel):
             body = rows or f"<tr><td>{e(t('none', lang))}</td></tr>"
             parts.append(f"<div style='flex:1'><h4>{e(t(label, lang, country=country_name(iso3, lang)))}</h4>"
                          f"<table class='gloact-table'>{body}</table></div>")  # fmt: skip
-        return "<div style='display:flex;gap:24px'>" + "".join(parts) + "</div>"
+        note = t("suppression_note", lang, n=Selection().threshold)
+        return (f"<div style='display:flex;gap:24px'>{''.join(parts)}</div>"
+                f"<div class='gloact-notes'>{e(note)}</div>")  # fmt: skip
 
     def _legal(self, iso3: str) -> str:
         lang, e = self.lang, html.escape
@@ -614,12 +747,14 @@ class CommitmentsDashboard(_Panel):
     meeting = Unicode("casablanca-2019")
 
     def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
+        self._owns_con = con is None
         self.con = con or connect(read_only=True)
         self._meetings = self.con.execute(
             "SELECT meeting_id, title_en, title_fr, city, end_date FROM meetings ORDER BY start_date"
         ).fetchall()
         self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("Français", "fr")], value=lang)
-        self.since = w.Dropdown(options=self._meeting_options(lang), value=self._meetings[-1][0],
+        self.since = w.Dropdown(options=self._meeting_options(lang),
+                                value=self._meetings[-1][0] if self._meetings else None,
                                 layout=w.Layout(width="520px"))  # fmt: skip
         self.header = w.HTML()
         self.grid = w.HTML()
@@ -637,7 +772,7 @@ class CommitmentsDashboard(_Panel):
         self.lang_toggle.observe(lambda c: setattr(self, "lang", c["new"]), names="value")
         self.since.observe(lambda c: setattr(self, "meeting", c["new"]), names="value")
         self.lang = lang
-        self.meeting = self.since.value
+        self.meeting = self.since.value or ""  # no meeting at all in an empty database
         self._ready = True
         self.refresh()
 
@@ -645,9 +780,9 @@ class CommitmentsDashboard(_Panel):
     def from_url(cls, con=None):
         """A dashboard set from the ``lang`` URL parameter."""
         params = url_parameters()
-        lang = params.get("lang")
+        lang = params.get("lang") if params.get("lang") in ("en", "fr") else "en"
         present = params.get("present") in ("1", "true", "yes")
-        return cls(con=con, lang=lang if lang in ("en", "fr") else "en", present=present)
+        return _build_or_recover(lambda: cls(con=con, lang=lang, present=present), lang)
 
     def _meeting_options(self, lang: str):
         return [(f"{fr if lang == 'fr' else en} ({city}, {end:%Y-%m})", mid) for mid, en, fr, city, end in
@@ -672,6 +807,7 @@ class CommitmentsDashboard(_Panel):
 
         lang, e = self.lang, html.escape
         try:
+            self._connection()
             status = latest_status(self.con)
             illustrative = bool(status["illustrative"].any())
             badge = (f" <span class='gloact-badge-inline'>{e(t('illustrative_badge', lang))}</span>"
@@ -681,39 +817,52 @@ class CommitmentsDashboard(_Panel):
             self.grid.value = self._grid(status, late, illustrative)
             self.bars.value = self._bars(progress(self.con))
             self.since.description = t("since_meeting", lang)
-            self.changes.value = self._changes(changes_since(self.con, self.meeting))
+            self.changes.value = (self._changes(changes_since(self.con, self.meeting)) if self.meeting
+                                  else f"<p>{e(t('no_changes', lang))}</p>")  # fmt: skip
             self.timeline.value = self._timeline()
             self._ok()
         except Exception as exc:  # the viewer sees a sentence, never a traceback
             self._fail(exc)
 
     def _grid(self, status: pd.DataFrame, late: pd.DataFrame, illustrative: bool) -> str:
+        from .commitments import status_matrix
+
         lang, e = self.lang, html.escape
-        recs = status.drop_duplicates("rec_id").sort_values(["meeting_id", "number"])
+        # A recommendation may concern only some countries: its other cells are "not concerned".
+        recs, grid = status_matrix(status)
+        dates = dict(zip(zip(status["iso3"], status["rec_id"], strict=True), status["date"], strict=True))
         late_keys = set(zip(late["rec_id"], late["iso3"], strict=True))
         head = "".join(
             f"<th title='{e(r.text_fr if lang == 'fr' else r.text_en)}'>{r.number}</th>" for r in recs.itertuples()
         )
         rows = []
-        for iso3, group in status.groupby("iso3", sort=True):
+        for iso3, statuses in grid.iterrows():
             cells = []
-            for r in group.set_index("rec_id").loc[recs["rec_id"]].itertuples():
-                label = t(r.status, lang)
-                tip = f"{r.Index}: {label}" + (f" ({r.date:%Y-%m-%d})" if pd.notna(r.date) else "")
-                mark = " <b class='gloact-late' style='color:#b00020'>!</b>" if (r.Index, iso3) in late_keys else ""
+            for rec_id, state in statuses.items():
+                if pd.isna(state):
+                    label = t("not_concerned", lang)
+                    cells.append(f"<td class='gloact-cell' data-status='not_concerned' title='{e(rec_id)}: "
+                                 f"{e(label)}' style='text-align:center;color:#999;border:1px solid #ddd'>–</td>")
+                    continue  # fmt: skip
+                label = t(state, lang)
+                date = dates.get((iso3, rec_id))
+                tip = f"{rec_id}: {label}" + (f" ({date:%Y-%m-%d})" if pd.notna(date) else "")
+                mark = " <b class='gloact-late' style='color:#b00020'>!</b>" if (rec_id, iso3) in late_keys else ""
                 cells.append(
-                    f"<td class='gloact-cell' data-status='{e(r.status)}' title='{e(tip)}' "
-                    f"style='background:{STATUS_COLOURS[r.status]};text-align:center;"
+                    f"<td class='gloact-cell' data-status='{e(state)}' title='{e(tip)}' "
+                    f"style='background:{STATUS_COLOURS[state]};text-align:center;"
                     f"border:1px solid #bbb'>{e(label)}{mark}</td>"
                 )  # fmt: skip  (mark is fixed markup)
             rows.append(f"<tr><th style='text-align:left'>{e(country_name(iso3, lang))}</th>{''.join(cells)}</tr>")
         legend = " ".join(f"<span class='sw' style='display:inline-block;width:12px;height:12px;border:1px solid #999;"
                           f"background:{c}'></span> {e(t(s, lang))}" for s, c in STATUS_COLOURS.items())  # fmt: skip
+        if grid.isna().any().any():
+            legend += f" – {e(t('not_concerned', lang))}"
         notes = [t("overdue", lang, months=12) + " (!)"]
         if illustrative:
             notes.append(t("caveat_status_illustrative", lang))
         texts = "".join(f"<li>{r.number}. {e(r.text_fr if lang == 'fr' else r.text_en)} "
-                        f"<i>({e(t('theme_' + r.theme, lang))})</i></li>" for r in recs.itertuples())  # fmt: skip
+                        f"<i>({e(_theme(r.theme, lang))})</i></li>" for r in recs.itertuples())  # fmt: skip
         return (f"<h3>{e(t('status_grid', lang))}</h3><table class='gloact-table gloact-grid'>"
                 f"<tr><th></th>{head}</tr>{''.join(rows)}</table><div class='gloact-notes'>{legend}<br>"
                 f"{'<br>'.join(e(n) for n in notes)}</div><ol style='list-style:none;padding-left:0;font-size:13px'>"

@@ -6,11 +6,13 @@ table; :func:`od_pairs`, :func:`legs`, :func:`hubs` and :func:`country_roles`
 aggregate it.  All aggregation happens in SQL, so it stays fast to tens of
 millions of journeys.
 
-Disclosure control lives here, once (:func:`suppress`): a published count below
-the threshold (default 5) is hidden, and further cells are hidden (secondary
-suppression) until every row and column that contains a hidden cell hides at
-least the threshold in total, so that neither margins nor differences reveal a
-small count.  Views publish only what these functions return.
+Every count of persons comes with its *cell key* (``ckey``: the sum of the
+rows' secret record keys, :func:`gloact_lib.disclosure.cell_key_sql`), and
+:class:`Flows` publishes it through :func:`gloact_lib.disclosure.publish`:
+perturbed by the cell-key method, hidden when the published value is below the
+threshold (default 5).  The raw functions here are for analysts; views publish
+only what :class:`Flows` and :func:`published_total` return, or what they pass
+through :func:`~gloact_lib.disclosure.publish` themselves.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from . import config
-from .sql import scalar
+from .disclosure import cell_key_sql, publish, publish_value, suppress
 
 __all__ = [
     "Flows",
@@ -35,9 +36,12 @@ __all__ = [
     "legs",
     "monthly",
     "od_pairs",
+    "published_total",
     "summary",
     "suppress",
 ]
+
+_CK = cell_key_sql()
 
 
 def _tuple(value) -> tuple[str, ...]:
@@ -72,7 +76,10 @@ class Selection:
     unit : {"persons", "detections"}
         Persons and detections are never added together.
     threshold : int
-        Disclosure threshold: published counts below it are suppressed.
+        Disclosure threshold: published counts below it are hidden.
+    perturb : bool
+        Perturb counts of persons by the cell-key method (:mod:`gloact_lib.disclosure`).
+        Switch off only to show, in tests, what it prevents.
 
     Examples
     --------
@@ -96,6 +103,7 @@ class Selection:
     data: str = "all"
     unit: str = "persons"
     threshold: int = field(default=config.DISCLOSURE_THRESHOLD)
+    perturb: bool = True
 
     def __post_init__(self):
         for name in ("crime", "origin", "transit", "destination", "reporting", "country", "sex", "age_group",
@@ -107,6 +115,11 @@ class Selection:
             raise ValueError(f"unit must be 'persons' or 'detections', not {self.unit!r}")
         if self.threshold < 1:
             raise ValueError(f"threshold must be at least 1, not {self.threshold!r}")
+
+    @property
+    def disclosure(self) -> dict:
+        """How this selection's counts are published: ``publish(cells, **selection.disclosure)``."""
+        return {"unit": self.unit, "threshold": self.threshold, "perturb": self.perturb}
 
     def replace(self, **changes) -> Selection:
         """A copy with some filters changed."""
@@ -152,18 +165,18 @@ def _selected(selection: Selection) -> tuple[str, list]:
 
 
 def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
-    """Headline figures of a selection (raw; publish through :func:`suppress`).
+    """Headline figures of a selection (raw; publish ``persons`` with :func:`published_total`).
 
     Returns
     -------
     dict
-        ``persons``, ``journeys``, ``routes`` (distinct origin-destination country pairs),
+        ``persons``, ``ckey`` (its cell key), ``journeys``, ``routes`` (distinct origin-destination country pairs),
         ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
         ``sources`` (distinct sources, at most 10), ``crimes`` (present in the selection).
     """
     sql, params = _selected(selection)
     row = con.execute(
-        f"""SELECT coalesce(sum(persons), 0), count(*),
+        f"""SELECT coalesce(sum(persons), 0), {_CK}, count(*),
                    count(DISTINCT origin_country || '>' || destination_country),
                    min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative)
             FROM ({sql})""",
@@ -171,7 +184,7 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
     ).fetchall()[0]
     sources = [r[0] for r in con.execute(f"SELECT DISTINCT source FROM ({sql}) ORDER BY 1 LIMIT 10", params).fetchall()]
     crimes = [r[0] for r in con.execute(f"SELECT DISTINCT crime FROM ({sql}) ORDER BY 1", params).fetchall()]
-    keys = ("persons", "journeys", "routes", "start", "end", "illustrative", "real")
+    keys = ("persons", "ckey", "journeys", "routes", "start", "end", "illustrative", "real")
     out = dict(zip(keys, row, strict=True))
     out["illustrative"] = bool(out["illustrative"])
     out["real"] = bool(out["real"])
@@ -191,13 +204,14 @@ def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = 
     Returns
     -------
     DataFrame
-        ``origin``, ``destination``, ``persons``, ``journeys``; largest first.
+        ``origin``, ``destination``, ``persons``, ``journeys``, ``ckey`` (cell key); largest first.
     """
     o, d = ("origin_country", "destination_country") if level == "country" else ("origin", "destination")
     sql, params = _selected(selection)
     return con.execute(
-        f"""SELECT {o} AS origin, {d} AS destination, sum(persons)::BIGINT AS persons, count(*) AS journeys
-            FROM ({sql}) GROUP BY ALL ORDER BY persons DESC, origin, destination""",
+        f"""SELECT {o} AS origin, {d} AS destination, sum(persons)::BIGINT AS persons, count(*) AS journeys,
+                   {_CK} AS ckey
+            FROM ({sql}) GROUP BY {o}, {d} ORDER BY persons DESC, origin, destination""",
         params,
     ).df()
 
@@ -208,9 +222,10 @@ def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
     sql, params = _selected(selection)
     # Journeys share few distinct paths: add them up per path first, then cut paths into legs.
     return (
-        f"""SELECT persons, journeys,
+        f"""SELECT persons, journeys, ckey,
                    list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
-            FROM (SELECT {o}, {v}, {d}, sum(persons) AS persons, count(*) AS journeys FROM ({sql}) GROUP BY ALL)""",
+            FROM (SELECT {o}, {v}, {d}, sum(persons) AS persons, count(*) AS journeys, {_CK} AS ckey
+                  FROM ({sql}) GROUP BY {o}, {v}, {d})""",
         params,
     )
 
@@ -223,15 +238,16 @@ def legs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "pla
     Returns
     -------
     DataFrame
-        ``source``, ``target``, ``persons``, ``journeys``; largest first.
+        ``source``, ``target``, ``persons``, ``journeys``, ``ckey`` (cell key); largest first.
     """
     path, params = _path_sql(selection, level)
     return con.execute(
         f"""WITH p AS ({path}),
-            steps AS (SELECT persons, journeys, path[i] AS source, path[i + 1] AS target
+            steps AS (SELECT persons, journeys, ckey, path[i] AS source, path[i + 1] AS target
                       FROM p, range(1, len(path)) AS r(i))
-            SELECT source, target, sum(persons)::BIGINT AS persons, sum(journeys)::BIGINT AS journeys
-            FROM steps WHERE source <> target GROUP BY ALL ORDER BY persons DESC, source, target""",
+            SELECT source, target, sum(persons)::BIGINT AS persons, sum(journeys)::BIGINT AS journeys,
+                   {cell_key_sql("ckey")} AS ckey
+            FROM steps WHERE source <> target GROUP BY source, target ORDER BY persons DESC, source, target""",
         params,
     ).df()
 
@@ -242,20 +258,23 @@ def hubs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "pla
     Returns
     -------
     DataFrame
-        ``node``, ``inflow``, ``outflow``, ``through``; by ``through + inflow + outflow``.
+        ``node``, ``inflow``, ``outflow``, ``through``, and their cell keys ``inflow_ckey``,
+        ``outflow_ckey``, ``through_ckey``; by ``through + inflow + outflow``.
     """
     path, params = _path_sql(selection, level)
+    ck = cell_key_sql("ckey")
     return con.execute(
         f"""WITH p AS ({path}),
-            steps AS (SELECT persons, path[i] AS source, path[i + 1] AS target
+            steps AS (SELECT persons, ckey, path[i] AS source, path[i + 1] AS target
                       FROM p, range(1, len(path)) AS r(i)),
-            moves AS (SELECT source, target, persons FROM steps WHERE source <> target),
-            thru AS (SELECT unnest(path[2:len(path) - 1]) AS node, persons FROM p)
+            moves AS (SELECT source, target, persons, ckey FROM steps WHERE source <> target),
+            thru AS (SELECT unnest(path[2:len(path) - 1]) AS node, persons, ckey FROM p)
             SELECT node, coalesce(i.inflow, 0)::BIGINT AS inflow, coalesce(o.outflow, 0)::BIGINT AS outflow,
-                   coalesce(t.through, 0)::BIGINT AS through
-            FROM (SELECT target AS node, sum(persons) AS inflow FROM moves GROUP BY 1) i
-            FULL JOIN (SELECT source AS node, sum(persons) AS outflow FROM moves GROUP BY 1) o USING (node)
-            FULL JOIN (SELECT node, sum(persons) AS through FROM thru GROUP BY 1) t USING (node)
+                   coalesce(t.through, 0)::BIGINT AS through, coalesce(i.k, 0) AS inflow_ckey,
+                   coalesce(o.k, 0) AS outflow_ckey, coalesce(t.k, 0) AS through_ckey
+            FROM (SELECT target AS node, sum(persons) AS inflow, {ck} AS k FROM moves GROUP BY 1) i
+            FULL JOIN (SELECT source AS node, sum(persons) AS outflow, {ck} AS k FROM moves GROUP BY 1) o USING (node)
+            FULL JOIN (SELECT node, sum(persons) AS through, {ck} AS k FROM thru GROUP BY 1) t USING (node)
             ORDER BY inflow + outflow + through DESC, node""",
         params,
     ).df()
@@ -267,19 +286,22 @@ def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Da
     Returns
     -------
     DataFrame
-        ``iso3``, ``origin``, ``transit``, ``destination`` (persons); by total volume.
+        ``iso3``, ``origin``, ``transit``, ``destination`` (persons), and their cell keys
+        ``origin_ckey``, ``transit_ckey``, ``destination_ckey``; by total volume.
     """
     sql, params = _selected(selection)
     return con.execute(
-        f"""WITH s AS (SELECT origin_country, via_countries, destination_country, sum(persons) AS persons
-                       FROM ({sql}) GROUP BY ALL),
-            t AS (SELECT persons, unnest(list_distinct(string_split(via_countries, ';'))) AS iso3
+        f"""WITH s AS (SELECT origin_country, via_countries, destination_country, sum(persons) AS persons,
+                              {_CK} AS k
+                       FROM ({sql}) GROUP BY origin_country, via_countries, destination_country),
+            t AS (SELECT persons, k, unnest(list_distinct(string_split(via_countries, ';'))) AS iso3
                   FROM s WHERE via_countries <> '')
             SELECT iso3, coalesce(sum(o), 0)::BIGINT AS origin, coalesce(sum(tr), 0)::BIGINT AS transit,
-                   coalesce(sum(d), 0)::BIGINT AS destination
-            FROM (SELECT origin_country AS iso3, persons AS o, 0 AS tr, 0 AS d FROM s
-                  UNION ALL SELECT destination_country, 0, 0, persons FROM s
-                  UNION ALL SELECT iso3, 0, persons, 0 FROM t)
+                   coalesce(sum(d), 0)::BIGINT AS destination, {cell_key_sql("ko")} AS origin_ckey,
+                   {cell_key_sql("kt")} AS transit_ckey, {cell_key_sql("kd")} AS destination_ckey
+            FROM (SELECT origin_country AS iso3, persons AS o, 0 AS tr, 0 AS d, k AS ko, 0 AS kt, 0 AS kd FROM s
+                  UNION ALL SELECT destination_country, 0, 0, persons, 0, 0, k FROM s
+                  UNION ALL SELECT iso3, 0, persons, 0, 0, k, 0 FROM t)
             GROUP BY iso3 ORDER BY origin + transit + destination DESC, iso3""",
         params,
     ).df()
@@ -291,105 +313,24 @@ def monthly(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFram
     Returns
     -------
     DataFrame
-        ``month`` (first day), ``persons``.
+        ``month`` (first day), ``persons``, ``ckey`` (cell key).
     """
     sql, params = _selected(selection)
     return con.execute(
-        f"""SELECT date_trunc('month', period_start)::DATE AS month, sum(persons)::BIGINT AS persons
+        f"""SELECT date_trunc('month', period_start)::DATE AS month, sum(persons)::BIGINT AS persons, {_CK} AS ckey
             FROM ({sql}) GROUP BY 1 ORDER BY 1""",
         params,
     ).df()
 
 
-def suppress(table: pd.DataFrame, row: str, col: str, value: str = "persons",
-             threshold: int = config.DISCLOSURE_THRESHOLD) -> tuple[pd.DataFrame, dict]:  # fmt: skip
-    """Small-count suppression for a two-way table published with its margins.
-
-    Primary: every cell with ``0 < value < threshold`` is hidden.  Secondary:
-    in every row, every column and the whole table, wherever anything is
-    hidden, more cells are hidden (preferring cells whose other line already
-    hides something, then the smallest) until the hidden cells add up to at
-    least ``threshold`` and number at least two; where no cell is left to hide,
-    that total is hidden instead.  So no hidden cell can be worked out from the
-    published cells and totals, and the hidden part of any total is never small.
-
-    Parameters
-    ----------
-    table : DataFrame
-        One row per cell with columns ``row``, ``col`` and ``value``.
-    row, col, value : str
-        Column names.
-    threshold : int, default 5
-
-    Returns
-    -------
-    cells : DataFrame
-        The input with ``value`` as nullable Int64 (``<NA>`` where hidden) and a
-        boolean ``suppressed`` column.
-    totals : dict
-        ``{"rows": {key: total or None}, "cols": {...}, "total": grand total or None}``,
-        None where a total is hidden.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"o": list("AAABBBCCC"), "d": list("XYZXYZXYZ"),
-    ...                   "persons": [2, 40, 12, 30, 50, 9, 20, 15, 60]})
-    >>> cells, totals = suppress(t, "o", "d")
-    >>> cells.loc[cells["suppressed"], ["o", "d"]].agg("".join, axis=1).tolist()
-    ['AX', 'AZ', 'CX', 'CZ']
-    """
-    cells = table.reset_index(drop=True).copy()
-    v = cells[value].to_numpy(dtype=np.int64)
-    hidden = (v > 0) & (v < threshold)
-    groups = {"rows": cells[row].to_numpy(), "cols": cells[col].to_numpy(), "total": np.zeros(len(cells), dtype=int)}
-    margin_hidden: dict[str, set] = {"rows": set(), "cols": set(), "total": set()}
-    for kind, keys in groups.items():
-        for key in pd.unique(keys):
-            total = v[keys == key].sum()
-            if 0 < total < threshold:
-                margin_hidden[kind].add(key)
-    changed = True
-    while changed:
-        changed = False
-        for kind, keys in groups.items():
-            for key in pd.unique(keys[hidden]):
-                if key in margin_hidden[kind]:
-                    continue
-                members = np.flatnonzero(keys == key)
-                in_hidden = members[hidden[members]]
-                if v[in_hidden].sum() >= threshold and len(in_hidden) >= 2:
-                    continue
-                candidates = members[~hidden[members] & (v[members] > 0)]
-                # Prefer cells whose other line already hides something: fewer cascades.
-                other = groups["cols" if kind == "rows" else "rows"]
-                busy = set(other[hidden]) if kind != "total" else set()
-                order = sorted(candidates, key=lambda i: (other[i] not in busy, v[i]))
-                candidates = np.array(order, dtype=np.int64)
-                for idx in candidates:
-                    hidden[idx] = True
-                    in_hidden = np.append(in_hidden, idx)
-                    if v[in_hidden].sum() >= threshold and len(in_hidden) >= 2:
-                        break
-                if v[in_hidden].sum() < threshold or len(in_hidden) < 2:
-                    margin_hidden[kind].add(key)  # nothing left to hide: hide the total
-                changed = True
-    totals = {
-        kind: {key: (None if key in margin_hidden[kind] else int(v[keys == key].sum())) for key in pd.unique(keys)}
-        for kind, keys in groups.items()
-        if kind != "total"
-    }
-    totals["total"] = None if margin_hidden["total"] or len(v) == 0 else int(v.sum())
-    cells[value] = pd.array(np.where(hidden, 0, v), dtype="Int64")
-    cells.loc[hidden, value] = pd.NA
-    cells["suppressed"] = hidden
-    return cells, totals
-
-
 def published_total(con: duckdb.DuckDBPyConnection, selection: Selection) -> int | None:
-    """Total persons of a selection, or None when it is below the threshold."""
+    """The total a view shows for a selection: perturbed (persons), or None when hidden.
+
+    :meth:`Flows.from_db` publishes ``summary["persons"]`` with this same function.
+    """
     sql, params = _selected(selection)
-    total = scalar(con, f"SELECT coalesce(sum(persons), 0) FROM ({sql})", params)
-    return None if 0 < total < selection.threshold else int(total)
+    total, ckey = con.execute(f"SELECT coalesce(sum(persons), 0), {_CK} FROM ({sql})", params).fetchall()[0]
+    return publish_value(total, ckey, **selection.disclosure)
 
 
 @dataclass
@@ -411,7 +352,7 @@ class Node:
 
 @dataclass
 class Flows:
-    """Everything a route map publishes for one selection, already suppressed.
+    """Everything a route map publishes for one selection, already through disclosure control.
 
     Build it with :meth:`from_db`; the map and dashboards draw only what is here.
 
@@ -419,14 +360,16 @@ class Flows:
     ----------
     selection : Selection
     legs : DataFrame
-        ``source``, ``target``, ``persons`` (Int64, ``<NA>`` where hidden), ``suppressed``.
+        ``source``, ``target``, ``persons`` (published: Int64, perturbed for persons, ``<NA>`` where
+        hidden), ``suppressed``; largest published first.
     hubs : DataFrame
         ``node``, ``inflow``, ``outflow`` (sums of published legs), ``hidden`` (a hidden leg
         touches it), ``is_place``.
     roles : DataFrame
         ``iso3``, ``role``, ``persons`` (Int64 or ``<NA>``), ``suppressed``.
     summary : dict
-        :func:`summary` with ``persons`` None when below the threshold.
+        :func:`summary` with ``persons`` published (:func:`published_total`; None when hidden) and
+        no cell key.
     nodes : dict of str to Node
     unmapped : list of str
         Nodes of published legs with no coordinates (their legs are not drawn).
@@ -448,7 +391,7 @@ class Flows:
     @classmethod
     def from_db(cls, con: duckdb.DuckDBPyConnection, selection: Selection | None = None,
                 level: str = "place") -> Flows:  # fmt: skip
-        """Compute and suppress the flows of ``selection``.
+        """Compute the flows of ``selection`` and publish them (:func:`gloact_lib.disclosure.publish`).
 
         Parameters
         ----------
@@ -465,18 +408,22 @@ class Flows:
         True
         """
         selection = selection or Selection()
-        t = selection.threshold
-        raw_legs = legs(con, selection, level)
-        published, _ = suppress(raw_legs, "source", "target", threshold=t)
-        published = published[["source", "target", "persons", "suppressed"]]
+        rule = selection.disclosure
+        published = publish(legs(con, selection, level), **rule)[["source", "target", "persons", "suppressed"]]
+        published = published.sort_values(["persons", "source", "target"], ascending=[False, True, True],
+                                          na_position="last")  # fmt: skip
 
-        raw_roles = country_roles(con, selection).melt("iso3", var_name="role", value_name="persons")
-        raw_roles = raw_roles[raw_roles["persons"] > 0]
-        roles, _ = suppress(raw_roles, "iso3", "role", threshold=t)
+        wide = country_roles(con, selection)
+        roles_list = ("origin", "transit", "destination")
+        raw_roles = pd.concat(
+            [wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
+             for r in roles_list], ignore_index=True,
+        )[["iso3", "role", "persons", "ckey"]]  # fmt: skip
+        raw_roles = raw_roles[raw_roles["persons"] > 0].sort_values(["iso3", "role"])
+        roles = publish(raw_roles, **rule)
 
         info = summary(con, selection)
-        total = info["persons"]
-        info["persons"] = None if 0 < total < t else int(total)
+        info["persons"] = publish_value(info["persons"], info.pop("ckey"), **rule)
 
         visible = published.dropna(subset=["persons"])
         hidden_nodes = set(published.loc[published["suppressed"], "source"]) | set(

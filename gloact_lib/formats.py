@@ -51,6 +51,7 @@ class Context:
     places: Places
     recommendations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rec_id -> countries
     meta: dict[str, str] = field(default_factory=dict)  # from a form's hidden sheet
+    country: str | None = None  # the importer is this country's focal point: other countries' rows are rejected
 
 
 @dataclass(frozen=True)
@@ -465,10 +466,20 @@ def _commitments(b: Batch, ctx: Context) -> pd.DataFrame:
                 for r, c in zip(rec_id, iso3, strict=True)]  # fmt: skip
     not_concerned = (~unknown & iso3.notna() & ~pd.Series(concerns, index=b.df.index)).to_numpy()
     b.reject(not_concerned, "iso3", "this recommendation does not concern this country")
+    # The hidden sheet was verified before any row was read (commitments.verify_form); the
+    # importer's own country is the check a focal point cannot get round by editing the file.
     form_country = ctx.meta.get("country")
     if form_country:
         other = (iso3.notna() & (iso3 != form_country)).to_numpy()
         b.reject(other, "iso3", f"this form is for {form_country}: rows of another country are not accepted")
+    if ctx.country and ctx.country != form_country:
+        other = (iso3.notna() & (iso3 != ctx.country)).to_numpy()
+        b.reject(other, "iso3", f"you import as the focal point of {ctx.country}: rows of another country are "
+                 "not accepted")  # fmt: skip
+    if ctx.meta.get("rec_ids"):
+        listed = set(ctx.meta["rec_ids"].split(";"))
+        b.reject((~unknown & (rec_id != "") & ~rec_id.isin(listed)).to_numpy(), "rec_id",
+                 "this recommendation is not one of this form's")  # fmt: skip
     status, date = b.raw("status"), b.raw("date")
     b.reject(((status == "") & (date == "")).to_numpy(), "status", "no update given (status and date are empty)")
     b.reject(((status == "") & (date != "")).to_numpy(), "status", "a status is required with a date")

@@ -30,9 +30,14 @@ LABELS: dict[str, dict[str, str]] = {
     "through": {"en": "through", "fr": "en transit"},
     "hidden": {"en": "fewer than {n} (hidden)", "fr": "moins de {n} (masqué)"},
     "some_hidden": {"en": "some small flows hidden", "fr": "certains petits flux masqués"},
-    "suppression_note": {
-        "en": "Counts below {n} and the counts that would reveal them are hidden.",
-        "fr": "Les effectifs inférieurs à {n}, et ceux qui permettraient de les retrouver, sont masqués.",
+    "suppression_note": {  # disclosure control (gloact_lib/disclosure.py), on every view that shows counts
+        "en": "Counts of persons are slightly perturbed (cell-key method) so that small numbers cannot be "
+              "worked out; they may not add up exactly. Published counts below {n} are hidden. Frontex "
+              "detections and Missing Migrants figures are exact.",
+        "fr": "Les effectifs de personnes sont légèrement perturbés (méthode des clés de cellule) afin que les "
+              "petits nombres ne puissent pas être retrouvés ; leurs sommes peuvent ne pas tomber juste. Les "
+              "effectifs publiés inférieurs à {n} sont masqués. Les détections de Frontex et les chiffres du "
+              "projet Migrants disparus de l'OIM sont exacts.",
     },
     "source": {"en": "Source", "fr": "Source"},
     "sources": {"en": "Sources", "fr": "Sources"},
@@ -111,6 +116,17 @@ LABELS: dict[str, dict[str, str]] = {
     "to": {"en": "To", "fr": "Vers"},
     "status_ok": {"en": "Updated.", "fr": "Mis à jour."},
     "status_error": {"en": "Could not update: {reason}", "fr": "Mise à jour impossible : {reason}"},
+    # what a viewer reads when something fails (details go to the server log, never to the page)
+    "err_busy": {"en": "The data is being updated. This view will try again in a moment.",
+                 "fr": "Les données sont en cours de mise à jour. Cette vue réessaiera dans un instant."},
+    "err_missing": {"en": "The workbook database is not available yet. This view will try again in a moment.",
+                    "fr": "La base de données du classeur n'est pas encore disponible. Cette vue réessaiera "
+                          "dans un instant."},
+    "err_damaged": {"en": "The workbook database cannot be read. Please tell the analyst in charge.",
+                    "fr": "La base de données du classeur est illisible. Merci de prévenir l'analyste responsable."},
+    "err_other": {"en": "This view could not be updated. Please try again or tell the analyst in charge.",
+                  "fr": "Cette vue n'a pas pu être mise à jour. Réessayez ou prévenez l'analyste responsable."},
+    "try_again": {"en": "Try again", "fr": "Réessayer"},
     "none": {"en": "none", "fr": "aucun"},
     # country profile
     "country_title": {"en": "Country profile", "fr": "Profil de pays"},
@@ -163,6 +179,7 @@ LABELS: dict[str, dict[str, str]] = {
     "in_progress": {"en": "in progress", "fr": "en cours"},
     "achieved": {"en": "achieved", "fr": "réalisé"},
     "not_applicable": {"en": "not applicable", "fr": "sans objet"},
+    "not_concerned": {"en": "not concerned", "fr": "non concerné"},
     "share_achieved": {"en": "{pct}% achieved", "fr": "{pct} % réalisé"},
     "theme_protection": {"en": "protection", "fr": "protection"},
     "theme_judicial_cooperation": {"en": "judicial cooperation", "fr": "coopération judiciaire"},

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,30 +24,15 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .disclosure import record_key_sql
 from .formats import FORMATS, Context, Format, detect_format, htcds_journeys
 from .readers import ReadError, open_source, sha256_of
 from .schema import TABLES, create_sql
+from .spreadsheet import safe_cell, safe_row
 from .sql import scalar
 from .validate import Batch, Places
 
 __all__ = ["ImportResult", "ReadError", "check_file", "import_file", "safe_cell"]
-
-_FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\d+(\.\d+)?$)")
-
-
-def safe_cell(value) -> str:
-    """Text safe to open in a spreadsheet: formulas are neutralised with a leading quote.
-
-    ``=HYPERLINK(...)``, ``+cmd``, ``@SUM``, ``-2+3`` start a formula in Excel or
-    LibreOffice; a plain negative number such as ``-5`` is left alone.
-
-    Examples
-    --------
-    >>> safe_cell('=HYPERLINK("http://x")')
-    '\\'=HYPERLINK("http://x")'
-    """
-    text = "" if value is None else str(value)
-    return "'" + text if _FORMULA.match(text) else text
 
 
 @dataclass
@@ -71,6 +55,8 @@ class ImportResult:
         Id in the ``imports`` table (None for a check).
     stored : int
         Records written to the target table (HTCDS: journeys, not event rows).
+    encoding : str
+        How a CSV file was read (``utf-8``, ``utf-8-sig``, ``cp1252``, ``utf-16``); '' for Excel.
     """
 
     file: str
@@ -81,10 +67,14 @@ class ImportResult:
     report: str
     import_id: int | None
     stored: int
+    encoding: str = ""
 
     def summary(self) -> dict:
-        """The JSON the CLI prints: rows, accepted, rejected, report."""
-        return {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected, "report": self.report}
+        """The JSON the CLI prints: rows, accepted, rejected, report, and encoding if not UTF-8."""
+        out = {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected, "report": self.report}
+        if self.encoding not in ("", "utf-8", "utf-8-sig"):
+            out["encoding"] = self.encoding
+        return out
 
     def as_dict(self) -> dict:
         """Every field."""
@@ -140,22 +130,27 @@ def _places(con: duckdb.DuckDBPyConnection) -> Places:
     return Places(rows)
 
 
-def _frame(records: list[tuple[int, list[str]]], header: list[str], canonical: dict[str, str]):
-    """Split a batch into well-formed rows (as a frame) and rows with the wrong field count."""
+def _frame(records: list[tuple[int, list[str], list | None]], header: list[str], canonical: dict[str, str]):
+    """Split a batch into well-formed rows (as a frame) and rows to reject.
+
+    Rejected here: the rows the reader could not take as written (their problems
+    name the column, value and reason) and the rows with the wrong field count.
+    """
     width = len(header)
-    good = [r for r in records if len(r[1]) == width]
-    wrong = [r for r in records if len(r[1]) != width]
+    good = [r for r in records if r[2] is None and len(r[1]) == width]
+    wrong = [r for r in records if r[2] is None and len(r[1]) != width]
+    unread = [(r[0], *problem) for r in records if r[2] is not None for problem in r[2]]
     frame = pd.DataFrame([r[1] for r in good], columns=[canonical[h.strip().lower()] for h in header], dtype=object)
     rows = np.fromiter((r[0] for r in good), dtype=np.int64, count=len(good))
     errors = pd.DataFrame(
         {
-            "row": [r[0] for r in wrong],
-            "column": "",
-            "value": [safe_cell((r[1] + [""])[0])[:200] for r in wrong],
-            "reason": [f"expected {width} fields, found {len(r[1])}" for r in wrong],
+            "row": [r[0] for r in wrong] + [u[0] for u in unread],
+            "column": [""] * len(wrong) + [u[1] for u in unread],
+            "value": [safe_cell((r[1] + [""])[0])[:200] for r in wrong] + [safe_cell(u[2])[:200] for u in unread],
+            "reason": [f"expected {width} fields, found {len(r[1])}" for r in wrong] + [u[3] for u in unread],
         }
     )
-    return frame, rows, errors
+    return frame, rows, errors.astype({"row": "int64"})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -171,7 +166,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.unregister("_batch")
 
 
-def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> ImportResult:
+def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None) -> ImportResult:
     source = open_source(path)
     chosen, canonical = _resolve_format(source, fmt)
     digest = sha256_of(path)
@@ -180,14 +175,18 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
         rec: tuple(countries.split(";"))
         for rec, countries in con.execute("SELECT rec_id, countries FROM recommendations").fetchall()
     }
+    if chosen.name == "commitments":  # a returned form is refused as a whole before any row is read
+        from .commitments import verify_form
+
+        verify_form(path.name, source.kind, source.header or [], source.meta, country)
     ctx = Context(file_name=path.name, sha256=digest, places=_places(con), recommendations=recommendations,
-                  meta=source.meta)  # fmt: skip
+                  meta=source.meta, country=country)  # fmt: skip
     # Staging tables are ordinary tables written in autocommitted batches, so that a file of
     # millions of rows never sits in memory; the one transaction that changes the workbook
     # (stored rows, audit, rejections) comes at the end.  Staging tables are always dropped.
     tag = uuid.uuid4().hex[:8]
     stage, rej = f"_stage_{target.name}_{tag}", f"_rej_{tag}"
-    staged_cols = [c for c in target.column_names if c != "import_id"]
+    staged_cols = [c for c in target.column_names if c not in ("import_id", "rkey")]  # both set when stored
     in_transaction = False
     try:
         con.execute(create_sql(target, name=stage, temporary=True).replace("TEMP TABLE", "TABLE"))
@@ -238,9 +237,14 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
         _write_report(con, rej, report_path)
         if not dry_run:
             cols = ", ".join(f'"{c}"' for c in staged_cols)
+            key_col, key_sql, key_params = "", "", []
+            if "rkey" in target.column_names:  # each journey's secret record key (disclosure.py, cell-key method)
+                key_sql, key_params = record_key_sql(con)
+                key_col, key_sql = ", rkey", f", {key_sql}"
             con.execute(
-                f'INSERT INTO "{target.name}" ({cols}, import_id) SELECT {cols}, ? FROM "{stage}" ORDER BY _row',
-                [import_id],
+                f'INSERT INTO "{target.name}" ({cols}, import_id{key_col}) SELECT {cols}, ?{key_sql} FROM "{stage}" '
+                "ORDER BY _row",
+                [import_id, *key_params],
             )
             con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -261,6 +265,7 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool) -> Impor
     return ImportResult(
         file=str(path), format=chosen.name, rows=rows_read, accepted=accepted, rejected=rejected,
         report=str(report_path), import_id=import_id, stored=stored,
+        encoding=source.encoding if source.kind == "csv" else "",
     )  # fmt: skip
 
 
@@ -311,12 +316,12 @@ def _write_report(con, rej: str, report: Path) -> None:
     with open(report, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", "column", "value", "reason"])
-        while chunk := cur.fetchmany(50_000):
-            writer.writerows([r, safe_cell(c), safe_cell(v), safe_cell(why)] for r, c, v, why in chunk)
+        while chunk := cur.fetchmany(50_000):  # every text through the one neutralisation (spreadsheet.py)
+            writer.writerows(safe_row(record) for record in chunk)
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
-                report: str | Path | None = None) -> ImportResult:  # fmt: skip
+                report: str | Path | None = None, country: str | None = None) -> ImportResult:  # fmt: skip
     """Import a CSV or Excel file into the database in one transaction.
 
     Parameters
@@ -329,6 +334,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
         ``auto`` (from the header) or one of :data:`gloact_lib.formats.FORMATS`.
     report : str or Path, optional
         Where to write the rejection report (default ``maps/reports/``).
+    country : str, optional
+        ISO alpha-3: the importer is this country's focal point.  For commitments (status
+        updates), rows of any other country are rejected and a form written for another
+        country is refused; see :func:`gloact_lib.commitments.verify_form` for what the
+        form checks can and cannot protect.  Other formats ignore it.
 
     Returns
     -------
@@ -337,7 +347,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     Raises
     ------
     ReadError
-        When the file cannot be read at all; the database is unchanged.
+        When the file cannot be read at all, or is a commitments form that cannot be trusted
+        (hidden sheet missing or changed, another country's form); the database is unchanged.
 
     Examples
     --------
@@ -346,14 +357,14 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     >>> import_file(con, "data/sample/journeys_sample.csv").rejected
     0
     """
-    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False)
+    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False, country=country)
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
-               report: str | Path | None = None) -> ImportResult:  # fmt: skip
+               report: str | Path | None = None, country: str | None = None) -> ImportResult:  # fmt: skip
     """Validate a file exactly as :func:`import_file` would, and store nothing.
 
     Duplicates against the database are checked too.  Parameters and return
     value as for :func:`import_file` (``import_id`` is None).
     """
-    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True)
+    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True, country=country)

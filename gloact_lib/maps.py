@@ -18,11 +18,13 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from functools import lru_cache
 
 import folium
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
+from folium.map import ElementAddToElement
 from jinja2 import Template
 
 from . import config
@@ -98,10 +100,63 @@ function gloactControl(map, position, className, markup) {
 """.replace("SEA_COLOUR", SEA)
 
 
+# Inside JSON strings, characters that HTML or a template engine could read as markup or
+# syntax are written as JSON escapes: the browser reads the same text, nothing else reads
+# "<script>", "{{ ... }}" or "{# ... #}".
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "{": "\\u007b", "}": "\\u007d",
+                 "%": "\\u0025", "#": "\\u0023", "\u2028": "\\u2028", "\u2029": "\\u2029"}  # fmt: skip
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_SPECIAL = re.compile("[<>&{}%#\u2028\u2029]")
+
+
 def _json(data) -> str:
-    """JSON safe to embed in a <script> element."""
+    """JSON safe to embed in a ``<script>`` element and inert to template engines.
+
+    Examples
+    --------
+    >>> _json({"name": "{{7*7}} <b>"})
+    '{"name":"\\\\u007b\\\\u007b7*7\\\\u007d\\\\u007d \\\\u003cb\\\\u003e"}'
+    >>> json.loads(_json({"name": "{#12}"}))["name"]
+    '{#12}'
+    """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JSON_STRING.sub(lambda m: _JSON_SPECIAL.sub(lambda c: _JSON_ESCAPES[c.group()], m.group()), text)
+
+
+class _Literal(Element):
+    """Text already rendered: put on the page as it is, never parsed as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+def _render_once(element: MacroElement, kwargs: dict) -> None:
+    """What :meth:`branca.element.MacroElement.render` does, without the second template pass.
+
+    branca wraps each rendered macro in a new ``Element(text)``, which parses the text
+    as a Jinja template again when the page is rendered: any ``{{ ... }}`` that came
+    from data would be evaluated.  Here the rendered text is added as a literal.
+    """
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError("a map element must be inside a folium Map to be rendered")
+    macros = element._template.module.__dict__
+    for part in ("header", "html", "script"):
+        if macros.get(part) is not None:
+            getattr(figure, part).add_child(_Literal(macros[part](element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
+class _RenderedOnce(MacroElement):
+    """A map element whose rendered script is never read as a template a second time."""
+
+    def render(self, **kwargs) -> None:
+        _render_once(self, kwargs)
 
 
 def fmt_number(value, lang: str = "en") -> str:
@@ -134,8 +189,15 @@ var {{ this.get_name() }} = gloactLayer({{ this.data }});
         self._name = "GeoLayer"
         self.data = _json(data)
 
+    def render(self, **kwargs) -> None:
+        if self.show:
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")  # fmt: skip
+        _render_once(self, kwargs)
 
-class FitWhenShown(MacroElement):
+
+class FitWhenShown(_RenderedOnce):
     """Fit the bounds again once a map that started hidden (zero size) becomes visible.
 
     Leaflet cannot fit bounds in a hidden container (a dashboard tab or a presenter slide):
@@ -161,7 +223,7 @@ class FitWhenShown(MacroElement):
         self.bounds = _json(bounds)
 
 
-class MapBox(MacroElement):
+class MapBox(_RenderedOnce):
     """A box on the map (legend, badge, note) whose markup is already escaped."""
 
     _template = Template(

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
+from .spreadsheet import safe_row
 
 __all__ = ["SEED", "sample_rows", "status_rows", "write_sample", "write_status_sample"]
 
@@ -110,7 +111,7 @@ def write_sample(path: str | Path | None = None, n: int = 2400, seed: int = SEED
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(sample_rows(n, seed))
+        writer.writerows(dict(zip(r, safe_row(r.values()), strict=True)) for r in sample_rows(n, seed))
     return path
 
 
@@ -155,5 +156,5 @@ def write_status_sample(path: str | Path | None = None, seed: int = 2019) -> Pat
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=STATUS_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(status_rows(seed))
+        writer.writerows(dict(zip(r, safe_row(r.values()), strict=True)) for r in status_rows(seed))
     return path

@@ -93,6 +93,8 @@ TABLES: dict[str, Table] = {
                 _SOURCE,
                 _c("illustrative", "BOOLEAN", "true for generated illustrative rows, never real cases", True),
                 _IMPORT,
+                _c("rkey", "UINTEGER", "record key for disclosure control, set on import: HMAC-SHA256(the database's "
+                   "secret, `journey_id`), first 32 bits; never shown (`gloact_lib/disclosure.py`)", True),
             ),
             key=("journey_id",),
             key_index=False,
@@ -275,6 +277,15 @@ TABLES: dict[str, Table] = {
             ),
             key=("incident_id",),
             key_index=False,
+        ),
+        Table(
+            "disclosure_secret",
+            "The database's secret for the record keys of the cell-key method (`gloact_lib/disclosure.py`): "
+            "made once, when the database is created; never shown or exported.",
+            (
+                _c("secret", "BLOB", "32 random bytes", True),
+                _c("created_at", "TIMESTAMP", "when it was made (UTC)", True),
+            ),
         ),
         Table(
             "imports",

@@ -2,7 +2,11 @@
 
 What it sets up, and why:
 
-- the notebooks folder, so the landing page lists every dashboard;
+- only the dashboards of :data:`gloact_lib.config.DASHBOARDS`, copied into a folder of
+  their own for the server's lifetime: an analyst's notebook in ``notebooks/`` is never
+  listed, rendered or executed for a visitor;
+- a database that opens and reads in full before anything is served (one line and exit 2
+  when it is missing, damaged or held);
 - the ``gloact`` template (``gloact_lib/share/jupyter/voila/templates/gloact``): the lab
   template without its two CDN stylesheets, so nothing is loaded from the network;
 - tracebacks off (they leak code and paths), a preheated kernel per dashboard (the page
@@ -19,11 +23,13 @@ from __future__ import annotations
 
 import inspect
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from . import config
 
-__all__ = ["serve", "voila_argv", "TEMPLATE_ROOT"]
+__all__ = ["serve", "serve_folder", "voila_argv", "TEMPLATE_ROOT"]
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 
@@ -35,7 +41,7 @@ def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cul
     ----------
     port : int
     notebooks : Path, optional
-        Folder served (default ``notebooks/``).
+        Folder served (default: the dashboards only, see :func:`serve_folder`).
     pool_size : int, default 1
         Preheated kernels per dashboard.
     cull_idle : int, default 1800
@@ -54,6 +60,37 @@ def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cul
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
     ]
+
+
+def serve_folder(dest: Path, dashboards: tuple[str, ...] = config.DASHBOARDS,
+                 source: Path | None = None) -> Path:  # fmt: skip
+    """Copy the dashboards (and nothing else) into ``dest``, the folder Voilà serves.
+
+    Parameters
+    ----------
+    dest : Path
+        An empty or new folder.
+    dashboards : tuple of str
+        Notebook file names in ``source``.
+    source : Path, optional
+        Default ``notebooks/``.
+
+    Returns
+    -------
+    Path
+        ``dest``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> sorted(p.name for p in serve_folder(Path(tempfile.mkdtemp())).iterdir())
+    ['commitments.ipynb', 'country.ipynb', 'routes.ipynb']
+    """
+    source = Path(source or config.NOTEBOOKS_DIR)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in dashboards:
+        shutil.copyfile(source / name, dest / name)
+    return dest
 
 
 def _set_xsrf_cookie_on_pages() -> None:
@@ -81,17 +118,30 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     Parameters
     ----------
     db : str or Path, optional
-        Workbook database (default ``data/gloact.duckdb``); it must exist.
+        Workbook database (default ``data/gloact.duckdb``); it must exist and read in full.
+
+    Raises
+    ------
+    gloact_lib.store.DatabaseError
     port : int, default 8866
     pool_size : int, default 1
     """
+    from .store import connect, verify
+
     db_path = Path(db or config.DEFAULT_DB).resolve()
-    if not db_path.exists():
-        raise FileNotFoundError(f"{db_path}: no workbook database; run `gloact build-db --db {db_path}`")
+    con = connect(db_path, read_only=True)  # DatabaseError: missing, held, damaged, not a workbook
+    try:
+        verify(con, db_path)
+    finally:
+        con.close()
     os.environ["GLOACT_DB"] = str(db_path)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")]))
     from voila.app import Voila
 
     _set_xsrf_cookie_on_pages()
+    folder = serve_folder(Path(tempfile.mkdtemp(prefix="gloact-dashboards-")))
     print(f"GLO.ACT route workbook: open http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
-    Voila.launch_instance(argv=voila_argv(port, pool_size=pool_size))
+    try:
+        Voila.launch_instance(argv=voila_argv(port, folder, pool_size=pool_size))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -9,6 +9,8 @@ analyst uses, so every shipped row is audited in ``imports`` too.
 from __future__ import annotations
 
 import json
+import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -17,11 +19,59 @@ import pandas as pd
 
 from . import config
 from .countries import all_countries
+from .disclosure import add_record_keys, ensure_secret
 from .importers import ImportResult, import_file
 from .schema import TABLES, create_sql
 from .sql import scalar
 
-__all__ = ["connect", "build_db", "scratch", "REFERENCE_FILES", "query"]
+__all__ = ["DatabaseError", "connect", "build_db", "scratch", "verify", "REFERENCE_FILES", "query"]
+
+
+class DatabaseError(Exception):
+    """The workbook database cannot be used as asked.
+
+    The message is one line for the analyst: it names the file and says what to
+    do.  ``kind`` says why, so that a dashboard can show its own short sentence
+    instead (a viewer never sees a path or a process id).
+
+    Attributes
+    ----------
+    kind : {"missing", "busy", "damaged", "foreign"}
+    """
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def database_error(exc: Exception, path: str | Path) -> DatabaseError | None:
+    """The :class:`DatabaseError` that a DuckDB exception stands for, or None if it is none of them.
+
+    Examples
+    --------
+    >>> database_error(duckdb.IOException('Could not set lock on file "x": Conflicting lock is held in '
+    ...                                   'python (PID 12)'), "x.duckdb").kind
+    'busy'
+    """
+    if isinstance(exc, DatabaseError):
+        return exc
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = str(exc)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        pid = _LOCK_PID.search(text)
+        holder = f"another process (PID {pid.group(1)})" if pid else "another process"
+        return DatabaseError(f"{path}: in use by {holder}, e.g. an import or `gloact serve`; "
+                             "try again when it has finished", "busy")  # fmt: skip
+    if "not a valid DuckDB database" in text or "Corrupt database file" in text or "checksum" in text.lower():
+        return DatabaseError(f"{path}: damaged or not a workbook database; rebuild it with "
+                             f"`gloact build-db --force --db {path}` or restore a copy", "damaged")  # fmt: skip
+    if isinstance(exc, duckdb.IOException) and "No such file" in text:
+        return DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
+    return None
 
 #: Shipped files loaded by :func:`build_db`, in dependency order (places before journeys).
 REFERENCE_FILES = (
@@ -53,6 +103,12 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     -------
     duckdb.DuckDBPyConnection
 
+    Raises
+    ------
+    DatabaseError
+        The file is missing (read-only), held by another process, damaged, or a
+        DuckDB file that is not a workbook.
+
     Examples
     --------
     >>> con = connect(":memory:")
@@ -60,12 +116,22 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     0
     """
     target = str(db if db is not None else config.DEFAULT_DB)
+    existed = False
     if target != ":memory:":
         path = Path(target)
+        existed = path.exists() and path.stat().st_size > 0
         if read_only and not path.exists():
-            raise FileNotFoundError(f"{path}: no workbook database here; run `gloact build-db --db {path}`")
+            raise DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(target, read_only=read_only)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    except duckdb.Error as exc:
+        raise (database_error(exc, target) or exc) from None
+    if existed and tables and "journeys" not in tables:  # a DuckDB file, but not a workbook: leave it alone
+        con.close()
+        raise DatabaseError(f"{target}: a DuckDB file, but not a workbook database (no journeys table); "
+                            "give the path of a workbook database", "foreign")  # fmt: skip
     if not read_only:
         for table in TABLES.values():
             con.execute(create_sql(table))
@@ -79,7 +145,34 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
             con.execute(f'DROP TABLE IF EXISTS "{name}"')
         if scalar(con, "SELECT count(*) FROM countries") == 0:
             _load_countries(con)
+        ensure_secret(con)  # the cell-key method's secret, made once per database (disclosure.py)
+        add_record_keys(con)  # journeys stored before record keys existed get theirs
     return con
+
+
+def verify(con: duckdb.DuckDBPyConnection, path: str | Path = "database") -> None:
+    """Read every stored row once, so that a damaged block is found now, not halfway through a job.
+
+    DuckDB checks each block's checksum when it reads it; a query touching every
+    column of every table reads them all (about 0.1 s for the shipped data).
+
+    Raises
+    ------
+    DatabaseError
+        ``kind="damaged"`` when a block fails its check.
+
+    Examples
+    --------
+    >>> verify(connect(":memory:"))
+    """
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+    try:
+        for table in tables:
+            con.execute(f'SELECT count(*) FROM "{table}" t WHERE hash(t) IS NOT NULL').fetchall()
+    except duckdb.Error as exc:
+        raise (database_error(exc, path) or DatabaseError(
+            f"{path}: damaged ({str(exc).splitlines()[0][:120]}); rebuild it with `gloact build-db --force`",
+            "damaged")) from None  # fmt: skip
 
 
 def scratch() -> duckdb.DuckDBPyConnection:
@@ -131,27 +224,40 @@ def build_db(db: str | Path | None = None, force: bool = False, report_dir: str 
         One per shipped file, in :data:`REFERENCE_FILES` order.
     """
     target = Path(db if db is not None else config.DEFAULT_DB)
+    guard = None
     if str(target) != ":memory:" and target.exists():
         if not force:
             raise FileExistsError(f"{target} exists; pass --force to rebuild it")
-        target.unlink()
-        Path(str(target) + ".wal").unlink(missing_ok=True)
+        # Hold the old file's write lock while building: an import that is writing it makes
+        # this refuse, and no import can start on the file that is about to be replaced.
+        try:
+            guard = duckdb.connect(str(target))
+        except duckdb.Error as exc:
+            err = database_error(exc, target)
+            if err is not None and err.kind == "busy":
+                raise DatabaseError(f"{target}: not replaced: {str(err).split(': ', 1)[1]}", "busy") from None
+            guard = None  # damaged or not a database: nothing to protect, replace it
     reports = Path(report_dir) if report_dir else Path(config.REPORTS_DIR) / "build"
     tmp = target.with_name(target.name + ".building")
     tmp.unlink(missing_ok=True)
-    con = connect(tmp)
     try:
-        results = []
-        for rel in REFERENCE_FILES:
-            path = config.DATA_DIR / rel
-            results.append(import_file(con, path, report=reports / f"{path.stem}.rejections.csv"))
-        con.execute("CHECKPOINT")
-    except BaseException:
+        con = connect(tmp)
+        try:
+            results = []
+            for rel in REFERENCE_FILES:
+                path = config.DATA_DIR / rel
+                results.append(import_file(con, path, report=reports / f"{path.stem}.rejections.csv"))
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            raise
         con.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    con.close()
-    tmp.rename(target)
+        Path(str(target) + ".wal").unlink(missing_ok=True)
+        os.replace(tmp, target)  # atomic: a reader sees the old database or the new one
+    finally:
+        if guard is not None:
+            guard.close()
     return results
 
 

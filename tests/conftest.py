@@ -16,8 +16,9 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 @pytest.fixture(autouse=True)
 def _reports_in_tmp(tmp_path, monkeypatch):
-    """Default reports go to a temporary folder, never to the repository."""
+    """Default reports (and the forms' signing key) go to a temporary folder, never to the repository."""
     monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "reports")
+    monkeypatch.setattr(config, "FORM_KEY_FILE", tmp_path / "form-key")
 
 
 @pytest.fixture

@@ -90,6 +90,9 @@ def test_landing_page_lists_the_dashboards(server, browser):
     page, watch = watched_page(browser)
     page.goto(base + "/")
     page.get_by_text("routes.ipynb").first.wait_for(timeout=30_000)
+    listed = page.inner_text("body")
+    assert "commitments.ipynb" in listed and "country.ipynb" in listed
+    assert "analyst_workbook" not in listed  # only the dashboards are served
     assert watch.external == []
     # Voila's tree page starts the widget manager with no kernel and polls /api/kernels (404):
     # known upstream noise on the landing page only; the dashboards themselves must have no error.
@@ -210,3 +213,13 @@ def test_presenter_mode(server, browser):
     assert "dans cette sélection" in page.locator(".gloact-slide.gloact-active").inner_text()
     assert watch.external == [] and watch.errors == []
     page.close()
+
+
+def test_only_the_dashboards_are_served(server):
+    """An analyst's notebook in notebooks/ is neither listed nor rendered for a visitor."""
+    base, _ = server
+    for path in ("/voila/render/analyst_workbook.ipynb", "/voila/tree/analyst_workbook.ipynb",
+                 "/voila/files/analyst_workbook.ipynb"):  # fmt: skip
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            _get(base + path)
+        assert caught.value.code in (403, 404), path

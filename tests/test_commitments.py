@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import openpyxl
@@ -9,7 +10,7 @@ import pytest
 
 from gloact_lib import config
 from gloact_lib.commitments import changes_since, latest_status, overdue, progress, write_template
-from gloact_lib.importers import import_file
+from gloact_lib.importers import ReadError, import_file
 from gloact_lib.readers import META_SHEET
 
 from .conftest import read_report
@@ -141,3 +142,106 @@ def test_a_csv_of_another_country_is_checked_against_the_recommendation(mech, wr
 
 def test_shipped_updates_are_illustrative(built_con):
     assert built_con.execute("SELECT count(*), bool_and(illustrative) FROM status_updates").fetchall()[0][1] is True
+
+
+# -- returned forms: the hidden sheet, the form's country and the importer's country ------------------
+
+
+def _meta(path, edits=None, delete=False):
+    """Edit (or delete) a form's hidden sheet, as anyone with Excel can."""
+    wb = openpyxl.load_workbook(path)
+    if delete:
+        del wb[META_SHEET]
+    else:
+        meta = wb[META_SHEET]
+        for row in meta.iter_rows():
+            if row[0].value in (edits or {}):
+                row[1].value = edits[row[0].value]
+    wb.save(path)
+
+
+def test_hidden_sheet_records_and_signs_what_the_form_is_for(mech, tmp_path):
+    form = write_template(mech, "MLI", "en", tmp_path / "mli.xlsx")
+    meta = {r[0]: r[1] for r in openpyxl.load_workbook(form)[META_SHEET].iter_rows(values_only=True)}
+    assert meta["kind"] == "commitments" and meta["country"] == "MLI"
+    assert meta["rec_ids"] == ";".join(f"casa2019-r{i}" for i in range(1, 9))
+    assert len(meta["checksum"]) == 64
+    assert config.FORM_KEY_FILE.exists() and config.FORM_KEY_FILE.read_text().strip() not in meta.values()
+
+
+@pytest.mark.parametrize("edits", [{"country": "NER"}, {"rec_ids": "casa2019-r1"}, {"checksum": "0" * 64},
+                                   {"kind": "journeys"}])  # fmt: skip
+def test_a_form_whose_hidden_sheet_was_edited_is_refused(mech, tmp_path, edits):
+    form = write_template(mech, "MLI", "en", tmp_path / "mli.xlsx")
+    _meta(form, edits)
+    _fill(form, {"B2": "NER", "F2": "achieved", "G2": "2024-03-01", "B3": "MAR", "F3": "achieved", "G3": "2024-03-01"})
+    before = latest_status(mech)
+    with pytest.raises(ReadError, match="hidden _gloact sheet"):
+        import_file(mech, form)
+    assert latest_status(mech).equals(before)
+
+
+@pytest.mark.parametrize("save_as", ["xlsx", "csv"])
+def test_a_form_without_its_hidden_sheet_is_refused(mech, tmp_path, save_as):
+    form = write_template(mech, "MLI", "en", tmp_path / "mli.xlsx")
+    _meta(form, delete=True)
+    _fill(form, {"B2": "NER", "F2": "achieved", "G2": "2024-03-01"})
+    if save_as == "csv":  # "Save as CSV" drops the hidden sheet: still a form (it has the form's columns)
+        rows = list(openpyxl.load_workbook(form).worksheets[0].iter_rows(values_only=True))
+        form = tmp_path / "mli.csv"
+        with open(form, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
+    with pytest.raises(ReadError, match="must keep its hidden _gloact sheet"):
+        import_file(mech, form)
+
+
+def test_importer_country_refuses_another_countrys_form(mech, tmp_path):
+    form = write_template(mech, "MLI", "en", tmp_path / "mli.xlsx")
+    _fill(form, {"F2": "achieved", "G2": "2024-03-01"})
+    with pytest.raises(ReadError, match="this form is for MLI, and you import as the focal point of NER"):
+        import_file(mech, form, country="NER")
+    result = import_file(mech, form, country="MLI")
+    assert result.accepted == 1
+
+
+def test_importer_country_rejects_rows_of_other_countries(mech, write_csv):
+    rows = [{"rec_id": "casa2019-r4", "iso3": iso3, "date": "2024-01-01", "status": "achieved", "source": "x"}
+            for iso3 in ("MLI", "NER", "MAR")]  # fmt: skip
+    result = import_file(mech, write_csv(rows, name="bulk.csv"), country="MLI")  # a bulk CSV, not a form
+    assert (result.accepted, result.rejected) == (1, 2)
+    reasons = {r["value"]: r["reason"] for r in read_report(result.report)}
+    assert reasons["NER"] == "you import as the focal point of MLI: rows of another country are not accepted"
+    assert mech.execute("SELECT iso3 FROM status_updates WHERE date = '2024-01-01'").fetchall() == [("MLI",)]
+
+
+def test_a_recommendation_not_in_the_form_is_rejected(mech, tmp_path, write_csv):
+    form = write_template(mech, "MLI", "en", tmp_path / "mli.xlsx")
+    rec = {"rec_id": "casa2019-r9", "meeting_id": "casablanca-2019", "number": "9", "theme": "protection",
+           "text_en": "later", "text_fr": "plus tard", "countries": "MLI", "source": "t"}  # fmt: skip
+    assert import_file(mech, write_csv([rec], name="recs.csv")).rejected == 0  # adopted after the form was sent
+    _fill(form, {"A2": "casa2019-r9", "F2": "achieved", "G2": "2024-03-01"})
+    result = import_file(mech, form, country="MLI")
+    row2 = [r for r in read_report(result.report) if r["row"] == "2"]
+    assert [(r["column"], r["reason"]) for r in row2] == [("rec_id", "this recommendation is not one of this form's")]
+
+
+def test_cli_refuses_a_form_in_one_line(mech, tmp_path, capsys):
+    from gloact_lib.cli import main
+    from gloact_lib.store import connect
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    for name in ("meetings.csv", "recommendations.csv"):
+        import_file(con, config.REFERENCE_DIR / name)
+    form = write_template(con, "MLI", "fr", tmp_path / "mli.xlsx")
+    con.close()
+    _fill(form, {"F2": "en cours", "G2": "2024-03-01"})
+    assert main(["import", str(form), "--db", str(db), "--as-country", "NER"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "this form is for MLI" in err
+    assert main(["import", str(form), "--db", str(db), "--as-country", "Congo"]) == 2
+    assert "ambiguous" in capsys.readouterr().err
+    _meta(form, delete=True)
+    assert main(["check", str(form), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "must keep its hidden _gloact sheet" in err

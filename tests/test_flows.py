@@ -47,10 +47,27 @@ def test_od_pairs_and_legs(small):
 def test_hubs_and_country_roles(small):
     h = hubs(small, Selection()).set_index("node")
     assert (h.loc["agadez", "inflow"], h.loc["agadez", "outflow"], h.loc["agadez", "through"]) == (17, 17, 17)
-    roles = country_roles(small, Selection()).set_index("iso3")
+    roles = country_roles(small, Selection()).set_index("iso3")[["origin", "transit", "destination"]]
     assert roles.loc["NER"].tolist() == [0, 17, 0]  # transit only
     assert roles.loc["NGA"].tolist() == [17, 10, 0]  # origin, and transit via Kano
     assert roles.loc["LBY"].tolist() == [0, 0, 17]
+
+
+def test_every_count_comes_with_its_cell_key(small):
+    """A cell key is the sum of the rows' record keys modulo 2**32, whichever query counts the rows."""
+    keys = dict(small.execute("SELECT journey_id, rkey FROM journeys").fetchall())
+    assert len(keys) == 4 and all(0 <= k < 2**32 for k in keys.values())
+
+    def ck(*ids):
+        return sum(keys[i] for i in ids) % 2**32
+
+    lg = legs(small, Selection()).set_index(["source", "target"])["ckey"]
+    assert lg[("agadez", "LBY")] == ck("a", "b") and lg[("MLI", "gao")] == ck("c")
+    assert od_pairs(small, Selection()).set_index(["origin", "destination"])["ckey"][("NGA", "LBY")] == ck("a", "b")
+    roles = country_roles(small, Selection()).set_index("iso3")
+    assert roles.loc["NGA", "origin_ckey"] == ck("a", "b") and roles.loc["NGA", "transit_ckey"] == ck("a")
+    assert hubs(small, Selection()).set_index("node").loc["agadez", "through_ckey"] == ck("a", "b")
+    assert summary(small, Selection())["ckey"] == ck("a", "b", "c", "d")
 
 
 @pytest.mark.parametrize(
@@ -81,7 +98,7 @@ def test_bad_selection_values():
 
 
 def test_flows_publish_only_suppressed_values(small):
-    flows = Flows.from_db(small, Selection())
+    flows = Flows.from_db(small, Selection(perturb=False))  # exact counts: small ones hidden
     published = flows.legs.set_index(["source", "target"])
     assert published.loc[("MLI", "gao"), "suppressed"]  # 3 < 5
     assert pd.isna(published.loc[("MLI", "gao"), "persons"])
@@ -89,6 +106,24 @@ def test_flows_publish_only_suppressed_values(small):
     assert gao["hidden"] and gao["inflow"] == 0
     assert flows.summary["persons"] == 40
     assert all(n in flows.nodes for n in ("agadez", "NGA"))
+
+
+def test_flows_publish_perturbed_counts_of_persons(small):
+    """Perturbed: within 2 of the truth, never 0 or less, hidden exactly when the published value is below 5."""
+    flows = Flows.from_db(small, Selection())
+    true = {(r.source, r.target): r.persons for r in legs(small, Selection()).itertuples()}
+    assert "ckey" not in flows.legs.columns and set(flows.legs["source"] + ">" + flows.legs["target"]) == {
+        f"{s}>{t}" for s, t in true}  # fmt: skip
+    for r in flows.legs.itertuples():
+        if r.suppressed:
+            assert pd.isna(r.persons) and true[(r.source, r.target)] <= 6
+        else:
+            assert 5 <= r.persons and abs(r.persons - true[(r.source, r.target)]) <= 2
+    assert 38 <= flows.summary["persons"] <= 42 and "ckey" not in flows.summary
+    hubs_ = flows.hubs.set_index("node")  # a hub's flows are sums of published legs, not totals of their own
+    visible = flows.legs.dropna(subset=["persons"])
+    assert hubs_.loc["agadez", "inflow"] == visible.loc[visible["target"] == "agadez", "persons"].sum()
+    assert Flows.from_db(small, Selection()).legs.equals(flows.legs)  # the same cells, the same values
 
 
 def test_empty_selection(small):

@@ -139,5 +139,6 @@ def test_largest_flows_only_and_the_note_says_so(built_con):
 
 def test_compact_legend_leaves_notes_to_the_page(built_con):
     flows = Flows.from_db(built_con, Selection(data="illustrative"))
-    assert "Counts below 5" in html_of(route_map(flows))
-    assert "Counts below 5" not in html_of(route_map(flows, compact=True))
+    assert "counts below 5 are hidden" in html_of(route_map(flows))
+    assert "perturbed (cell-key method)" in html_of(route_map(flows))  # says which figures are perturbed
+    assert "counts below 5 are hidden" not in html_of(route_map(flows, compact=True))
