@@ -189,19 +189,26 @@ def _uniform(k: int) -> str:
     return f"((hash(i, {k}) % 1000003)::DOUBLE / 1000003)"
 
 
-def journeys_sql() -> str:
-    """``INSERT ... SELECT`` that generates ``?`` journeys in DuckDB.
+def journeys_sql(con) -> tuple[str, list]:
+    """``INSERT ... SELECT`` that generates ``?`` journeys in DuckDB, and its other parameters.
 
     Origins are skewed towards the first of :data:`SQL_ORIGINS`; each journey
     follows one of :data:`SQL_ROUTES` (skewed too) to one of its destinations;
     months are spread over 2010-2024; persons follow a geometric-like law.
     Everything is a function of the row number, so a smaller table is a prefix
-    of a larger one.
+    of a larger one.  Each journey gets its record key under ``con``'s secret, as an import
+    gives it (:func:`gloact_lib.disclosure.record_key_sql`).
 
     Returns
     -------
-    str
+    sql : str
+    params : list
+        The parameters after the first (the number of journeys).
     """
+    from gloact_lib.disclosure import record_key_sql
+
+    journey_id = "'bench-' || lpad(i::VARCHAR, 9, '0')"
+    key_sql, key_params = record_key_sql(con, journey_id)
     u = _uniform
     vias = _sql_list([r[0] for r in SQL_ROUTES])
     via_countries = _sql_list([r[1] for r in SQL_ROUTES])
@@ -209,7 +216,7 @@ def journeys_sql() -> str:
     return f"""
     INSERT INTO journeys (journey_id, crime, persons, unit, period_start, period_end, origin, origin_country, via,
                           via_countries, destination, destination_country, sex, age_group, exploitation,
-                          reporting_country, route, source, illustrative)
+                          reporting_country, route, source, illustrative, rkey)
     WITH g AS (
         SELECT i,
                1 + floor({len(SQL_ORIGINS)} * pow({u(1)}, 2))::INT AS o,
@@ -222,7 +229,7 @@ def journeys_sql() -> str:
                (DATE '2010-01-01' + to_months(floor(um * 180)::INT))::DATE AS start
         FROM g
     )
-    SELECT 'bench-' || lpad(i::VARCHAR, 9, '0'),
+    SELECT {journey_id},
            CASE WHEN uc < 0.55 THEN 'smuggling' ELSE 'trafficking' END,
            1 + floor(-ln(1 - up) * 3)::BIGINT,
            'persons', start, last_day(start),
@@ -234,8 +241,8 @@ def journeys_sql() -> str:
            CASE WHEN uc < 0.55 THEN 'unknown' ELSE {_sql_list(EXPLOITATIONS)}[1 + floor(ue * {len(EXPLOITATIONS)})::INT]
            END,
            ['MLI', 'MAR', 'NER'][1 + floor(ur * 3)::INT], '',
-           'benchmark: synthetic journeys', false
-    FROM h"""
+           'benchmark: synthetic journeys', false, {key_sql}
+    FROM h""", key_params
 
 
 def build_journeys_db(path: Path, n: int, reports: Path) -> float:
@@ -258,7 +265,8 @@ def build_journeys_db(path: Path, n: int, reports: Path) -> float:
     try:
         import_file(con, config.REFERENCE_DIR / "hubs.csv", report=reports / "hubs.rejections.csv")
         start = time.perf_counter()
-        con.execute(journeys_sql(), [n])
+        sql, params = journeys_sql(con)
+        con.execute(sql, [n, *params])
         con.execute("CHECKPOINT")
         return time.perf_counter() - start
     finally:
@@ -538,7 +546,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     -------
     rows : list of Row
     parts : list of dict
-        Per size, seconds of each query of ``Flows.from_db`` (legs, suppression,
+        Per size, seconds of each query of ``Flows.from_db`` (legs, publication,
         country_roles, summary, nodes) and of the baseline.
     builds : dict
         Seconds to generate each table.
@@ -614,23 +622,29 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
         The time of :func:`gloact_lib.flows.legs` already measured at this size
         (not run again: at 10M journeys it takes tens of seconds).
     raw_legs : DataFrame
-        What that call returned (the input of the legs' suppression).
+        What that call returned (the input of the legs' publication).
 
     Returns
     -------
     dict
-        ``legs``, ``suppress_legs``, ``country_roles``, ``suppress_roles``,
+        ``legs``, ``publish_legs``, ``country_roles``, ``publish_roles`` (the cell-key perturbation,
+        :func:`gloact_lib.disclosure.publish`),
         ``summary``, ``nodes`` and ``baseline`` in seconds.
     """
-    from gloact_lib import flows
+    import pandas as pd
 
-    raw_roles = flows.country_roles(con, selection).melt("iso3", var_name="role", value_name="persons")
+    from gloact_lib import flows
+    from gloact_lib.disclosure import publish
+
+    wide = flows.country_roles(con, selection)
+    raw_roles = pd.concat([wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
+                           for r in ("origin", "transit", "destination")], ignore_index=True)  # fmt: skip
     raw_roles = raw_roles[raw_roles["persons"] > 0]
     names = sorted(set(raw_legs["source"]) | set(raw_legs["target"]))
     steps = {
-        "suppress_legs": lambda: flows.suppress(raw_legs, "source", "target", threshold=selection.threshold),
+        "publish_legs": lambda: publish(raw_legs, **selection.disclosure),
         "country_roles": lambda: flows.country_roles(con, selection),
-        "suppress_roles": lambda: flows.suppress(raw_roles, "iso3", "role", threshold=selection.threshold),
+        "publish_roles": lambda: publish(raw_roles, **selection.disclosure),
         "summary": lambda: flows.summary(con, selection),
         "nodes": lambda: flows._nodes(con, names),
         "baseline": baseline,
@@ -1084,7 +1098,8 @@ def dashboard_db(tmp: Path, n: int) -> Path:
     con = duckdb.connect(str(path))
     try:
         con.execute("DELETE FROM journeys WHERE illustrative")
-        con.execute(journeys_sql(), [n])
+        sql, params = journeys_sql(con)
+        con.execute(sql, [n, *params])
         con.execute("CHECKPOINT")
     finally:
         con.close()

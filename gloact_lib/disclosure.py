@@ -307,8 +307,7 @@ def publish(cells: pd.DataFrame, value: str = "persons", key: str = "ckey", unit
     """
     out = cells.drop(columns=[key]).reset_index(drop=True)
     values, hidden = publish_counts(cells[value].to_numpy(), cells[key].to_numpy(), unit, threshold, perturb)
-    out[value] = pd.array(np.where(hidden, 0, values), dtype="Int64")
-    out.loc[hidden, value] = pd.NA
+    out[value] = pd.arrays.IntegerArray(np.where(hidden, 0, values), hidden.copy())  # <NA> where hidden
     out["suppressed"] = hidden
     return out
 

@@ -10,8 +10,9 @@ Every count of persons comes with its *cell key* (``ckey``: the sum of the
 rows' secret record keys, :func:`gloact_lib.disclosure.cell_key_sql`), and
 :class:`Flows` publishes it through :func:`gloact_lib.disclosure.publish`:
 perturbed by the cell-key method, hidden when the published value is below the
-threshold (default 5).  The raw functions here are for analysts; views publish
-only what :class:`Flows` and :func:`published_total` return, or what they pass
+threshold (default 5).  The raw functions here are for analysts (exact counts;
+never publish a cell key, it would undo the perturbation); views publish only
+what :class:`Flows` and :func:`published_total` return, or what they pass
 through :func:`~gloact_lib.disclosure.publish` themselves.
 """
 
@@ -21,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -366,7 +368,7 @@ class Flows:
         ``node``, ``inflow``, ``outflow`` (sums of published legs), ``hidden`` (a hidden leg
         touches it), ``is_place``.
     roles : DataFrame
-        ``iso3``, ``role``, ``persons`` (Int64 or ``<NA>``), ``suppressed``.
+        ``iso3``, ``role``, ``persons`` (published: Int64 or ``<NA>``), ``suppressed``.
     summary : dict
         :func:`summary` with ``persons`` published (:func:`published_total`; None when hidden) and
         no cell key.
@@ -410,17 +412,21 @@ class Flows:
         selection = selection or Selection()
         rule = selection.disclosure
         published = publish(legs(con, selection, level), **rule)[["source", "target", "persons", "suppressed"]]
-        published = published.sort_values(["persons", "source", "target"], ascending=[False, True, True],
-                                          na_position="last")  # fmt: skip
+        # Largest published first, then by name: an order by the true counts would tell which of two
+        # equal published values is the larger.
+        order = np.lexsort((published["target"].to_numpy(), published["source"].to_numpy(),
+                            -published["persons"].to_numpy(dtype="float64", na_value=-1)))  # fmt: skip
+        published = published.take(order)
 
         wide = country_roles(con, selection)
-        roles_list = ("origin", "transit", "destination")
-        raw_roles = pd.concat(
-            [wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
-             for r in roles_list], ignore_index=True,
-        )[["iso3", "role", "persons", "ckey"]]  # fmt: skip
-        raw_roles = raw_roles[raw_roles["persons"] > 0].sort_values(["iso3", "role"])
-        roles = publish(raw_roles, **rule)
+        kinds = ("origin", "transit", "destination")
+        raw_roles = pd.DataFrame({
+            "iso3": np.tile(wide["iso3"].to_numpy(), len(kinds)),
+            "role": np.repeat(kinds, len(wide)),
+            "persons": np.concatenate([wide[k].to_numpy() for k in kinds]),
+            "ckey": np.concatenate([wide[f"{k}_ckey"].to_numpy() for k in kinds]),
+        })  # fmt: skip
+        roles = publish(raw_roles[raw_roles["persons"].to_numpy() > 0], **rule)
 
         info = summary(con, selection)
         info["persons"] = publish_value(info["persons"], info.pop("ckey"), **rule)
