@@ -95,7 +95,7 @@ def _import(args) -> int:
         print(f"gloact {args.command}: --as-country: {exc}", file=sys.stderr)
         return 2
     try:
-        open_source(args.file)  # an unreadable file fails before any database work
+        open_source(args.file).close()  # an unreadable file fails before any database work
         # A check needs the known places, not a database file: don't create one.
         if args.command == "check" and not Path(args.db).exists():
             con = scratch()
@@ -112,7 +112,11 @@ def _import(args) -> int:
     if args.json:
         print(json.dumps(result.summary()))
     else:
+        from .readers import encoding_name
+
         verb = "imported" if args.command == "import" else "checked (nothing stored)"
+        if "encoding" in result.summary():  # said only when the file is not UTF-8
+            verb += f" (read as {encoding_name(result.encoding)})"
         print(
             f"{Path(args.file).name}: {verb} as {result.format}: {result.rows} rows read, "
             f"{result.accepted} accepted, {result.rejected} rejected; report: {result.report}"

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from . import config
 
-__all__ = ["META_SHEET", "ReadError", "Source", "open_source", "sha256_of"]
+__all__ = ["META_SHEET", "ReadError", "Source", "encoding_name", "open_source", "sha256_of"]
 
 _SNIFF_BYTES = 64 * 1024
 _BLOCK = 1 << 20
@@ -52,14 +52,27 @@ _EXCEL_ROWS = 1_048_576
 _RATIO_FLOOR = 1 << 20
 
 #: Characters a value may not hold: C0 and C1 controls except tab, LF and CR, DEL, and
-#: surrogates (the bytes a file's encoding cannot decode, kept by ``surrogateescape``).
+#: surrogates (the bytes a file's encoding cannot decode, kept by the ``gloact-escape`` handler).
 _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_UNDECODED = re.compile("[\udc80-\udcff]")
+_UNDECODED = re.compile("[\udc00-\udcff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 #: The start of a shared string (``<si>``, ``<si/>``, ``<x:si>``...) in a sharedStrings part.
 _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _OVERRIDE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Override\b[^>]*>")
 _PART_NAME = re.compile(rb"""PartName\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _escape_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: each byte that does not decode becomes U+DC00 + byte, to be reported.
+
+    Like ``surrogateescape``, but for any byte (a UTF-16 file can hold an odd ASCII byte too).
+    """
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error("gloact-escape", _escape_bytes)
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
 
@@ -147,7 +160,7 @@ def _visible(value: str) -> str:
 
     def show(m: re.Match) -> str:
         code = ord(m.group())
-        if 0xDC80 <= code <= 0xDCFF:
+        if 0xDC00 <= code <= 0xDCFF:
             return f"\\x{code - 0xDC00:02X}"
         return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}"
 
@@ -213,6 +226,12 @@ class Source:
         if batch:
             yield batch
 
+    def close(self) -> None:
+        """Release the workbook opened for the header, when the rows will not be read."""
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
     def _column(self, index: int) -> str:
         return self.header[index] if self.header and index < len(self.header) else ""
 
@@ -226,23 +245,25 @@ class Source:
         return found
 
     def _bad_value(self, value: str) -> str | None:
+        """Why a value cannot be taken as read (bytes not in the file's encoding, a control character), or None."""
         m = _SUSPECT.search(value)
+        name = encoding_name(self.encoding)
+        why = "as most of it is" if self.encoding in ("utf-8", "cp1252") else "from its byte-order mark"
         if m:
             code, at = ord(m.group()), m.start() + 1
-            name = encoding_name(self.encoding)
-            if 0xDC80 <= code <= 0xDCFF and self.encoding == "cp1252":
+            if 0xDC00 <= code <= 0xDCFF and self.encoding == "cp1252":
                 return (f"byte 0x{code - 0xDC00:02X} at character {at} is not a {name} character (the file is "
-                        f"read as {name}, as most of it is); save the file as UTF-8")  # fmt: skip
-            if 0xDC80 <= code <= 0xDCFF:
+                        f"read as {name}, {why}); save the file as UTF-8")  # fmt: skip
+            if 0xDC00 <= code <= 0xDCFF:
                 return (f"not valid {name}: byte 0x{code - 0xDC00:02X} at character {at} (the file is read as "
-                        f"{name}, as most of it is); save the file as {name}")  # fmt: skip
+                        f"{name}, {why}); save the file as {name}")  # fmt: skip
             if 0xD800 <= code <= 0xDFFF:
                 return f"not valid {name} at character {at}; save the file as UTF-8"
             return f"control character U+{code:04X} at character {at}; remove it"
         if self.encoding == "cp1252" and _is_utf8(value):
             utf8 = value.encode("cp1252", "surrogateescape").decode("utf-8")
-            return (f"this value is UTF-8 ({utf8[:60]!r}) but most of the file is Windows-1252, as which it is "
-                    "read; save the whole file as UTF-8")  # fmt: skip
+            return (f"this value is UTF-8 ({utf8[:60]!r}) in a file read as Windows-1252 ({why}); "
+                    "save the whole file as UTF-8")  # fmt: skip
         return None
 
     def _check_field_sizes(self, row: int, fields: list[str]) -> None:
@@ -261,7 +282,7 @@ class Source:
         """Every non-blank record, the header included, with its length in characters."""
         name, max_field = self.path.name, config.MAX_FIELD_CHARS
         try:
-            fh = open(self.path, encoding=self.encoding, errors="surrogateescape", newline="")
+            fh = open(self.path, encoding=self.encoding, errors="gloact-escape", newline="")
         except OSError as exc:
             raise ReadError(f"{name}: cannot be read ({exc.strerror or exc})") from None
         with fh:
@@ -441,8 +462,36 @@ def _open_workbook(path: Path):
         raise ImportError("reading Excel needs openpyxl: pip install openpyxl") from exc
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except ValueError as exc:
+        cause = exc.__cause__ or exc.__context__  # openpyxl wraps what failed
+        if "not a valid coordinate or range" not in f"{exc} {cause}":
+            raise _not_xlsx(path, exc) from None
+        first = exc
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise _not_xlsx(path, exc) from None
+    # A <dimension> that is not a cell range (written by a careless tool) stops openpyxl at load,
+    # though the rows are read whatever it says: load once more, ignoring it.
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    sized = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = _ignore_bad_dimension(sized)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        raise _not_xlsx(path, first) from None
+    finally:
+        ReadOnlyWorksheet._get_size = sized
+
+
+def _ignore_bad_dimension(sized):
+    def get_size(ws) -> None:
+        try:
+            sized(ws)
+        except ValueError:
+            ws._min_column = ws._min_row = 1
+            ws._max_column = ws._max_row = None
+
+    return get_size
 
 
 def _cell_text(value) -> str:
@@ -473,7 +522,7 @@ def _detect_encoding(path: Path, head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    decoder = codecs.getincrementaldecoder("utf-8")("gloact-escape")
     valid = invalid = 0
     with open(path, "rb") as fh:
         while True:
@@ -541,9 +590,9 @@ def open_source(path: str | Path) -> Source:
     source = Source(path, "csv", encoding=encoding, delimiter=delimiter)
     rows = source._csv_rows()
     try:
-        for (_, fields, problems), _ in rows:
+        for (row, fields, problems), _ in rows:
             if problems:
-                raise ReadError(f"{path.name}: row 1, the header: {problems[0][2]}")
+                raise ReadError(f"{path.name}: row {row}, the header: {problems[0][2]}")
             source.header = [f.strip().lstrip("\ufeff") for f in fields]
             break
     finally:
@@ -575,9 +624,9 @@ def _xlsx_header(source: Source) -> tuple[list[str], dict[str, str]]:
             raise _not_xlsx(path, exc) from None
         rows = source._xlsx_rows(wb)
         try:
-            for (_, fields, problems), _ in rows:
+            for (row, fields, problems), _ in rows:
                 if problems:
-                    raise ReadError(f"{path.name}: the header row: {problems[0][2]}")
+                    raise ReadError(f"{path.name}: row {row}, the header: {problems[0][2]}")
                 source._workbook = wb  # its rows are read next, without loading the workbook again
                 return [f.strip() for f in fields], meta
         finally:
