@@ -124,8 +124,9 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
             raise DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        con = duckdb.connect(target, read_only=read_only)
         # No progress bar: a long query must not print into a command's --json output.
-        con = duckdb.connect(target, read_only=read_only, config={"enable_progress_bar": False})
+        con.execute("SET enable_progress_bar = false")
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     except duckdb.Error as exc:
         raise (database_error(exc, target) or exc) from None

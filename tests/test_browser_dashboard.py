@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
+
+from gloact_lib.harness import MAP_DRAWN, get, kernel_pids, leave_page, post, voila_server, wait_drawn
 
 from .browser import chromium, distinct_colours, watched_page
 from .conftest import ARTIFACTS
@@ -18,38 +15,11 @@ from .conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
-
-
 @pytest.fixture(scope="module")
 def server(built_db):
-    port = _free_port()
-    log = open(built_db.parent / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "gloact_lib.cli", "serve", "--db", str(built_db), "--port",
-                             str(port)], stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            _get(base + "/")
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        raise RuntimeError("gloact serve did not start: " + (built_db.parent / "serve.log").read_text())
-    yield base, proc.pid
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    """``gloact serve`` of the shipped data: (base URL, server pid)."""
+    with voila_server(built_db, built_db.parent / "serve.log") as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -65,24 +35,8 @@ def _open(browser, url, watched=True):
         page, watch = browser.new_page(viewport={"width": 1500, "height": 1100}), None
     page.goto(url)
     page.locator(".gloact-kpi").first.wait_for(timeout=90_000)
-    page.frame_locator("iframe.gloact-map").locator("path.gloact-arc").first.wait_for(timeout=30_000)
+    wait_drawn(page, MAP_DRAWN, timeout=30)
     return page, watch
-
-
-def _kernels(server_pid: int) -> int:
-    """Kernel processes started by the server (Voila does not serve /api/kernels)."""
-    count = 0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (proc / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == server_pid and b"ipykernel" in cmdline:
-            count += 1
-    return count
 
 
 def test_landing_page_lists_the_dashboards(server, browser):
@@ -142,22 +96,20 @@ def test_deep_link_sets_country_and_language(server, browser):
 
 def test_ten_visits_do_not_leave_ten_kernels(server, browser):
     base, pid = server
-    before = _kernels(pid)
+    before = len(kernel_pids(pid))
     assert before >= 1  # the preheated kernel
     for _ in range(10):
         page, _ = _open(browser, base + "/voila/render/routes.ipynb", watched=False)
-        page.goto("about:blank")  # leaving the page unloads it: Voila posts the kernel shutdown (a beacon)
-        page.close()
+        leave_page(page)  # leaving the page unloads it: Voila posts the kernel shutdown (a beacon)
     deadline = time.time() + 30
-    while time.time() < deadline and _kernels(pid) > before + 1:
+    while time.time() < deadline and len(kernel_pids(pid)) > before + 1:
         time.sleep(1)
-    assert _kernels(pid) <= before + 1, "kernels of closed pages were not shut down"
+    assert len(kernel_pids(pid)) <= before + 1, "kernels of closed pages were not shut down"
 
 
 def test_xsrf_protection_stays_on(server):
-    request = urllib.request.Request(server[0] + "/voila/api/shutdown/not-a-kernel", data=b"", method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request, timeout=10)
+        post(server[0] + "/voila/api/shutdown/not-a-kernel")
     assert refused.value.code == 403
 
 
@@ -221,5 +173,5 @@ def test_only_the_dashboards_are_served(server):
     for path in ("/voila/render/analyst_workbook.ipynb", "/voila/tree/analyst_workbook.ipynb",
                  "/voila/files/analyst_workbook.ipynb"):  # fmt: skip
         with pytest.raises(urllib.error.HTTPError) as caught:
-            _get(base + path)
+            get(base + path)
         assert caught.value.code in (403, 404), path

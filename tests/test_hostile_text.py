@@ -170,9 +170,9 @@ def _frames_clean(page) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile):
-    from .harness import voila_server
+    from gloact_lib.harness import voila_server
 
-    with voila_server(hostile[1]) as base:
+    with voila_server(hostile[1]) as (base, _):
         yield base
 
 

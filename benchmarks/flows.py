@@ -1,0 +1,203 @@
+"""Measurements 2 and 3: od_pairs, legs and Flows.from_db against a plain GROUP BY.
+
+2. **od_pairs** -- :func:`gloact_lib.flows.od_pairs` on 10M journeys against a
+   plain ``GROUP BY`` of the same table.
+3. **flows** -- :meth:`gloact_lib.flows.Flows.from_db` and
+   :func:`gloact_lib.flows.legs` at 100k, 1M and 10M journeys against the same
+   plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its queries.
+
+The tables are generated in DuckDB by :func:`common.journeys_sql`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+from common import REPEATS, Context, Result, Row, journeys_sql, median_time, paired_times, size_label
+
+TITLE = "2-3. od_pairs, legs and Flows.from_db against a plain GROUP BY"
+#: legs and Flows.from_db at or above this many journeys are tried once first, and timed once only when that try
+#: took more than SLOW_SECONDS (tens of seconds each before flows.py added journeys up per path); else 3 times.
+SINGLE_FLOWS_ROWS = 10_000_000
+SLOW_SECONDS = 5.0
+
+#: The plain aggregation every query benchmark is compared with.
+BASELINE_SQL = "SELECT origin_country, destination_country, sum(persons), count(*) FROM journeys GROUP BY ALL"
+
+
+def build_journeys_db(path: Path, n: int, reports: Path) -> float:
+    """Create a workbook database at ``path`` holding ``n`` generated journeys.
+
+    The database is made by :func:`gloact_lib.store.connect` (the real schema,
+    primary key included) with the shipped places, then filled by
+    :func:`journeys_sql`.
+
+    Returns
+    -------
+    float
+        Seconds spent generating and inserting the journeys.
+    """
+    from gloact_lib import config
+    from gloact_lib.importers import import_file
+    from gloact_lib.store import connect
+
+    con = connect(path)
+    try:
+        import_file(con, config.REFERENCE_DIR / "hubs.csv", report=reports / "hubs.rejections.csv")
+        start = time.perf_counter()
+        sql, params = journeys_sql(con)
+        con.execute(sql, [n, *params])
+        con.execute("CHECKPOINT")
+        return time.perf_counter() - start
+    finally:
+        con.close()
+
+
+
+def bench_queries(sizes: list[int], od_size: int, tmp: Path,
+                  log: Callable[[str], None]) -> tuple[list[Row], list[dict], dict]:  # fmt: skip
+    """Measurements 2 and 3: od_pairs, legs and Flows.from_db against a plain GROUP BY.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Journeys per table (each built in its own database file).
+    od_size : int
+        The size at which :func:`gloact_lib.flows.od_pairs` is the headline.
+    tmp : Path
+        Scratch folder for the database files.
+    log : callable
+        Progress messages.
+
+    Returns
+    -------
+    rows : list of Row
+    parts : list of dict
+        Per size, seconds of each query of ``Flows.from_db`` (legs, publication,
+        country_roles, summary, nodes) and of the baseline.
+    builds : dict
+        Seconds to generate each table.
+    """
+    from gloact_lib import flows
+    from gloact_lib.store import connect
+
+    rows, parts, builds = [], [], {}
+    selection = flows.Selection()
+    for n in sizes:
+        path = tmp / f"journeys_{size_label(n)}.duckdb"
+        builds[size_label(n)] = build_journeys_db(path, n, tmp)
+        log(f"  built {size_label(n)} journeys in {builds[size_label(n)]:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
+        con = connect(path)
+        try:
+            stored = con.execute("SELECT count(*) FROM journeys").fetchall()[0][0]
+            if stored != n:
+                raise RuntimeError(f"expected {n} journeys, found {stored}")
+
+            def baseline(con=con):
+                return con.execute(BASELINE_SQL).df()
+
+            candidates = [
+                ("od_pairs", "flows.od_pairs(con, Selection())", lambda con=con: flows.od_pairs(con, selection)),
+                ("legs", "flows.legs(con, Selection())", lambda con=con: flows.legs(con, selection)),
+                ("flows", "Flows.from_db(con, Selection())", lambda con=con: flows.Flows.from_db(con, selection)),
+            ]
+            measured, returned, runs, base_times = {}, {}, {}, []
+            for section, name, fn in candidates:
+                runs[section] = REPEATS
+                if n >= SINGLE_FLOWS_ROWS and section != "od_pairs":
+                    start = time.perf_counter()
+                    fn()  # the try (it also warms up)
+                    if time.perf_counter() - start > SLOW_SECONDS:
+                        runs[section] = 1
+                measured[section], times, returned[section] = paired_times(fn, baseline, runs[section])
+                base_times += times
+                log(f"  {name} {size_label(n)}: {measured[section]:.3f} s (GROUP BY {statistics.median(times):.3f} s)")
+            # One baseline per table: the median of all its timings, alternated with the candidates
+            # (a sub-second query timed a dozen times is steadier than three timings of it).
+            b = statistics.median(base_times)
+            for section, name, _ in candidates:
+                g = measured[section]
+                note = "headline" if section == "od_pairs" and n == od_size else ""
+                if runs[section] == 1:
+                    note = "1 timed run (slow)"
+                rows.append(Row(section, f"{name}, {size_label(n)} journeys", "s", g, b, g / b, runs[section],
+                                "plain GROUP BY", note))  # fmt: skip
+            log(f"  GROUP BY {size_label(n)}: median {b:.3f} s of {len(base_times)} runs")
+            step_runs = min(runs.values())
+            steps = flows_breakdown(con, selection, baseline, step_runs, measured["legs"], returned["legs"])
+            parts.append({"journeys": n, "runs": step_runs, **steps})
+        finally:
+            con.close()
+            path.unlink(missing_ok=True)
+            Path(str(path) + ".wal").unlink(missing_ok=True)
+    return rows, parts, builds
+
+
+def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callable[[], object], repeats: int,
+                    legs_seconds: float, raw_legs) -> dict:  # fmt: skip
+    """Seconds of each step of :meth:`Flows.from_db`, timed one by one.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    selection : gloact_lib.flows.Selection
+    baseline : callable
+        The plain GROUP BY, timed alongside for scale.
+    repeats : int
+        Runs of each step (median).
+    legs_seconds : float
+        The time of :func:`gloact_lib.flows.legs` already measured at this size
+        (not run again: at 10M journeys it takes tens of seconds).
+    raw_legs : DataFrame
+        What that call returned (the input of the legs' publication).
+
+    Returns
+    -------
+    dict
+        ``legs``, ``publish_legs``, ``country_roles``, ``publish_roles`` (the cell-key perturbation,
+        :func:`gloact_lib.disclosure.publish`),
+        ``summary``, ``nodes`` and ``baseline`` in seconds.
+    """
+    import pandas as pd
+
+    from gloact_lib import flows
+    from gloact_lib.disclosure import publish
+
+    wide = flows.country_roles(con, selection)
+    raw_roles = pd.concat([wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
+                           for r in ("origin", "transit", "destination")], ignore_index=True)  # fmt: skip
+    raw_roles = raw_roles[raw_roles["persons"] > 0]
+    names = sorted(set(raw_legs["source"]) | set(raw_legs["target"]))
+    steps = {
+        "publish_legs": lambda: publish(raw_legs, **selection.disclosure),
+        "country_roles": lambda: flows.country_roles(con, selection),
+        "publish_roles": lambda: publish(raw_roles, **selection.disclosure),
+        "summary": lambda: flows.summary(con, selection),
+        "nodes": lambda: flows._nodes(con, names),
+        "baseline": baseline,
+    }
+    return {"legs": legs_seconds, **{name: median_time(fn, repeats) for name, fn in steps.items()}}
+
+
+
+def breakdown_markdown(parts: list[dict]) -> list[str]:
+    """The step-by-step seconds of ``Flows.from_db``, as Markdown lines."""
+    if not parts:
+        return []
+    keys = [k for k in parts[0] if k not in ("journeys", "runs")]
+    md = ["", "## Flows.from_db, step by step (seconds, median of the runs)", "",
+          "| journeys | runs | " + " | ".join(keys) + " |", "|--:|--:|" + "--:|" * len(keys)]  # fmt: skip
+    md += [f"| {p['journeys']:,} | {p['runs']} | " + " | ".join(f"{p[k]:.3f}" for k in keys) + " |"
+           for p in parts]  # fmt: skip
+    return md
+
+
+def run(ctx: Context) -> Result:
+    """Measurements 2 and 3 at 100k, 1M and 10M journeys (divided by ``ctx.scale``; od_pairs' headline at the last)."""
+    sizes = [100_000 // ctx.scale, 1_000_000 // ctx.scale, 10_000_000 // ctx.scale]
+    rows, parts, builds = bench_queries(sizes, sizes[-1], ctx.tmp, ctx.log)
+    return Result(rows, {"flows_breakdown_seconds": parts}, breakdown_markdown(parts), {"build_seconds": builds})
