@@ -1,6 +1,6 @@
 """Measurement 8: a meeting's briefing pack (HTML, PNGs, PDF) against saving the overview map.
 
-:func:`gloact_lib.briefing.build_briefing` on the shipped data, the pack's HTML
+:func:`gloact_lib.views.briefing.build_briefing` on the shipped data, the pack's HTML
 alone, and the fixed cost of starting and stopping Playwright and Chromium.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from common import REPEATS, Context, Result, Row, browser_missing, median_time, paired_times, shipped_db, survive
 
-from gloact_lib.chromium import launch
+from gloact_lib.app.chromium import launch
 
 TITLE = "8. briefing pack against saving the overview map"
 
@@ -30,10 +30,10 @@ def bench_briefing(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], di
     against ``route_map(Flows.from_db(con, Selection(data="illustrative"))).save(...)``,
     alternated; and the pack's HTML alone (``images=False``) to show what Chromium costs.
     """
-    from gloact_lib.briefing import build_briefing
-    from gloact_lib.flows import Flows, Selection
-    from gloact_lib.maps import route_map
-    from gloact_lib.store import connect
+    from gloact_lib.analysis.flows import Flows, Selection
+    from gloact_lib.data.database import connect
+    from gloact_lib.views.briefing import build_briefing
+    from gloact_lib.views.route_map import route_map
 
     missing = browser_missing()
     if missing:

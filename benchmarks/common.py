@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gloact_lib.chromium import CHROMIUM
+from gloact_lib.app.chromium import CHROMIUM
 
 #: Repeats of every timing; the median is reported.
 REPEATS = 3
@@ -62,7 +62,7 @@ def journeys_sql(con) -> tuple[str, list]:
     months are spread over 2010-2024; persons follow a geometric-like law.
     Everything is a function of the row number, so a smaller table is a prefix
     of a larger one.  Each journey gets its record key under ``con``'s secret, as an import
-    gives it (:func:`gloact_lib.disclosure.record_key_sql`).
+    gives it (:func:`gloact_lib.analysis.disclosure.record_key_sql`).
 
     Returns
     -------
@@ -70,7 +70,7 @@ def journeys_sql(con) -> tuple[str, list]:
     params : list
         The parameters after the first (the number of journeys).
     """
-    from gloact_lib.disclosure import record_key_sql
+    from gloact_lib.analysis.disclosure import record_key_sql
 
     journey_id = "'bench-' || lpad(i::VARCHAR, 9, '0')"
     key_sql, key_params = record_key_sql(con, journey_id)
@@ -215,8 +215,8 @@ def size_label(n: int) -> str:
 
 
 def shipped_db(tmp: Path) -> Path:
-    """The workbook database built from the shipped data by :func:`gloact_lib.store.build_db` (once per run)."""
-    from gloact_lib.store import build_db
+    """The workbook database built from the shipped data by :func:`gloact_lib.data.database.build_db` (once per run)."""
+    from gloact_lib.imports.build import build_db
 
     db = tmp / "gloact.duckdb"
     if not db.exists():

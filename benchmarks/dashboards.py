@@ -10,8 +10,8 @@
    selection's ``Flows.from_db`` + map rendering in this process; and the bytes
    of map HTML sent per redraw.
 
-The servers are :class:`gloact_lib.harness.VoilaServer`; Chromium is Debian's, with
-every host name but 127.0.0.1 resolving to nothing (:data:`gloact_lib.chromium.OFFLINE_FLAGS`).
+The servers are :class:`gloact_lib.app.harness.VoilaServer`; Chromium is Debian's, with
+every host name but 127.0.0.1 resolving to nothing (:data:`gloact_lib.app.chromium.OFFLINE_FLAGS`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 from common import Context, Result, Row, browser_missing, journeys_sql, shipped_db, size_label, survive
 
-from gloact_lib.chromium import OFFLINE_FLAGS, launch
-from gloact_lib.harness import MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
+from gloact_lib.app.chromium import OFFLINE_FLAGS, launch
+from gloact_lib.app.harness import MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
 
 TITLE = "5-7. dashboards in Chromium: page load, memory per viewer, filter change → map redrawn"
 
@@ -186,7 +186,7 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
     the change to a new map iframe with an arc drawn, the srcdoc bytes of that
     iframe, the bytes the page received over its websockets for the change (every
     panel) and when the largest message (the map) arrived; once the kernel is idle
-    again, the same change in an in-process :class:`gloact_lib.dashboard.RoutesDashboard`
+    again, the same change in an in-process :class:`gloact_lib.dashboards.RoutesDashboard`
     (``refresh()``: every panel) and, for the same selection, ``Flows.from_db`` and the
     map's ``route_map(...).get_root().render()`` as the dashboard calls them.
 
@@ -195,10 +195,10 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
     dict
         ``open``: the timing of the page's opening (as :class:`Visit`); ``changes``: one dict per change.
     """
-    from gloact_lib.dashboard import RoutesDashboard
-    from gloact_lib.flows import Flows
-    from gloact_lib.maps import route_map
-    from gloact_lib.store import connect
+    from gloact_lib.analysis.flows import Flows
+    from gloact_lib.dashboards import RoutesDashboard
+    from gloact_lib.data.database import connect
+    from gloact_lib.views.route_map import route_map
 
     server.wait_ready(ROUTES_NOTEBOOK)
     visit = Visit.open(browser, server, ROUTES_NOTEBOOK, MAP_DRAWN)

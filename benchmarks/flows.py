@@ -1,9 +1,9 @@
 """Measurements 2 and 3: od_pairs, legs and Flows.from_db against a plain GROUP BY.
 
-2. **od_pairs** -- :func:`gloact_lib.flows.od_pairs` on 10M journeys against a
+2. **od_pairs** -- :func:`gloact_lib.analysis.flows.od_pairs` on 10M journeys against a
    plain ``GROUP BY`` of the same table.
-3. **flows** -- :meth:`gloact_lib.flows.Flows.from_db` and
-   :func:`gloact_lib.flows.legs` at 100k, 1M and 10M journeys against the same
+3. **flows** -- :meth:`gloact_lib.analysis.flows.Flows.from_db` and
+   :func:`gloact_lib.analysis.flows.legs` at 100k, 1M and 10M journeys against the same
    plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its queries.
 
 The tables are generated in DuckDB by :func:`common.journeys_sql`.
@@ -32,7 +32,7 @@ BASELINE_SQL = "SELECT origin_country, destination_country, sum(persons), count(
 def build_journeys_db(path: Path, n: int, reports: Path) -> float:
     """Create a workbook database at ``path`` holding ``n`` generated journeys.
 
-    The database is made by :func:`gloact_lib.store.connect` (the real schema,
+    The database is made by :func:`gloact_lib.data.database.connect` (the real schema,
     primary key included) with the shipped places, then filled by
     :func:`journeys_sql`.
 
@@ -42,8 +42,8 @@ def build_journeys_db(path: Path, n: int, reports: Path) -> float:
         Seconds spent generating and inserting the journeys.
     """
     from gloact_lib import config
-    from gloact_lib.importers import import_file
-    from gloact_lib.store import connect
+    from gloact_lib.data.database import connect
+    from gloact_lib.imports.pipeline import import_file
 
     con = connect(path)
     try:
@@ -67,7 +67,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     sizes : list of int
         Journeys per table (each built in its own database file).
     od_size : int
-        The size at which :func:`gloact_lib.flows.od_pairs` is the headline.
+        The size at which :func:`gloact_lib.analysis.flows.od_pairs` is the headline.
     tmp : Path
         Scratch folder for the database files.
     log : callable
@@ -82,8 +82,8 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     builds : dict
         Seconds to generate each table.
     """
-    from gloact_lib import flows
-    from gloact_lib.store import connect
+    from gloact_lib.analysis import flows
+    from gloact_lib.data.database import connect
 
     rows, parts, builds = [], [], {}
     selection = flows.Selection()
@@ -144,13 +144,13 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
-    selection : gloact_lib.flows.Selection
+    selection : gloact_lib.analysis.flows.Selection
     baseline : callable
         The plain GROUP BY, timed alongside for scale.
     repeats : int
         Runs of each step (median).
     legs_seconds : float
-        The time of :func:`gloact_lib.flows.legs` already measured at this size
+        The time of :func:`gloact_lib.analysis.flows.legs` already measured at this size
         (not run again: at 10M journeys it takes tens of seconds).
     raw_legs : DataFrame
         What that call returned (the input of the legs' publication).
@@ -159,13 +159,13 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     -------
     dict
         ``legs``, ``publish_legs``, ``country_roles``, ``publish_roles`` (the cell-key perturbation,
-        :func:`gloact_lib.disclosure.publish`),
+        :func:`gloact_lib.analysis.disclosure.publish`),
         ``summary``, ``nodes`` and ``baseline`` in seconds.
     """
     import pandas as pd
 
-    from gloact_lib import flows
-    from gloact_lib.disclosure import publish
+    from gloact_lib.analysis import flows
+    from gloact_lib.analysis.disclosure import publish
 
     wide = flows.country_roles(con, selection)
     raw_roles = pd.concat([wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)

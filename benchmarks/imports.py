@@ -1,7 +1,7 @@
 """Measurement 1: import throughput and memory of journey CSV files, against DuckDB's ``read_csv``.
 
-:func:`gloact_lib.importers.import_file` of journey CSV files (100k and 1M rows,
-about 0.1% bad rows) into :func:`gloact_lib.store.scratch` and into an on-disk
+:func:`gloact_lib.imports.pipeline.import_file` of journey CSV files (100k and 1M rows,
+about 0.1% bad rows) into :func:`gloact_lib.data.database.scratch` and into an on-disk
 database, against DuckDB's own ``read_csv`` of the same file with no validation.
 Each import runs in a fresh subprocess (this file run as a script, with the import's
 spec as JSON), which also reports the growth of its peak resident set size.
@@ -167,8 +167,9 @@ def import_worker(spec: dict) -> dict:
         ``rejected`` and ``stored``.  On disk the time includes a ``CHECKPOINT``.
     """
     from gloact_lib import config
-    from gloact_lib.importers import import_file
-    from gloact_lib.store import connect, scratch
+    from gloact_lib.data.database import connect
+    from gloact_lib.imports.build import scratch
+    from gloact_lib.imports.pipeline import import_file
 
     tmp = Path(spec["tmp"])
     on_disk = spec["db"] != ":memory:"

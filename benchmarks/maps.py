@@ -1,6 +1,6 @@
 """Measurement 4: bytes of the self-contained overview map against ``geopandas.GeoDataFrame.explore()``.
 
-:func:`gloact_lib.maps.route_map` of the shipped data against ``explore()`` of the
+:func:`gloact_lib.views.route_map.route_map` of the shipped data against ``explore()`` of the
 same arcs and countries, and the time to draw and save each.
 """
 
@@ -35,9 +35,9 @@ def bench_map(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
     import geopandas
 
     from gloact_lib import config
-    from gloact_lib.flows import Flows, Selection
-    from gloact_lib.maps import route_map
-    from gloact_lib.store import connect
+    from gloact_lib.analysis.flows import Flows, Selection
+    from gloact_lib.data.database import connect
+    from gloact_lib.views.route_map import route_map
 
     con = connect(shipped_db(tmp), read_only=True)
     try:
@@ -91,14 +91,14 @@ def explore_map(flows, countries):
     """The same flows drawn with :meth:`geopandas.GeoDataFrame.explore`.
 
     Countries of the Natural Earth basemap are coloured by their dominant role
-    (as :func:`gloact_lib.maps.route_map` does); every drawn leg becomes a
+    (as :func:`gloact_lib.views.route_map.route_map` does); every drawn leg becomes a
     straight LineString between its nodes, with a ``persons`` column (empty
     where suppressed) and a width scaled like ours.  Default explore() settings
     otherwise: OpenStreetMap tiles and CDN scripts.
 
     Parameters
     ----------
-    flows : gloact_lib.flows.Flows
+    flows : gloact_lib.analysis.flows.Flows
     countries : geopandas.GeoDataFrame
         The basemap's countries (``iso3``, ``name``, geometry), read once by the caller.
 
@@ -109,7 +109,7 @@ def explore_map(flows, countries):
     import geopandas as gpd
     from shapely.geometry import LineString
 
-    from gloact_lib.maps import ARC, NEUTRAL_FILL, ROLE_COLOURS
+    from gloact_lib.views.route_map import ARC, NEUTRAL_FILL, ROLE_COLOURS
 
     roles: dict[str, dict[str, int]] = {}
     for r in flows.roles.itertuples(index=False):

@@ -2,18 +2,18 @@
 
 Eight measurements (see ``benchmarks/README.md``):
 
-1. **import** -- :func:`gloact_lib.importers.import_file` of journey CSV files
-   (100k and 1M rows, about 0.1% bad rows) into :func:`gloact_lib.store.scratch`
+1. **import** -- :func:`gloact_lib.imports.pipeline.import_file` of journey CSV files
+   (100k and 1M rows, about 0.1% bad rows) into :func:`gloact_lib.data.database.scratch`
    and into an on-disk database, against DuckDB's own ``read_csv`` of the same
    file with no validation.  Each import runs in a fresh subprocess, which also
    reports the growth of its peak resident set size.
-2. **od_pairs** -- :func:`gloact_lib.flows.od_pairs` on 10M journeys against a
+2. **od_pairs** -- :func:`gloact_lib.analysis.flows.od_pairs` on 10M journeys against a
    plain ``GROUP BY`` of the same table.
-3. **flows** -- :meth:`gloact_lib.flows.Flows.from_db` and
-   :func:`gloact_lib.flows.legs` at 100k, 1M and 10M journeys against the same
+3. **flows** -- :meth:`gloact_lib.analysis.flows.Flows.from_db` and
+   :func:`gloact_lib.analysis.flows.legs` at 100k, 1M and 10M journeys against the same
    plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its queries.
 4. **map** -- bytes of the self-contained overview map of
-   :func:`gloact_lib.maps.route_map` against ``geopandas.GeoDataFrame.explore()``
+   :func:`gloact_lib.views.route_map.route_map` against ``geopandas.GeoDataFrame.explore()``
    of the same arcs and countries.
 5. **dashboard** -- in Chromium, ``gloact serve`` of the shipped data: seconds
    from navigation to the map of ``routes.ipynb`` drawn (preheated kernel),
@@ -24,7 +24,7 @@ Eight measurements (see ``benchmarks/README.md``):
    of its Country filter to the map redrawn in the browser, against the same
    selection's ``Flows.from_db`` + map rendering in this process; and the bytes
    of map HTML sent per redraw.
-8. **briefing** -- :func:`gloact_lib.briefing.build_briefing` (HTML, PNGs, PDF)
+8. **briefing** -- :func:`gloact_lib.views.briefing.build_briefing` (HTML, PNGs, PDF)
    against saving the overview map, and the pack's sizes.
 
 Timings are medians of repeated runs; only ratios are meant to be compared

@@ -6,9 +6,10 @@ countries, reference data) <- ``flows`` (selections, suppression) <- ``views``
 ipywidgets or Voilà.
 """
 
-from .countries import country_name, resolve_country
-from .importers import ImportResult, ReadError, check_file, import_file
-from .store import build_db, connect
+from gloact_lib.data.countries import country_name, resolve_country
+from gloact_lib.data.database import connect
+from gloact_lib.imports.build import build_db
+from gloact_lib.imports.pipeline import ImportResult, ReadError, check_file, import_file
 
 __version__ = "0.1.0"
 

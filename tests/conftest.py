@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from gloact_lib import config
-from gloact_lib.store import build_db, connect, scratch
+from gloact_lib.data.database import connect
+from gloact_lib.imports.build import build_db, scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

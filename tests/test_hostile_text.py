@@ -18,13 +18,13 @@ import unicodedata
 
 import pytest
 
-from gloact_lib.briefing import briefing_html, build_briefing
-from gloact_lib.commitments import write_template
-from gloact_lib.dashboard import CommitmentsDashboard, CountryDashboard, RoutesDashboard
-from gloact_lib.flows import Selection
-from gloact_lib.importers import import_file
-from gloact_lib.maps import build_maps, member_countries
-from gloact_lib.store import connect
+from gloact_lib.analysis.commitments import write_template
+from gloact_lib.analysis.flows import Selection
+from gloact_lib.dashboards import CommitmentsDashboard, CountryDashboard, RoutesDashboard
+from gloact_lib.data.database import connect
+from gloact_lib.imports.pipeline import import_file
+from gloact_lib.views.briefing import briefing_html, build_briefing
+from gloact_lib.views.route_map import build_maps, member_countries
 
 from .hostile import EVAL_MARK, build_hostile_db, payloads
 
@@ -170,7 +170,7 @@ def _frames_clean(page) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile):
-    from gloact_lib.harness import voila_server
+    from gloact_lib.app.harness import voila_server
 
     with voila_server(hostile[1]) as (base, _):
         yield base

@@ -9,8 +9,8 @@ import tomllib
 import pytest
 
 from gloact_lib import config
-from gloact_lib.sample import write_sample
-from gloact_lib.schema import schema_markdown
+from gloact_lib.data.sample import write_sample
+from gloact_lib.data.schema import schema_markdown
 
 ROOT = config.ROOT
 CONDA_NAMES = {"python-duckdb": "duckdb"}  # conda-forge name -> PyPI name

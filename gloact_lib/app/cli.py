@@ -1,0 +1,254 @@
+"""The ``gloact`` command: a thin layer over the functions the notebooks call.
+
+Every command takes ``--db PATH`` (default ``data/gloact.duckdb``) so that a
+test or a second workbook never touches the default file.
+
+Exit status: 0 when the command did its work (an import with rejected rows
+included), 2 when the input or the database could not be read or used (one
+line on stderr says why: a file too large, a database damaged or held by an
+import...), 1 for other errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from gloact_lib import config
+
+__all__ = ["main"]
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=str(config.DEFAULT_DB), help="workbook database file (default: %(default)s)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from gloact_lib.imports.formats import FORMATS
+
+    parser = argparse.ArgumentParser(prog="gloact", description="GLO.ACT route workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build-db", help="build the database from data/ (reference data and sample)")
+    _add_db(p)
+    p.add_argument("--force", action="store_true", help="replace an existing database")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when the database exists")
+
+    for name, doc in (("import", "import a CSV or Excel file"), ("check", "validate a file, store nothing")):
+        p = sub.add_parser(name, help=doc)
+        _add_db(p)
+        p.add_argument("file")
+        p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+        p.add_argument("--report", help="where to write the rejection report (CSV)")
+        p.add_argument("--json", action="store_true", help='print {"rows", "accepted", "rejected", "report"}')
+        p.add_argument("--as-country", metavar="ISO3",
+                       help="you are this country's focal point: commitments rows of other countries are rejected "
+                            "and another country's form is refused")  # fmt: skip
+
+    p = sub.add_parser("build-maps", help="write self-contained HTML maps (overview, routes, countries)")
+    _add_db(p)
+    p.add_argument("--out", default=str(config.MAPS_DIR), help="output folder (default: %(default)s)")
+    p.add_argument("--lang", choices=["en", "fr"], default="en")
+
+    p = sub.add_parser("briefing", help="a meeting's briefing pack: HTML, PNG per view, PDF (no network needed)")
+    _add_db(p)
+    p.add_argument("--meeting", required=True, help="meeting id, e.g. casablanca-2019")
+    p.add_argument("--lang", choices=["en", "fr"], default="en")
+    p.add_argument("--countries", help="comma-separated ISO alpha-3 (default: the meeting's participants)")
+    p.add_argument("--start", help="first day of the period (YYYY-MM-DD)")
+    p.add_argument("--end", help="last day of the period (YYYY-MM-DD)")
+    p.add_argument("--out", default=str(config.MAPS_DIR / "briefings"), help="output folder (default: %(default)s)")
+    p.add_argument("--no-images", action="store_true", help="HTML only (no Chromium needed)")
+
+    p = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
+    _add_db(p)
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--pool-size", type=int, default=1, help="preheated kernels per dashboard")
+
+    p = sub.add_parser("schema", help="print the database schema as Markdown")
+    p.add_argument("--out", help="write to this file instead of stdout")
+
+    p = sub.add_parser("sample", help="regenerate the illustrative sample journeys and status updates")
+    p.add_argument("--out", help="output CSV (default data/sample/journeys_sample.csv)")
+
+    p = sub.add_parser("commitments", help="commitments forms for focal points")
+    csub = p.add_subparsers(dest="action", required=True)
+    tp = csub.add_parser("template", help="write a country's Excel form, pre-filled with its current status")
+    _add_db(tp)
+    tp.add_argument("--country", required=True, help="ISO alpha-3, e.g. MLI")
+    tp.add_argument("--lang", choices=["en", "fr"], default="en")
+    tp.add_argument("--out", required=True, help="the .xlsx file to write")
+    return parser
+
+
+def _import(args) -> int:
+    from gloact_lib.data.countries import CountryError, resolve_country
+    from gloact_lib.data.database import connect
+    from gloact_lib.imports.build import build_db, scratch
+    from gloact_lib.imports.pipeline import check_file, import_file
+    from gloact_lib.imports.readers import ReadError, open_source
+
+    try:
+        country = resolve_country(args.as_country) if args.as_country else None
+    except CountryError as exc:
+        print(f"gloact {args.command}: --as-country: {exc}", file=sys.stderr)
+        return 2
+    try:
+        open_source(args.file).close()  # an unreadable file fails before any database work
+        # A check needs the known places, not a database file: don't create one.
+        if args.command == "check" and not Path(args.db).exists():
+            con = scratch()
+        else:
+            if not Path(args.db).exists():  # an import needs the reference data (places) first
+                print(f"gloact: building {args.db} from data/ first", file=sys.stderr)
+                build_db(args.db)
+            con = connect(args.db)
+        run = import_file if args.command == "import" else check_file
+        result = run(con, args.file, fmt=args.format, report=args.report, country=country)
+    except ReadError as exc:
+        print(f"gloact {args.command}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.summary()))
+    else:
+        from gloact_lib.imports.readers import encoding_name
+
+        verb = "imported" if args.command == "import" else "checked (nothing stored)"
+        if "encoding" in result.summary():  # said only when the file is not UTF-8
+            verb += f" (read as {encoding_name(result.encoding)})"
+        print(
+            f"{Path(args.file).name}: {verb} as {result.format}: {result.rows} rows read, "
+            f"{result.accepted} accepted, {result.rejected} rejected; report: {result.report}"
+        )
+    return 0
+
+
+def _missing_db(args) -> bool:
+    """Say so (one line on stderr) when the command's database does not exist."""
+    if Path(args.db).exists():
+        return False
+    print(f"gloact {args.command}: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``gloact`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except Exception as exc:
+        from gloact_lib.data.database import database_error
+
+        err = database_error(exc, getattr(args, "db", "database"))
+        if err is None:
+            raise
+        print(f"gloact {args.command}: {err}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args) -> int:
+    """Run one parsed command; database problems propagate as exceptions (see :func:`main`)."""
+    if args.command == "build-db":
+        from gloact_lib.imports.build import build_db
+
+        if args.if_missing and Path(args.db).exists():
+            print(f"{args.db}: exists")
+            return 0
+        try:
+            results = build_db(args.db, force=args.force)
+        except FileExistsError as exc:
+            print(f"gloact build-db: {exc}", file=sys.stderr)
+            return 1
+        for r in results:
+            print(f"{Path(r.file).name:40s} {r.format:16s} rows {r.rows:>7} accepted {r.accepted:>7} "
+                  f"rejected {r.rejected:>5}  {r.report if r.rejected else ''}")  # fmt: skip
+        print(f"built {args.db}")
+        return 0
+    if args.command in ("import", "check"):
+        return _import(args)
+    if args.command == "build-maps":
+        from gloact_lib.data.database import connect, verify
+        from gloact_lib.views.route_map import build_maps
+
+        if _missing_db(args):
+            return 1
+        con = connect(args.db, read_only=True)
+        verify(con, args.db)  # a damaged block is found now, not halfway through the maps
+        written = build_maps(con, args.out, args.lang)
+        print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
+        return 0
+    if args.command == "briefing":
+        import datetime as dt
+
+        from gloact_lib.data.countries import CountryError, resolve_country
+        from gloact_lib.data.database import connect, verify
+        from gloact_lib.views.briefing import build_briefing
+
+        if _missing_db(args):
+            return 1
+        try:
+            countries = [resolve_country(c) for c in args.countries.split(",")] if args.countries else None
+            start = dt.date.fromisoformat(args.start) if args.start else None
+            end = dt.date.fromisoformat(args.end) if args.end else None
+            con = connect(args.db, read_only=True)
+            verify(con, args.db)
+            pack = build_briefing(con, args.meeting, args.lang, countries, start, end,
+                                  args.out, images=not args.no_images)  # fmt: skip
+        except (CountryError, ValueError) as exc:
+            print(f"gloact briefing: {exc}", file=sys.stderr)
+            return 2
+        print(f"{pack.html}\n{pack.pdf or ''}\n{len(pack.pngs)} PNG views, {pack.seconds:.1f} s")
+        return 0
+    if args.command == "serve":
+        from gloact_lib.app.serve import serve
+
+        serve(args.db, args.port, args.pool_size)  # a DatabaseError is one line and exit 2 (main)
+        return 0
+    if args.command == "schema":
+        from gloact_lib.data.schema import schema_markdown
+
+        text = schema_markdown()
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    if args.command == "sample":
+        from gloact_lib.data.sample import write_sample, write_status_sample
+
+        print(write_sample(args.out))
+        print(write_status_sample())
+        return 0
+    if args.command == "commitments":
+        from gloact_lib.analysis.commitments import write_template
+        from gloact_lib.data.countries import CountryError, resolve_country
+        from gloact_lib.data.database import connect
+
+        if _missing_db(args):
+            return 1
+        try:
+            country = resolve_country(args.country)
+            path = write_template(connect(args.db, read_only=True), country, args.lang, args.out)
+        except (CountryError, ValueError) as exc:
+            print(f"gloact commitments: {exc}", file=sys.stderr)
+            return 2
+        print(path)
+        return 0
+    return 1  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

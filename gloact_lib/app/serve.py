@@ -1,0 +1,147 @@
+"""``gloact serve``: the dashboards in Voilà, on 127.0.0.1, offline, without leaking kernels.
+
+What it sets up, and why:
+
+- only the dashboards of :data:`gloact_lib.config.DASHBOARDS`, copied into a folder of
+  their own for the server's lifetime: an analyst's notebook in ``notebooks/`` is never
+  listed, rendered or executed for a visitor;
+- a database that opens and reads in full before anything is served (one line and exit 2
+  when it is missing, damaged or held);
+- the ``gloact`` template (``gloact_lib/share/jupyter/voila/templates/gloact``): the lab
+  template without its two CDN stylesheets, so nothing is loaded from the network;
+- tracebacks off (they leak code and paths), a preheated kernel per dashboard (the page
+  arrives at once), and idle-kernel culling as a backstop;
+- the kernel-leak fix that keeps XSRF protection: when a tab closes, Voilà's front end
+  posts the kernel shutdown with the ``_xsrf`` value read from the page's cookie, but a
+  dashboard opened directly (not from the landing page) never received that cookie, so
+  the shutdown was refused (403, Voilà issue #1458) and the kernel stayed.  The notebook
+  page now sets the ``_xsrf`` cookie itself; the check stays on.
+- ``GLOACT_DB`` for the kernels, so the dashboards read the database given with ``--db``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from gloact_lib import config
+
+__all__ = ["serve", "serve_folder", "voila_argv", "TEMPLATE_ROOT"]
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
+
+
+def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cull_idle: int = 1800) -> list[str]:
+    """Voilà's command-line arguments for the workbook.
+
+    Parameters
+    ----------
+    port : int
+    notebooks : Path, optional
+        Folder served (default: the dashboards only, see :func:`serve_folder`).
+    pool_size : int, default 1
+        Preheated kernels per dashboard.
+    cull_idle : int, default 1800
+        Seconds after which an idle kernel with no open page is shut down.
+    """
+    return [
+        str(notebooks or config.NOTEBOOKS_DIR),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--no-browser",
+        "--template=gloact",
+        "--show_tracebacks=False",
+        "--preheat_kernel=True",
+        f"--pool_size={pool_size}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+
+
+def serve_folder(dest: Path, dashboards: tuple[str, ...] = config.DASHBOARDS,
+                 source: Path | None = None) -> Path:  # fmt: skip
+    """Copy the dashboards (and nothing else) into ``dest``, the folder Voilà serves.
+
+    Parameters
+    ----------
+    dest : Path
+        An empty or new folder.
+    dashboards : tuple of str
+        Notebook file names in ``source``.
+    source : Path, optional
+        Default ``notebooks/``.
+
+    Returns
+    -------
+    Path
+        ``dest``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> sorted(p.name for p in serve_folder(Path(tempfile.mkdtemp())).iterdir())
+    ['commitments.ipynb', 'country.ipynb', 'routes.ipynb']
+    """
+    source = Path(source or config.NOTEBOOKS_DIR)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in dashboards:
+        shutil.copyfile(source / name, dest / name)
+    return dest
+
+
+def _set_xsrf_cookie_on_pages() -> None:
+    """Make every Voilà notebook page set the ``_xsrf`` cookie its shutdown beacon needs."""
+    from voila.handler import VoilaHandler
+
+    if getattr(VoilaHandler, "_gloact_xsrf", False):
+        return
+    original = VoilaHandler.prepare
+
+    async def prepare(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        if inspect.isawaitable(result):
+            await result
+        if self.request.method == "GET":
+            self.xsrf_token  # noqa: B018  (reading it sets the cookie)
+
+    VoilaHandler.prepare = prepare
+    VoilaHandler._gloact_xsrf = True
+
+
+def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) -> None:
+    """Serve the dashboards until interrupted.
+
+    Parameters
+    ----------
+    db : str or Path, optional
+        Workbook database (default ``data/gloact.duckdb``); it must exist and read in full.
+
+    Raises
+    ------
+    gloact_lib.data.database.DatabaseError
+    port : int, default 8866
+    pool_size : int, default 1
+    """
+    from gloact_lib.data.database import connect, verify
+
+    db_path = Path(db or config.DEFAULT_DB).resolve()
+    con = connect(db_path, read_only=True)  # DatabaseError: missing, held, damaged, not a workbook
+    try:
+        verify(con, db_path)
+    finally:
+        con.close()
+    os.environ["GLOACT_DB"] = str(db_path)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")]))
+    from voila.app import Voila
+
+    _set_xsrf_cookie_on_pages()
+    folder = serve_folder(Path(tempfile.mkdtemp(prefix="gloact-dashboards-")))
+    print(f"GLO.ACT route workbook: open http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        Voila.launch_instance(argv=voila_argv(port, folder, pool_size=pool_size))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

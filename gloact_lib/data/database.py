@@ -1,0 +1,182 @@
+"""The workbook database: one DuckDB file, built from ``data/``.
+
+:func:`connect` opens (and if needed creates) a database with the schema of
+:mod:`gloact_lib.data.schema`; :func:`build_db` fills a new one from the shipped
+reference data and the illustrative sample, through the same importers an
+analyst uses, so every shipped row is audited in ``imports`` too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from gloact_lib import config
+from gloact_lib.data.countries import all_countries
+from gloact_lib.data.record_keys import add_record_keys, ensure_secret
+from gloact_lib.data.schema import TABLES, create_sql
+from gloact_lib.data.sql import scalar
+
+__all__ = ["DatabaseError", "connect", "database_error", "verify", "query"]
+
+
+class DatabaseError(Exception):
+    """The workbook database cannot be used as asked.
+
+    The message is one line for the analyst: it names the file and says what to
+    do.  ``kind`` says why, so that a dashboard can show its own short sentence
+    instead (a viewer never sees a path or a process id).
+
+    Attributes
+    ----------
+    kind : {"missing", "busy", "damaged", "foreign"}
+    """
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def database_error(exc: Exception, path: str | Path) -> DatabaseError | None:
+    """The :class:`DatabaseError` that a DuckDB exception stands for, or None if it is none of them.
+
+    Examples
+    --------
+    >>> database_error(duckdb.IOException('Could not set lock on file "x": Conflicting lock is held in '
+    ...                                   'python (PID 12)'), "x.duckdb").kind
+    'busy'
+    """
+    if isinstance(exc, DatabaseError):
+        return exc
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = str(exc)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        pid = _LOCK_PID.search(text)
+        holder = f"another process (PID {pid.group(1)})" if pid else "another process"
+        return DatabaseError(f"{path}: in use by {holder}, e.g. an import or `gloact serve`; "
+                             "try again when it has finished", "busy")  # fmt: skip
+    if "not a valid DuckDB database" in text or "Corrupt database file" in text or "checksum" in text.lower():
+        return DatabaseError(f"{path}: damaged or not a workbook database; rebuild it with "
+                             f"`gloact build-db --force --db {path}` or restore a copy", "damaged")  # fmt: skip
+    if isinstance(exc, duckdb.IOException) and "No such file" in text:
+        return DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
+    return None
+
+def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a workbook database, creating its tables if they are missing.
+
+    Parameters
+    ----------
+    db : str or Path, optional
+        Database file, or ``":memory:"``.  Default :data:`gloact_lib.config.DEFAULT_DB`.
+    read_only : bool, default False
+        Open read-only (dashboards); the file must exist.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+
+    Raises
+    ------
+    DatabaseError
+        The file is missing (read-only), held by another process, damaged, or a
+        DuckDB file that is not a workbook.
+
+    Examples
+    --------
+    >>> con = connect(":memory:")
+    >>> scalar(con, "SELECT count(*) FROM journeys")
+    0
+    """
+    target = str(db if db is not None else config.DEFAULT_DB)
+    existed = False
+    if target != ":memory:":
+        path = Path(target)
+        existed = path.exists() and path.stat().st_size > 0
+        if read_only and not path.exists():
+            raise DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+        # No progress bar: a long query must not print into a command's --json output.
+        con.execute("SET enable_progress_bar = false")
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    except duckdb.Error as exc:
+        raise (database_error(exc, target) or exc) from None
+    if existed and tables and "journeys" not in tables:  # a DuckDB file, but not a workbook: leave it alone
+        con.close()
+        raise DatabaseError(f"{target}: a DuckDB file, but not a workbook database (no journeys table); "
+                            "give the path of a workbook database", "foreign")  # fmt: skip
+    if not read_only:
+        for table in TABLES.values():
+            con.execute(create_sql(table))
+        # An import killed while staging leaves its staging tables behind; they hold nothing
+        # the workbook uses (the stored rows are written in one final transaction).
+        leftovers = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '\\_stage\\_%' ESCAPE '\\' "
+            "OR table_name LIKE '\\_rej\\_%' ESCAPE '\\'"
+        ).fetchall()
+        for (name,) in leftovers:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        if scalar(con, "SELECT count(*) FROM countries") == 0:
+            _load_countries(con)
+        ensure_secret(con)  # the cell-key method's secret, made once per database (disclosure.py)
+        add_record_keys(con)  # journeys stored before record keys existed get theirs
+    return con
+
+
+def verify(con: duckdb.DuckDBPyConnection, path: str | Path = "database") -> None:
+    """Read every stored row once, so that a damaged block is found now, not halfway through a job.
+
+    DuckDB checks each block's checksum when it reads it; a query touching every
+    column of every table reads them all (about 0.1 s for the shipped data).
+
+    Raises
+    ------
+    DatabaseError
+        ``kind="damaged"`` when a block fails its check.
+
+    Examples
+    --------
+    >>> verify(connect(":memory:"))
+    """
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+    try:
+        for table in tables:
+            con.execute(f'SELECT count(*) FROM "{table}" t WHERE hash(t) IS NOT NULL').fetchall()
+    except duckdb.Error as exc:
+        raise (database_error(exc, path) or DatabaseError(
+            f"{path}: damaged ({str(exc).splitlines()[0][:120]}); rebuild it with `gloact build-db --force`",
+            "damaged")) from None  # fmt: skip
+
+
+def _label_points() -> dict[str, tuple[float, float]]:
+    if not config.BASEMAP_FILE.exists():
+        return {}
+    with open(config.BASEMAP_FILE, encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    return {f["properties"]["iso3"]: (f["properties"]["label_lon"], f["properties"]["label_lat"]) for f in features}
+
+
+def _load_countries(con: duckdb.DuckDBPyConnection) -> None:
+    points = _label_points()
+    frame = pd.DataFrame(
+        [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None))) for c in all_countries()],
+        columns=TABLES["countries"].column_names,
+    )
+    con.register("_countries", frame)
+    con.execute("INSERT INTO countries SELECT * FROM _countries")
+    con.unregister("_countries")
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run SQL and return a DataFrame (a convenience for notebooks)."""
+    return con.execute(sql, params or []).df()

@@ -1,0 +1,104 @@
+"""Record keys: a secret, fixed random number per journey row, the basis of the cell-key method.
+
+A journey's key is HMAC-SHA256 of its id under a per-database secret (made once, stored in
+the ``disclosure_secret`` table, never shown), first 4 bytes.  They are a storage concern
+(given when rows are stored, kept with them); :mod:`gloact_lib.analysis.disclosure` adds them
+up into cell keys and perturbs published counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+import duckdb
+
+from gloact_lib.data.sql import scalar
+
+__all__ = ["MODULUS", "SECRET_TABLE", "add_record_keys", "ensure_secret", "record_key", "record_key_sql"]
+
+#: Cell keys and record keys are 32-bit: sums are taken modulo this.
+MODULUS = 2**32
+
+#: Table holding the per-database secret of the record keys (declared in :mod:`gloact_lib.data.schema`).
+SECRET_TABLE = "disclosure_secret"
+
+
+
+
+def ensure_secret(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The database's secret, made (32 random bytes) and stored the first time.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        A workbook database open for writing (if it has no secret yet).
+
+    Returns
+    -------
+    bytes
+    """
+    rows = con.execute(f"SELECT secret FROM {SECRET_TABLE} ORDER BY created_at LIMIT 1").fetchall()
+    if rows:
+        return bytes(rows[0][0])
+    secret = secrets.token_bytes(32)
+    con.execute(f"INSERT INTO {SECRET_TABLE} VALUES (?, ?)", [secret, dt.datetime.now(dt.UTC).replace(tzinfo=None)])
+    return secret
+
+
+def record_key(secret: bytes, journey_id: str) -> int:
+    """A journey's record key: HMAC-SHA256(secret, journey_id), first 4 bytes, big-endian.
+
+    The reference for :func:`record_key_sql`, which computes the same in DuckDB.
+
+    Examples
+    --------
+    >>> record_key(b"k" * 32, "j1")
+    740099278
+    """
+    return int.from_bytes(hmac.new(secret, journey_id.encode("utf-8"), hashlib.sha256).digest()[:4], "big")
+
+
+def record_key_sql(con: duckdb.DuckDBPyConnection, id_sql: str = "journey_id") -> tuple[str, list]:
+    """SQL for the record key of each row (HMAC-SHA256 of ``id_sql`` under the database secret).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The database whose secret keys the rows.
+    id_sql : str, default "journey_id"
+        SQL expression of the journey id.
+
+    Returns
+    -------
+    sql : str
+        A ``UINTEGER`` expression with two ``?`` placeholders.
+    params : list
+        Their values (the HMAC's outer and inner padded keys), in order.
+    """
+    key = ensure_secret(con)
+    key = hashlib.sha256(key).digest() if len(key) > 64 else key.ljust(64, b"\0")
+    outer, inner = bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+    sql = f"('0x' || left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode({id_sql})))), 8))::UINTEGER"
+    return sql, [outer, inner]
+
+
+def add_record_keys(con: duckdb.DuckDBPyConnection) -> int:
+    """Give a record key to every journey that has none (a database made before record keys existed).
+
+    Returns
+    -------
+    int
+        Journeys keyed now.
+    """
+    columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'journeys'"
+                                         ).fetchall()}  # fmt: skip
+    if "rkey" in columns and not scalar(con, "SELECT count(*) FROM journeys WHERE rkey IS NULL"):
+        return 0
+    sql, params = record_key_sql(con)
+    con.execute("ALTER TABLE journeys ADD COLUMN IF NOT EXISTS rkey UINTEGER")
+    keyed = con.execute(f"UPDATE journeys SET rkey = {sql} WHERE rkey IS NULL", params).fetchall()[0][0]
+    con.execute("ALTER TABLE journeys ALTER COLUMN rkey SET NOT NULL")
+    return int(keyed)

@@ -1,0 +1,1 @@
+"""Views: maps, HTML pieces, briefing packs, forms.  They take DataFrames from analysis; no SQL here."""

@@ -1,0 +1,588 @@
+"""Route maps: origin, transit and destination flows on a folium map that works offline.
+
+:func:`route_map` draws a :class:`~gloact_lib.analysis.flows.Flows` (already suppressed):
+Natural Earth countries shaded by their role, curved arcs whose width scales with
+the number of persons and whose arrowheads show direction, hub circles sized by
+throughput, an optional layer of Missing Migrants incidents, a legend with the
+sources and caveats, and a layer control.  Each layer is one GeoJSON object, not
+one object per flow.
+
+Every name that came from data reaches the page as JSON and is put into the DOM
+with ``textContent`` (tooltips), or is escaped with :func:`html.escape` before
+it is written as HTML (legend, notes): a place named ``<img src=x onerror=...>``
+shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from functools import lru_cache
+
+import folium
+import pandas as pd
+from branca.element import Element, Figure, MacroElement
+from folium.map import ElementAddToElement
+from jinja2 import Template
+
+from gloact_lib import config
+from gloact_lib.analysis.flows import Flows
+from gloact_lib.data.countries import country_name
+from gloact_lib.i18n import t
+from gloact_lib.views.assets import make_offline, offline_map
+
+__all__ = ["route_map", "ROLE_COLOURS", "fmt_number", "key_figures"]
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73"}
+NEUTRAL_FILL, SEA, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#d9e4ec", "#a23b2a", "#8c8c8c", "#6a1b4d"
+DEFAULT_BOUNDS = [[2.0, -26.0], [48.0, 36.0]]  # West Africa, the Sahel, the Mediterranean
+
+_JS_HELPERS = """
+<script>
+function gloactTip(lines) {
+  var box = document.createElement('div');
+  lines.forEach(function (line, i) {
+    var el = document.createElement(i === 0 ? 'strong' : 'div');
+    el.textContent = line;
+    box.appendChild(el);
+  });
+  return box;
+}
+function gloactLayer(data) {
+  var group = L.geoJSON(data, {
+    style: function (f) { return f.properties.style; },
+    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+    onEachFeature: function (f, layer) {
+      if (f.properties.tip) { layer.bindTooltip(gloactTip(f.properties.tip), {sticky: true}); }
+    }
+  });
+  group.eachLayer(function (layer) {
+    var label = layer.feature.properties.label;
+    if (!label) { return; }
+    var text = document.createElement('span');
+    text.textContent = label;
+    group.addLayer(L.tooltip({permanent: true, direction: 'right', offset: [8, 0], className: 'gloact-label',
+                              interactive: false}).setLatLng(layer.getLatLng()).setContent(text));
+  });
+  return group;
+}
+function gloactControl(map, position, className, markup) {
+  var Box = L.Control.extend({onAdd: function () {
+    var div = L.DomUtil.create('div', className);
+    div.innerHTML = markup;
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  }});
+  new Box({position: position}).addTo(map);
+}
+</script>
+<style>
+.leaflet-container { background: SEA_COLOUR; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.gloact-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px; max-width: 320px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.25); color: #222; }
+.gloact-legend h4 { margin: 0 0 2px; font-size: 15px; }
+.gloact-legend .sub { color: #444; margin-bottom: 6px; }
+.gloact-legend .sw { display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: -1px;
+  border: 1px solid #666; }
+.gloact-legend .small { font-size: 11.5px; color: #444; margin-top: 6px; }
+.gloact-badge { background: #b00020; color: #fff; font-weight: 700; padding: 4px 10px; border-radius: 4px;
+  letter-spacing: .04em; }
+.gloact-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 3px; font-size: 12px;
+  font-weight: 600; color: #222; }
+.gloact-label:before { display: none; }
+.leaflet-attribution-flag { display: none !important; }
+.gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
+</style>
+""".replace("SEA_COLOUR", SEA)
+
+
+# Inside JSON strings, characters that HTML or a template engine could read as markup or
+# syntax are written as JSON escapes: the browser reads the same text, nothing else reads
+# "<script>", "{{ ... }}" or "{# ... #}".
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "{": "\\u007b", "}": "\\u007d",
+                 "%": "\\u0025", "#": "\\u0023", "\u2028": "\\u2028", "\u2029": "\\u2029"}  # fmt: skip
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_SPECIAL = re.compile("[<>&{}%#\u2028\u2029]")
+
+
+def _json(data) -> str:
+    """JSON safe to embed in a ``<script>`` element and inert to template engines.
+
+    Examples
+    --------
+    >>> _json({"name": "{{7*7}} <b>"})
+    '{"name":"\\\\u007b\\\\u007b7*7\\\\u007d\\\\u007d \\\\u003cb\\\\u003e"}'
+    >>> json.loads(_json({"name": "{#12}"}))["name"]
+    '{#12}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_STRING.sub(lambda m: _JSON_SPECIAL.sub(lambda c: _JSON_ESCAPES[c.group()], m.group()), text)
+
+
+class _Literal(Element):
+    """Text already rendered: put on the page as it is, never parsed as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+def _render_once(element: MacroElement, kwargs: dict) -> None:
+    """What :meth:`branca.element.MacroElement.render` does, without the second template pass.
+
+    branca wraps each rendered macro in a new ``Element(text)``, which parses the text
+    as a Jinja template again when the page is rendered: any ``{{ ... }}`` that came
+    from data would be evaluated.  Here the rendered text is added as a literal.
+    """
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError("a map element must be inside a folium Map to be rendered")
+    macros = element._template.module.__dict__
+    for part in ("header", "html", "script"):
+        if macros.get(part) is not None:
+            getattr(figure, part).add_child(_Literal(macros[part](element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
+class _RenderedOnce(MacroElement):
+    """A map element whose rendered script is never read as a template a second time."""
+
+    def render(self, **kwargs) -> None:
+        _render_once(self, kwargs)
+
+
+def fmt_number(value, lang: str = "en") -> str:
+    """12,673 in English, 12 673 in French."""
+    text = f"{int(value):,}"
+    return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+class GeoLayer(folium.map.Layer):
+    """One GeoJSON layer styled by its features' ``style``, with text-only tooltips.
+
+    Parameters
+    ----------
+    data : dict
+        A GeoJSON FeatureCollection; each feature's properties hold ``style``
+        (Leaflet path options) and optionally ``tip`` (lines of plain text).
+    name : str
+        Name shown in the layer control.
+    show : bool, default True
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = gloactLayer({{ this.data }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: dict, name: str, show: bool = True, overlay: bool = True):
+        super().__init__(name=name, overlay=overlay, control=True, show=show)
+        self._name = "GeoLayer"
+        self.data = _json(data)
+
+    def render(self, **kwargs) -> None:
+        if self.show:
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")  # fmt: skip
+        _render_once(self, kwargs)
+
+
+class FitWhenShown(_RenderedOnce):
+    """Fit the bounds again once a map that started hidden (zero size) becomes visible.
+
+    Leaflet cannot fit bounds in a hidden container (a dashboard tab or a presenter slide):
+    it zooms out to the whole world.  When the frame gets a size, this fits the data again.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map, bounds) {
+  var wasHidden = map.getSize().x === 0;
+  window.addEventListener('resize', function () {
+    map.invalidateSize();
+    if (wasHidden && map.getSize().x > 0) { map.fitBounds(bounds, {animate: false}); }
+    wasHidden = map.getSize().x === 0;
+  });
+})({{ this._parent.get_name() }}, {{ this.bounds }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list):
+        super().__init__()
+        self._name = "FitWhenShown"
+        self.bounds = _json(bounds)
+
+
+class MapBox(_RenderedOnce):
+    """A box on the map (legend, badge, note) whose markup is already escaped."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+gloactControl({{ this._parent.get_name() }}, {{ this.position }}, {{ this.class_name }}, {{ this.markup }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, markup: str, position: str = "bottomleft", class_name: str = "gloact-legend"):
+        super().__init__()
+        self._name = "MapBox"
+        self.markup = _json(markup)
+        self.position = _json(position)
+        self.class_name = _json(class_name)
+
+
+@lru_cache(maxsize=1)
+def _basemap() -> tuple:
+    with open(config.BASEMAP_FILE, encoding="utf-8") as fh:
+        return tuple(json.load(fh)["features"])
+
+
+def key_figures(flows: Flows, lang: str = "en") -> list[tuple[str, str]]:
+    """The headline figures of a selection as (value, label) pairs, ready to show.
+
+    Total (or "fewer than 5 (hidden)"), origin-destination routes, and the top origin,
+    transit and destination countries with their published counts.
+    """
+    total = flows.summary["persons"]
+    shown = fmt_number(total, lang) if total is not None else t("hidden", lang, n=flows.selection.threshold)
+    cards = [
+        (shown, t("kpi_total", lang, unit=t(flows.selection.unit, lang))),
+        (fmt_number(flows.summary["routes"], lang), t("kpi_routes", lang)),
+    ]
+    roles = flows.roles.dropna(subset=["persons"])
+    for role in ("origin", "transit", "destination"):
+        top = roles[roles["role"] == role].sort_values("persons", ascending=False).head(1)
+        value = (
+            f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
+            if not top.empty
+            else t("none", lang)
+        )
+        cards.append((value, t(f"kpi_top_{role}", lang)))
+    return cards
+
+
+def _feature(geometry: dict, style: dict, tip: list | None, kind: str, label: str | None = None) -> dict:
+    """A GeoJSON feature; ``kind`` becomes the SVG class (tests and CSS find it); ``label`` is always shown."""
+    properties = {"style": {**style, "className": kind}, "tip": tip}
+    if label:
+        properties["label"] = label
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def _country_layer(flows: Flows, lang: str) -> dict:
+    roles: dict[str, dict[str, object]] = {}
+    for r in flows.roles.itertuples(index=False):
+        roles.setdefault(r.iso3, {})[r.role] = None if r.suppressed else int(r.persons)
+    unit = t(flows.selection.unit, lang)
+    hidden = t("hidden", lang, n=flows.selection.threshold)
+    features = []
+    for f in _basemap():
+        iso3 = f["properties"]["iso3"]
+        mine = roles.get(iso3, {})
+        style = {"color": "#ffffff", "weight": 0.8, "fillColor": NEUTRAL_FILL, "fillOpacity": 1}
+        tip = None
+        if mine:
+            dominant = max(mine, key=lambda k: (mine[k] or 0, k == "destination"))
+            style.update(fillColor=ROLE_COLOURS[dominant], fillOpacity=0.55)
+            if len(mine) > 1:
+                style.update(color="#333333", weight=2, dashArray="5 3")
+            tip = [country_name(iso3, lang)] + [
+                f"{t(role, lang)}: {fmt_number(v, lang) + ' ' + unit if v is not None else hidden}"
+                for role, v in sorted(mine.items(), key=lambda kv: ("origin", "transit", "destination").index(kv[0]))
+            ]
+        features.append(_feature(f["geometry"], style, tip, "gloact-country" + (" gloact-role" if mine else "")))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _arc(p0: tuple[float, float], p1: tuple[float, float], bend: float = 0.22, n: int = 24):
+    """Points of a quadratic curve from p0 to p1 (lon, lat), bent to the right of travel."""
+    (x0, y0), (x1, y1) = p0, p1
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2 + bend * dy, (y0 + y1) / 2 - bend * dx
+    pts = []
+    for i in range(n + 1):
+        s = i / n
+        x = (1 - s) ** 2 * x0 + 2 * (1 - s) * s * cx + s**2 * x1
+        y = (1 - s) ** 2 * y0 + 2 * (1 - s) * s * cy + s**2 * y1
+        pts.append([round(x, 4), round(y, 4)])
+    return pts
+
+
+def _arrowhead(points: list, size: float) -> list:
+    """A triangle pointing along the curve, 80% of the way to the target."""
+    k = int(len(points) * 0.8)
+    (x0, y0), (x1, y1) = points[k - 1], points[k]
+    angle = math.atan2(y1 - y0, x1 - x0)
+    tip = (x1 + size * math.cos(angle), y1 + size * math.sin(angle))
+    left = (x1 + size * 0.55 * math.cos(angle + 2.5), y1 + size * 0.55 * math.sin(angle + 2.5))
+    right = (x1 + size * 0.55 * math.cos(angle - 2.5), y1 + size * 0.55 * math.sin(angle - 2.5))
+    return [[[round(a, 4), round(b, 4)] for a, b in (tip, left, right, tip)]]
+
+
+def _drawable(flows: Flows, max_flows: int | None) -> pd.DataFrame:
+    """Legs with coordinates at both ends; the largest ``max_flows`` of them (hidden legs last)."""
+    legs = flows.legs[~flows.legs["source"].isin(flows.unmapped) & ~flows.legs["target"].isin(flows.unmapped)]
+    legs = legs.sort_values("persons", ascending=False, na_position="last")
+    return legs if max_flows is None else legs.head(max_flows)
+
+
+def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
+    unit = t(flows.selection.unit, lang)
+    drawn = _drawable(flows, max_flows)
+    top = drawn["persons"].max()
+    top = int(top) if pd.notna(top) and top > 0 else 1
+    features = []
+    for leg in drawn.sort_values("persons", na_position="first").itertuples(index=False):
+        a, b = flows.nodes[leg.source], flows.nodes[leg.target]
+        points = _arc((a.lon, a.lat), (b.lon, b.lat))
+        length = math.dist((a.lon, a.lat), (b.lon, b.lat))
+        title = f"{a.name(lang)} → {b.name(lang)}"
+        if leg.suppressed:
+            style = {"color": HIDDEN_ARC, "weight": 1.5, "opacity": 0.8, "dashArray": "4 4", "fill": False}
+            tip = [title, t("hidden", lang, n=flows.selection.threshold)]
+            width = 1.5
+        else:
+            width = 1.5 + 12 * math.sqrt(int(leg.persons) / top)
+            style = {"color": ARC, "weight": round(width, 1), "opacity": 0.75, "lineCap": "round", "fill": False}
+            tip = [title, f"{fmt_number(leg.persons, lang)} {unit}"]
+        features.append(_feature({"type": "LineString", "coordinates": points}, style, tip, "gloact-arc"))
+        size = min(1.2, max(0.25, length * 0.05)) * (0.8 + width / 14)
+        head = {"color": style["color"], "weight": 1, "fillColor": style["color"], "fillOpacity": 0.9, "opacity": 0.9}
+        arrow = {"type": "Polygon", "coordinates": _arrowhead(points, size)}
+        features.append(_feature(arrow, head, tip, "gloact-arrow"))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _hub_layer(flows: Flows, lang: str) -> dict:
+    unit = t(flows.selection.unit, lang)
+    hubs = flows.hubs[flows.hubs["is_place"] & ~flows.hubs["node"].isin(flows.unmapped)]
+    top = max([1, *(max(h.inflow, h.outflow) for h in hubs.itertuples())])
+    features = []
+    for h in hubs.itertuples(index=False):
+        node = flows.nodes[h.node]
+        volume = max(h.inflow, h.outflow)
+        tip = [f"{node.name(lang)} ({country_name(node.country, lang)})",
+               f"{t('inflow', lang)} {fmt_number(h.inflow, lang)} · {t('outflow', lang)} {fmt_number(h.outflow, lang)}"
+               f" {unit}"]  # fmt: skip
+        if h.hidden:
+            tip.append("+ " + t("some_hidden", lang))
+        style = {"radius": round(4 + 14 * math.sqrt(volume / top), 1), "color": "#222222", "weight": 1.5,
+                 "fillColor": "#ffffff", "fillOpacity": 0.95}  # fmt: skip
+        point = {"type": "Point", "coordinates": [node.lon, node.lat]}
+        features.append(_feature(point, style, tip, "gloact-hub", label=node.name(lang).split(" (")[0]))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _incident_layer(incidents: pd.DataFrame, lang: str) -> dict:
+    features = []
+    for r in incidents.itertuples(index=False):
+        n = int(r.dead_and_missing)
+        period = f"{r.first:%Y-%m}" if r.first == r.last else f"{r.first:%Y-%m} – {r.last:%Y-%m}"
+        tip = [
+            f"{fmt_number(n, lang)} {t('dead_missing', lang)}",
+            f"{fmt_number(r.incidents, lang)} {t('incident_count', lang)} · {period}",
+            str(r.route or ""),
+        ]
+        if r.location:
+            tip.append(str(r.location))
+        style = {"radius": round(2 + 0.9 * math.sqrt(n), 1), "color": INCIDENT, "weight": 0.6,
+                 "fillColor": INCIDENT, "fillOpacity": 0.35, "opacity": 0.6}  # fmt: skip
+        point = {"type": "Point", "coordinates": [r.lon, r.lat]}
+        features.append(_feature(point, style, tip, "gloact-incident"))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _bounds(flows: Flows) -> list:
+    points = [(n.lat, n.lon) for n in flows.nodes.values() if n.lon is not None]
+    if not points:
+        return DEFAULT_BOUNDS
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    pad_lat, pad_lon = max(1.5, (max(lats) - min(lats)) * 0.08), max(1.5, (max(lons) - min(lons)) * 0.08)
+    return [[min(lats) - pad_lat, min(lons) - pad_lon], [max(lats) + pad_lat, max(lons) + pad_lon]]
+
+
+def _subtitle(flows: Flows, lang: str) -> str:
+    s, info = flows.selection, flows.summary
+    crimes = info["crimes"] or s.crime or ("trafficking", "smuggling")
+    crime = t(crimes[0], lang) if len(crimes) == 1 else t("all_crimes", lang)
+    # the period actually covered: the selection's range clipped to the data
+    start = max(filter(None, (s.start, info["start"])), default=None)
+    end = min(filter(None, (s.end, info["end"])), default=None)
+    period = f"{start:%Y-%m} – {end:%Y-%m}" if start and end else ""
+    total = info["persons"]
+    count = (f"{fmt_number(total, lang)} {t(s.unit, lang)}" if total is not None
+             else t("hidden", lang, n=s.threshold))  # fmt: skip
+    return " · ".join(p for p in (crime, period, count) if p)
+
+
+def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool, compact: bool = False) -> str:
+    e = html.escape
+    unit = t(flows.selection.unit, lang)
+    parts = [f"<h4>{e(title or t('title', lang))}</h4>", f"<div class='sub'>{e(_subtitle(flows, lang))}</div>"]
+    for role, colour in ROLE_COLOURS.items():
+        parts.append(f"<div><span class='sw' style='background:{colour}'></span>{e(t(role, lang))}</div>")
+    parts.append(f"<div><span class='sw' style='background:#fff;border:2px dashed #333'></span>"
+                 f"{e(t('several_roles', lang))}</div>")  # fmt: skip
+    parts.append(f"<div><span class='sw' style='background:{ARC};height:4px;border:0'></span>"
+                 f"{e(t('arc_width', lang, unit=unit))}</div>")  # fmt: skip
+    parts.append(f"<div><span class='sw' style='border-radius:50%;background:#fff;border:2px solid #222'></span>"
+                 f"{e(t('hub_size', lang, unit=unit))}</div>")  # fmt: skip
+    if with_incidents:
+        parts.append(f"<div><span class='sw' style='border-radius:50%;background:{INCIDENT};opacity:.6'></span>"
+                     f"{e(t('incidents', lang))}</div>")  # fmt: skip
+    if compact:  # the page around the map shows the notes and sources
+        return "".join(parts)
+    notes = [t("suppression_note", lang, n=flows.selection.threshold)]
+    if flows.selection.unit == "detections":
+        notes += [t("caveat_detections", lang), t("caveat_routes", lang)]
+    else:
+        notes.append(t("caveat_cases", lang))
+    if flows.summary["illustrative"]:
+        notes.append(t("caveat_illustrative", lang))
+    if with_incidents:
+        notes.append(t("caveat_incidents", lang))
+    sources = flows.summary["sources"] + (["IOM Missing Migrants Project"] if with_incidents else [])
+    label = t("sources" if len(sources) > 1 else "source", lang)
+    parts.append("<div class='small'>" + "<br>".join(e(n) for n in notes) + "</div>")
+    if sources:
+        parts.append(f"<div class='small'><b>{e(label)}:</b> " + "; ".join(e(s) for s in sources) + "</div>")
+    parts.append(f"<div class='small'>{e(t('basemap_credit', lang))}</div>")
+    return "".join(parts)
+
+
+def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None = None,
+              show_incidents: bool = True, m: folium.Map | None = None, tiles: str | None = None,
+              title: str | None = None, max_flows: int | None = 80, compact: bool = False,
+              map_kwds: dict | None = None) -> folium.Map:  # fmt: skip
+    """Draw flows on a folium map that works with no network.
+
+    Parameters
+    ----------
+    flows : Flows
+        From :meth:`gloact_lib.analysis.flows.Flows.from_db` (already suppressed).
+    lang : {"en", "fr"}, default "en"
+        Language of every label.
+    incidents : DataFrame, optional
+        Missing Migrants incidents (:func:`gloact_lib.analysis.flows.incidents`) to draw as a layer.
+    show_incidents : bool, default True
+        Whether that layer is on when the map opens (it can be switched in the layer control).
+    m : folium.Map, optional
+        Draw onto this map instead of a new one.
+    tiles : str, optional
+        Web tiles (need the network); default none: the Natural Earth basemap.
+    title : str, optional
+        Legend title (default "Routes" / "Itinéraires").
+    max_flows : int or None, default 80
+        Draw only the largest flows (a note says how many are not drawn); None draws all.
+    compact : bool, default False
+        A legend without notes and sources, for pages that show them beside the map.
+    map_kwds : dict, optional
+        Passed to :class:`folium.Map`.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> from gloact_lib.analysis.flows import Flows
+    >>> m = route_map(Flows.from_db(connect(":memory:")), lang="fr")
+    >>> "Aucune donnée" in m.get_root().render()
+    True
+    """
+    if m is None:
+        m = offline_map(tiles=tiles, control_scale=True, zoom_snap=0.25, **(map_kwds or {}))
+    elif tiles is None:
+        make_offline(m)
+    root = m.get_root()
+    if "gloact_helpers" not in root.header._children:
+        root.header.add_child(Element(_JS_HELPERS), name="gloact_helpers")
+    GeoLayer(_country_layer(flows, lang), t("countries", lang)).add_to(m)
+    with_incidents = incidents is not None and not incidents.empty
+    if with_incidents:  # under the flows, so that it never hides them
+        GeoLayer(_incident_layer(incidents, lang), t("incidents", lang), show=show_incidents).add_to(m)
+    GeoLayer(_flow_layer(flows, lang, max_flows), t("flows", lang)).add_to(m)
+    GeoLayer(_hub_layer(flows, lang), t("hubs", lang)).add_to(m)
+    MapBox(_legend(flows, lang, title, with_incidents, compact), "bottomleft").add_to(m)
+    if flows.summary["illustrative"]:
+        MapBox(html.escape(t("illustrative_badge", lang)), "topright", "gloact-badge").add_to(m)
+    notes = []
+    if flows.empty:
+        notes.append(t("no_data", lang))
+    drawable = len(_drawable(flows, None))
+    if max_flows is not None and drawable > max_flows:
+        notes.append(t("largest_flows", lang, n=max_flows, total=drawable))
+    if flows.unmapped:
+        names = [flows.nodes[n].name(lang) if n in flows.nodes else n for n in flows.unmapped]
+        shown = ", ".join(names[:8]) + (t("and_more", lang, n=len(names) - 8) if len(names) > 8 else "")
+        notes.append(t("unmapped", lang, names=shown))
+    if notes:
+        MapBox("<br>".join(html.escape(n) for n in notes), "topleft", "gloact-note").add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    m.fit_bounds(_bounds(flows))
+    FitWhenShown(_bounds(flows)).add_to(m)
+    return m
+
+
+def member_countries(con) -> list[str]:
+    """The countries the workbook serves: Niamey 2018 delegations and the Mali-Morocco-Niger group."""
+    rows = con.execute(
+        "SELECT DISTINCT iso3 FROM groups WHERE group_id IN ('niamey_2018', 'mali_morocco_niger') ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def build_maps(con, out=None, lang: str = "en") -> list:
+    """Write the self-contained HTML maps: overview, one per Frontex route, one per member country.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    out : str or Path, optional
+        Output folder (default ``maps/``); files go to ``out/<lang>/``.
+    lang : {"en", "fr"}
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    from pathlib import Path
+
+    from gloact_lib.analysis.flows import Selection, incidents
+    from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
+
+    folder = Path(out or config.MAPS_DIR) / lang
+    jobs = [
+        ("overview.html", Selection(), "place", True, None),
+        ("overview-frontex.html", Selection(unit="detections"), "country", False, None),
+    ]
+    for route in FRONTEX_ROUTES.values():
+        title = route.name_fr if lang == "fr" else route.name
+        jobs.append((f"routes/{route.code}.html", Selection(unit="detections", route=route.name), "country", False,
+                     title))  # fmt: skip
+    for iso3 in member_countries(con):
+        name = country_name(iso3, lang)
+        jobs.append((f"countries/{iso3}.html", Selection(country=iso3), "place", True, name))
+        jobs.append((f"countries/{iso3}-frontex.html", Selection(unit="detections", country=iso3), "country",
+                     False, f"{name} · Frontex"))  # fmt: skip
+    written = []
+    for name, selection, level, with_incidents, title in jobs:
+        flows = Flows.from_db(con, selection, level=level)
+        extra = incidents(con, selection, _bounds(flows)) if with_incidents else None
+        m = route_map(flows, lang=lang, incidents=extra, show_incidents=False, title=title)
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        m.save(str(path))
+        written.append(path)
+    return written
