@@ -20,11 +20,12 @@ import pytest
 
 from gloact_lib.analysis.commitments import write_template
 from gloact_lib.analysis.flows import Selection
+from gloact_lib.analysis.profiles import member_countries
 from gloact_lib.dashboards import CommitmentsDashboard, CountryDashboard, RoutesDashboard
 from gloact_lib.data.database import connect
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.views.briefing import briefing_html, build_briefing
-from gloact_lib.views.route_map import build_maps, member_countries
+from gloact_lib.views.build_maps import build_maps
 
 from .hostile import EVAL_MARK, build_hostile_db, payloads
 

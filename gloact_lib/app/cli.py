@@ -181,7 +181,7 @@ def _dispatch(args) -> int:
         return _import(args)
     if args.command == "build-maps":
         from gloact_lib.data.database import connect, verify
-        from gloact_lib.views.route_map import build_maps
+        from gloact_lib.views.build_maps import build_maps
 
         if _missing_db(args):
             return 1

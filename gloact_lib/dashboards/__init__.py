@@ -509,7 +509,7 @@ class CountryDashboard(_Panel):
     country = Unicode("NER")
 
     def __init__(self, con=None, country: str = "NER", lang: str = "en", present: bool = False, **kwargs):
-        from gloact_lib.views.route_map import member_countries
+        from gloact_lib.analysis.profiles import member_countries
 
         self._owns_con = con is None
         self.con = con or connect(read_only=True)

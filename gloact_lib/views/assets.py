@@ -19,7 +19,7 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-__all__ = ["leaflet_assets", "offline_map", "make_offline"]
+__all__ = ["MAP_HELPERS", "leaflet_assets", "offline_map", "make_offline"]
 
 
 def _leaflet_dir() -> Path:
@@ -82,3 +82,64 @@ def offline_map(tiles: str | None = None, **kwargs) -> folium.Map:
     """
     m = folium.Map(tiles=tiles, **kwargs)
     return make_offline(m)
+
+
+#: The map's own JavaScript (plain Leaflet: layers, text-only tooltips, boxes) and CSS, written once per page.
+MAP_HELPERS = """
+<script>
+function gloactTip(lines) {
+  var box = document.createElement('div');
+  lines.forEach(function (line, i) {
+    var el = document.createElement(i === 0 ? 'strong' : 'div');
+    el.textContent = line;
+    box.appendChild(el);
+  });
+  return box;
+}
+function gloactLayer(data) {
+  var group = L.geoJSON(data, {
+    style: function (f) { return f.properties.style; },
+    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
+    onEachFeature: function (f, layer) {
+      if (f.properties.tip) { layer.bindTooltip(gloactTip(f.properties.tip), {sticky: true}); }
+    }
+  });
+  group.eachLayer(function (layer) {
+    var label = layer.feature.properties.label;
+    if (!label) { return; }
+    var text = document.createElement('span');
+    text.textContent = label;
+    group.addLayer(L.tooltip({permanent: true, direction: 'right', offset: [8, 0], className: 'gloact-label',
+                              interactive: false}).setLatLng(layer.getLatLng()).setContent(text));
+  });
+  return group;
+}
+function gloactControl(map, position, className, markup) {
+  var Box = L.Control.extend({onAdd: function () {
+    var div = L.DomUtil.create('div', className);
+    div.innerHTML = markup;
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  }});
+  new Box({position: position}).addTo(map);
+}
+</script>
+<style>
+.leaflet-container { background: SEA_COLOUR; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.gloact-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px; max-width: 320px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.25); color: #222; }
+.gloact-legend h4 { margin: 0 0 2px; font-size: 15px; }
+.gloact-legend .sub { color: #444; margin-bottom: 6px; }
+.gloact-legend .sw { display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: -1px;
+  border: 1px solid #666; }
+.gloact-legend .small { font-size: 11.5px; color: #444; margin-top: 6px; }
+.gloact-badge { background: #b00020; color: #fff; font-weight: 700; padding: 4px 10px; border-radius: 4px;
+  letter-spacing: .04em; }
+.gloact-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 3px; font-size: 12px;
+  font-weight: 600; color: #222; }
+.gloact-label:before { display: none; }
+.leaflet-attribution-flag { display: none !important; }
+.gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
+</style>
+""".replace("SEA_COLOUR", "#d9e4ec")

@@ -31,73 +31,16 @@ from gloact_lib import config
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
-from gloact_lib.views.assets import make_offline, offline_map
+from gloact_lib.views.assets import MAP_HELPERS, make_offline, offline_map
 
-__all__ = ["route_map", "ROLE_COLOURS", "fmt_number", "key_figures"]
+__all__ = ["route_map", "ROLE_COLOURS", "SEA", "fmt_number", "key_figures"]
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73"}
 NEUTRAL_FILL, SEA, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#d9e4ec", "#a23b2a", "#8c8c8c", "#6a1b4d"
 DEFAULT_BOUNDS = [[2.0, -26.0], [48.0, 36.0]]  # West Africa, the Sahel, the Mediterranean
 
-_JS_HELPERS = """
-<script>
-function gloactTip(lines) {
-  var box = document.createElement('div');
-  lines.forEach(function (line, i) {
-    var el = document.createElement(i === 0 ? 'strong' : 'div');
-    el.textContent = line;
-    box.appendChild(el);
-  });
-  return box;
-}
-function gloactLayer(data) {
-  var group = L.geoJSON(data, {
-    style: function (f) { return f.properties.style; },
-    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties.style); },
-    onEachFeature: function (f, layer) {
-      if (f.properties.tip) { layer.bindTooltip(gloactTip(f.properties.tip), {sticky: true}); }
-    }
-  });
-  group.eachLayer(function (layer) {
-    var label = layer.feature.properties.label;
-    if (!label) { return; }
-    var text = document.createElement('span');
-    text.textContent = label;
-    group.addLayer(L.tooltip({permanent: true, direction: 'right', offset: [8, 0], className: 'gloact-label',
-                              interactive: false}).setLatLng(layer.getLatLng()).setContent(text));
-  });
-  return group;
-}
-function gloactControl(map, position, className, markup) {
-  var Box = L.Control.extend({onAdd: function () {
-    var div = L.DomUtil.create('div', className);
-    div.innerHTML = markup;
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  }});
-  new Box({position: position}).addTo(map);
-}
-</script>
-<style>
-.leaflet-container { background: SEA_COLOUR; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-.gloact-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px; max-width: 320px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.25); color: #222; }
-.gloact-legend h4 { margin: 0 0 2px; font-size: 15px; }
-.gloact-legend .sub { color: #444; margin-bottom: 6px; }
-.gloact-legend .sw { display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: -1px;
-  border: 1px solid #666; }
-.gloact-legend .small { font-size: 11.5px; color: #444; margin-top: 6px; }
-.gloact-badge { background: #b00020; color: #fff; font-weight: 700; padding: 4px 10px; border-radius: 4px;
-  letter-spacing: .04em; }
-.gloact-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 3px; font-size: 12px;
-  font-weight: 600; color: #222; }
-.gloact-label:before { display: none; }
-.leaflet-attribution-flag { display: none !important; }
-.gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
-</style>
-""".replace("SEA_COLOUR", SEA)
+
 
 
 # Inside JSON strings, characters that HTML or a template engine could read as markup or
@@ -506,7 +449,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
         make_offline(m)
     root = m.get_root()
     if "gloact_helpers" not in root.header._children:
-        root.header.add_child(Element(_JS_HELPERS), name="gloact_helpers")
+        root.header.add_child(Element(MAP_HELPERS), name="gloact_helpers")
     GeoLayer(_country_layer(flows, lang), t("countries", lang)).add_to(m)
     with_incidents = incidents is not None and not incidents.empty
     if with_incidents:  # under the flows, so that it never hides them
@@ -532,57 +475,3 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     m.fit_bounds(_bounds(flows))
     FitWhenShown(_bounds(flows)).add_to(m)
     return m
-
-
-def member_countries(con) -> list[str]:
-    """The countries the workbook serves: Niamey 2018 delegations and the Mali-Morocco-Niger group."""
-    rows = con.execute(
-        "SELECT DISTINCT iso3 FROM groups WHERE group_id IN ('niamey_2018', 'mali_morocco_niger') ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def build_maps(con, out=None, lang: str = "en") -> list:
-    """Write the self-contained HTML maps: overview, one per Frontex route, one per member country.
-
-    Parameters
-    ----------
-    con : duckdb.DuckDBPyConnection
-    out : str or Path, optional
-        Output folder (default ``maps/``); files go to ``out/<lang>/``.
-    lang : {"en", "fr"}
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    from pathlib import Path
-
-    from gloact_lib.analysis.flows import Selection, incidents
-    from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
-
-    folder = Path(out or config.MAPS_DIR) / lang
-    jobs = [
-        ("overview.html", Selection(), "place", True, None),
-        ("overview-frontex.html", Selection(unit="detections"), "country", False, None),
-    ]
-    for route in FRONTEX_ROUTES.values():
-        title = route.name_fr if lang == "fr" else route.name
-        jobs.append((f"routes/{route.code}.html", Selection(unit="detections", route=route.name), "country", False,
-                     title))  # fmt: skip
-    for iso3 in member_countries(con):
-        name = country_name(iso3, lang)
-        jobs.append((f"countries/{iso3}.html", Selection(country=iso3), "place", True, name))
-        jobs.append((f"countries/{iso3}-frontex.html", Selection(unit="detections", country=iso3), "country",
-                     False, f"{name} · Frontex"))  # fmt: skip
-    written = []
-    for name, selection, level, with_incidents, title in jobs:
-        flows = Flows.from_db(con, selection, level=level)
-        extra = incidents(con, selection, _bounds(flows)) if with_incidents else None
-        m = route_map(flows, lang=lang, incidents=extra, show_incidents=False, title=title)
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        m.save(str(path))
-        written.append(path)
-    return written

@@ -10,7 +10,8 @@ import pytest
 from gloact_lib.analysis.flows import Flows, Selection, incidents
 from gloact_lib.i18n import LABELS, t
 from gloact_lib.imports.pipeline import import_file
-from gloact_lib.views.route_map import GeoLayer, build_maps, route_map
+from gloact_lib.views.build_maps import build_maps
+from gloact_lib.views.route_map import GeoLayer, route_map
 
 from ..conftest import journey
 
