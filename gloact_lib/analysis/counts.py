@@ -1,0 +1,227 @@
+"""Raw counts of a selection, aggregated in DuckDB: exact, never shown as they are.
+
+:func:`summary`, :func:`od_pairs`, :func:`legs`, :func:`hubs`, :func:`country_roles` and
+:func:`monthly` add persons up (in SQL, so it stays fast to tens of millions of journeys)
+and return each count with its *cell key* (``ckey``: the sum of the rows' secret record keys,
+:func:`gloact_lib.analysis.disclosure.cell_key_sql`).  They are for analysts and for the
+publishing code: a view shows only what :class:`gloact_lib.analysis.flows.Flows`,
+:func:`gloact_lib.analysis.flows.published_total` or
+:func:`gloact_lib.analysis.disclosure.publish` return (never a cell key: it would undo the
+perturbation).  :func:`incidents` (IOM Missing Migrants, public figures) is exact by design.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from gloact_lib.analysis.disclosure import cell_key_sql
+from gloact_lib.analysis.selection import Selection, selected_sql
+
+__all__ = ["country_roles", "hubs", "incidents", "legs", "monthly", "od_pairs", "summary"]
+
+#: The cell key of a group of journeys (SQL aggregate).
+_CK = cell_key_sql()
+
+
+def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+    """Headline figures of a selection (raw; publish ``persons`` with :func:`published_total`).
+
+    Returns
+    -------
+    dict
+        ``persons``, ``ckey`` (its cell key), ``journeys``, ``routes`` (distinct origin-destination country pairs),
+        ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
+        ``sources`` (distinct sources, at most 10), ``crimes`` (present in the selection).
+    """
+    sql, params = selected_sql(selection)
+    row = con.execute(
+        f"""SELECT coalesce(sum(persons), 0), {_CK}, count(*),
+                   count(DISTINCT origin_country || '>' || destination_country),
+                   min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative)
+            FROM ({sql})""",
+        params,
+    ).fetchall()[0]
+    sources = [r[0] for r in con.execute(f"SELECT DISTINCT source FROM ({sql}) ORDER BY 1 LIMIT 10", params).fetchall()]
+    crimes = [r[0] for r in con.execute(f"SELECT DISTINCT crime FROM ({sql}) ORDER BY 1", params).fetchall()]
+    keys = ("persons", "ckey", "journeys", "routes", "start", "end", "illustrative", "real")
+    out = dict(zip(keys, row, strict=True))
+    out["illustrative"] = bool(out["illustrative"])
+    out["real"] = bool(out["real"])
+    out["sources"] = sources
+    out["crimes"] = crimes
+    return out
+
+
+def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "country") -> pd.DataFrame:
+    """Persons per origin-destination pair.
+
+    Parameters
+    ----------
+    level : {"country", "place"}
+        Aggregate by countries, or by the places recorded (hub ids or countries).
+
+    Returns
+    -------
+    DataFrame
+        ``origin``, ``destination``, ``persons``, ``journeys``, ``ckey`` (cell key); largest first.
+    """
+    o, d = ("origin_country", "destination_country") if level == "country" else ("origin", "destination")
+    sql, params = selected_sql(selection)
+    return con.execute(
+        f"""SELECT {o} AS origin, {d} AS destination, sum(persons)::BIGINT AS persons, count(*) AS journeys,
+                   {_CK} AS ckey
+            FROM ({sql}) GROUP BY {o}, {d} ORDER BY persons DESC, origin, destination""",
+        params,
+    ).df()
+
+
+def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
+    o, v, d = (("origin_country", "via_countries", "destination_country") if level == "country"
+               else ("origin", "via", "destination"))  # fmt: skip
+    sql, params = selected_sql(selection)
+    # Journeys share few distinct paths: add them up per path first, then cut paths into legs.
+    return (
+        f"""SELECT persons, journeys, ckey,
+                   list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
+            FROM (SELECT {o}, {v}, {d}, sum(persons) AS persons, count(*) AS journeys, {_CK} AS ckey
+                  FROM ({sql}) GROUP BY {o}, {v}, {d})""",
+        params,
+    )
+
+
+def legs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "place") -> pd.DataFrame:
+    """Persons per leg: consecutive steps origin -> each via -> destination.
+
+    Steps that stay in the same place (or country, at country level) are not legs.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``target``, ``persons``, ``journeys``, ``ckey`` (cell key); largest first.
+    """
+    path, params = _path_sql(selection, level)
+    return con.execute(
+        f"""WITH p AS ({path}),
+            steps AS (SELECT persons, journeys, ckey, path[i] AS source, path[i + 1] AS target
+                      FROM p, range(1, len(path)) AS r(i))
+            SELECT source, target, sum(persons)::BIGINT AS persons, sum(journeys)::BIGINT AS journeys,
+                   {cell_key_sql("ckey")} AS ckey
+            FROM steps WHERE source <> target GROUP BY source, target ORDER BY persons DESC, source, target""",
+        params,
+    ).df()
+
+
+def hubs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "place") -> pd.DataFrame:
+    """Per place: persons arriving (``inflow``), leaving (``outflow``) and passing through (``through``).
+
+    Returns
+    -------
+    DataFrame
+        ``node``, ``inflow``, ``outflow``, ``through``, and their cell keys ``inflow_ckey``,
+        ``outflow_ckey``, ``through_ckey``; by ``through + inflow + outflow``.
+    """
+    path, params = _path_sql(selection, level)
+    ck = cell_key_sql("ckey")
+    return con.execute(
+        f"""WITH p AS ({path}),
+            steps AS (SELECT persons, ckey, path[i] AS source, path[i + 1] AS target
+                      FROM p, range(1, len(path)) AS r(i)),
+            moves AS (SELECT source, target, persons, ckey FROM steps WHERE source <> target),
+            thru AS (SELECT unnest(path[2:len(path) - 1]) AS node, persons, ckey FROM p)
+            SELECT node, coalesce(i.inflow, 0)::BIGINT AS inflow, coalesce(o.outflow, 0)::BIGINT AS outflow,
+                   coalesce(t.through, 0)::BIGINT AS through, coalesce(i.k, 0) AS inflow_ckey,
+                   coalesce(o.k, 0) AS outflow_ckey, coalesce(t.k, 0) AS through_ckey
+            FROM (SELECT target AS node, sum(persons) AS inflow, {ck} AS k FROM moves GROUP BY 1) i
+            FULL JOIN (SELECT source AS node, sum(persons) AS outflow, {ck} AS k FROM moves GROUP BY 1) o USING (node)
+            FULL JOIN (SELECT node, sum(persons) AS through, {ck} AS k FROM thru GROUP BY 1) t USING (node)
+            ORDER BY inflow + outflow + through DESC, node""",
+        params,
+    ).df()
+
+
+def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Each country's volume as origin, transit and destination.
+
+    Returns
+    -------
+    DataFrame
+        ``iso3``, ``origin``, ``transit``, ``destination`` (persons), and their cell keys
+        ``origin_ckey``, ``transit_ckey``, ``destination_ckey``; by total volume.
+    """
+    sql, params = selected_sql(selection)
+    return con.execute(
+        f"""WITH s AS (SELECT origin_country, via_countries, destination_country, sum(persons) AS persons,
+                              {_CK} AS k
+                       FROM ({sql}) GROUP BY origin_country, via_countries, destination_country),
+            t AS (SELECT persons, k, unnest(list_distinct(string_split(via_countries, ';'))) AS iso3
+                  FROM s WHERE via_countries <> '')
+            SELECT iso3, coalesce(sum(o), 0)::BIGINT AS origin, coalesce(sum(tr), 0)::BIGINT AS transit,
+                   coalesce(sum(d), 0)::BIGINT AS destination, {cell_key_sql("ko")} AS origin_ckey,
+                   {cell_key_sql("kt")} AS transit_ckey, {cell_key_sql("kd")} AS destination_ckey
+            FROM (SELECT origin_country AS iso3, persons AS o, 0 AS tr, 0 AS d, k AS ko, 0 AS kt, 0 AS kd FROM s
+                  UNION ALL SELECT destination_country, 0, 0, persons, 0, 0, k FROM s
+                  UNION ALL SELECT iso3, 0, persons, 0, 0, k, 0 FROM t)
+            GROUP BY iso3 ORDER BY origin + transit + destination DESC, iso3""",
+        params,
+    ).df()
+
+
+def monthly(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Persons per month of ``period_start`` (for trend charts).
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (first day), ``persons``, ``ckey`` (cell key).
+    """
+    sql, params = selected_sql(selection)
+    return con.execute(
+        f"""SELECT date_trunc('month', period_start)::DATE AS month, sum(persons)::BIGINT AS persons, {_CK} AS ckey
+            FROM ({sql}) GROUP BY 1 ORDER BY 1""",
+        params,
+    ).df()
+
+
+def incidents(con: duckdb.DuckDBPyConnection, selection: Selection, bounds: list | None = None,
+              cell: float = 0.5) -> pd.DataFrame:  # fmt: skip
+    """Missing Migrants incidents in the selection's period, grouped on a grid.
+
+    Thousands of incidents cluster on the same coasts and desert tracks; grouping
+    them by grid cell keeps the map readable and the page small.
+
+    Parameters
+    ----------
+    bounds : [[south, west], [north, east]], optional
+        Only incidents inside.
+    cell : float, default 0.5
+        Grid cell size in degrees (0 keeps each incident).
+
+    Returns
+    -------
+    DataFrame
+        ``lon``, ``lat`` (mean of the cell's incidents), ``dead_and_missing``, ``incidents``,
+        ``first``, ``last`` (dates), ``route`` (most frequent), ``location`` (only for a single incident).
+    """
+    clauses, params = ["TRUE"], []
+    if selection.start is not None:
+        clauses.append("date >= ?")
+        params.append(selection.start)
+    if selection.end is not None:
+        clauses.append("date <= ?")
+        params.append(selection.end)
+    if bounds is not None:
+        (south, west), (north, east) = bounds
+        clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+        params += [south, north, west, east]
+    key = "floor(lat / ?), floor(lon / ?)" if cell > 0 else "rowid"
+    key_params = [cell, cell] if cell > 0 else []
+    return con.execute(
+        f"""SELECT round(avg(lon), 3) AS lon, round(avg(lat), 3) AS lat,
+                   sum(dead_and_missing)::BIGINT AS dead_and_missing, count(*) AS incidents,
+                   min(date) AS first, max(date) AS last, mode(route) AS route,
+                   CASE WHEN count(*) = 1 THEN any_value(location) ELSE '' END AS location
+            FROM incidents WHERE {" AND ".join(clauses)}
+            GROUP BY {key} ORDER BY dead_and_missing""",
+        params + key_params,
+    ).df()

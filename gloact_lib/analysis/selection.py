@@ -1,0 +1,131 @@
+"""Which journeys to look at: :class:`Selection`, and the SQL that filters the journeys table by it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from gloact_lib import config
+
+__all__ = ["Selection", "selected_sql"]
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which journeys to look at.  Empty filters mean "all".
+
+    Parameters
+    ----------
+    start, end : datetime.date, optional
+        Journeys whose period overlaps [start, end].
+    crime : tuple of str
+        ``trafficking`` and/or ``smuggling``.
+    origin, transit, destination, reporting : tuple of str
+        ISO alpha-3 countries in that role (transit: anywhere in ``via``).
+    country : tuple of str
+        Countries in any role (origin, transit or destination).
+    sex, age_group, exploitation : tuple of str
+        Values of those columns.
+    route : tuple of str
+        Named routes (e.g. ``"Central Mediterranean Route"``).
+    source : str, optional
+        Case-insensitive text the ``source`` must contain.
+    data : {"all", "real", "illustrative"}
+    unit : {"persons", "detections"}
+        Persons and detections are never added together.
+    threshold : int
+        Disclosure threshold: published counts below it are hidden.
+    perturb : bool
+        Perturb counts of persons by the cell-key method (:mod:`gloact_lib.analysis.disclosure`).
+        Switch off only to show, in tests, what it prevents.
+
+    Examples
+    --------
+    >>> Selection(crime="trafficking", origin=["NGA"]).crime
+    ('trafficking',)
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    crime: tuple[str, ...] = ()
+    origin: tuple[str, ...] = ()
+    transit: tuple[str, ...] = ()
+    destination: tuple[str, ...] = ()
+    reporting: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    sex: tuple[str, ...] = ()
+    age_group: tuple[str, ...] = ()
+    exploitation: tuple[str, ...] = ()
+    route: tuple[str, ...] = ()
+    source: str | None = None
+    data: str = "all"
+    unit: str = "persons"
+    threshold: int = field(default=config.DISCLOSURE_THRESHOLD)
+    perturb: bool = True
+
+    def __post_init__(self):
+        for name in ("crime", "origin", "transit", "destination", "reporting", "country", "sex", "age_group",
+                     "exploitation", "route"):  # fmt: skip
+            object.__setattr__(self, name, _tuple(getattr(self, name)))
+        if self.data not in ("all", "real", "illustrative"):
+            raise ValueError(f"data must be 'all', 'real' or 'illustrative', not {self.data!r}")
+        if self.unit not in ("persons", "detections"):
+            raise ValueError(f"unit must be 'persons' or 'detections', not {self.unit!r}")
+        if self.threshold < 1:
+            raise ValueError(f"threshold must be at least 1, not {self.threshold!r}")
+
+    @property
+    def disclosure(self) -> dict:
+        """How this selection's counts are published: ``publish(cells, **selection.disclosure)``."""
+        return {"unit": self.unit, "threshold": self.threshold, "perturb": self.perturb}
+
+    def replace(self, **changes) -> Selection:
+        """A copy with some filters changed."""
+        return replace(self, **changes)
+
+    def where(self) -> tuple[str, list]:
+        """SQL ``WHERE`` clause and parameters for the journeys table."""
+        clauses, params = ["unit = ?"], [self.unit]
+        if self.start is not None:
+            clauses.append("period_end >= ?")
+            params.append(self.start)
+        if self.end is not None:
+            clauses.append("period_start <= ?")
+            params.append(self.end)
+        for column, values in (("crime", self.crime), ("origin_country", self.origin),
+                               ("destination_country", self.destination), ("reporting_country", self.reporting),
+                               ("sex", self.sex), ("age_group", self.age_group),
+                               ("exploitation", self.exploitation), ("route", self.route)):  # fmt: skip
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if self.transit:
+            clauses.append(f"list_has_any(string_split(via_countries, ';'), [{', '.join('?' * len(self.transit))}])")
+            params.extend(self.transit)
+        if self.country:
+            marks = ", ".join("?" * len(self.country))
+            clauses.append(
+                f"(origin_country IN ({marks}) OR destination_country IN ({marks}) OR "
+                f"list_has_any(string_split(via_countries, ';'), [{marks}]))"
+            )
+            params.extend(self.country * 3)
+        if self.source:
+            clauses.append("source ILIKE ?")
+            params.append(f"%{self.source}%")
+        if self.data != "all":
+            clauses.append("illustrative" if self.data == "illustrative" else "NOT illustrative")
+        return " AND ".join(clauses), params
+
+
+def selected_sql(selection: Selection) -> tuple[str, list]:
+    """``SELECT * FROM journeys`` filtered by ``selection``, and its parameters."""
+    where, params = selection.where()
+    return f"SELECT * FROM journeys WHERE {where}", params
