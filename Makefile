@@ -43,10 +43,10 @@ lint: install
 	$(BIN)/ruff check gloact_lib tests benchmarks scripts
 
 test: install chromium lint db
-	$(BIN)/python -m pytest --nbval-lax tests notebooks
+	$(BIN)/python -m pytest --nbval-lax --doctest-modules gloact_lib tests notebooks
 
 test-fast: install db
-	$(BIN)/python -m pytest -m "not slow and not browser" --nbval-lax tests notebooks
+	$(BIN)/python -m pytest -m "not slow and not browser" --nbval-lax --doctest-modules gloact_lib tests notebooks
 
 bench: $(BIN)/.installed-bench chromium db
 	$(BIN)/python benchmarks/run.py

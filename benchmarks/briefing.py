@@ -12,7 +12,7 @@ from pathlib import Path
 
 from common import REPEATS, Context, Result, Row, browser_missing, median_time, paired_times, shipped_db, survive
 
-from gloact_lib.app.chromium import launch
+from gloact_lib.views.chromium import launch
 
 TITLE = "8. briefing pack against saving the overview map"
 

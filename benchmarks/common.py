@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gloact_lib.app.chromium import CHROMIUM
+from gloact_lib.views.chromium import CHROMIUM
 
 #: Repeats of every timing; the median is reported.
 REPEATS = 3
@@ -70,7 +70,7 @@ def journeys_sql(con) -> tuple[str, list]:
     params : list
         The parameters after the first (the number of journeys).
     """
-    from gloact_lib.analysis.disclosure import record_key_sql
+    from gloact_lib.data.record_keys import record_key_sql
 
     journey_id = "'bench-' || lpad(i::VARCHAR, 9, '0')"
     key_sql, key_params = record_key_sql(con, journey_id)

@@ -11,7 +11,7 @@
    of map HTML sent per redraw.
 
 The servers are :class:`gloact_lib.app.harness.VoilaServer`; Chromium is Debian's, with
-every host name but 127.0.0.1 resolving to nothing (:data:`gloact_lib.app.chromium.OFFLINE_FLAGS`).
+every host name but 127.0.0.1 resolving to nothing (:data:`gloact_lib.views.chromium.OFFLINE_FLAGS`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 from common import Context, Result, Row, browser_missing, journeys_sql, shipped_db, size_label, survive
 
-from gloact_lib.app.chromium import OFFLINE_FLAGS, launch
+from gloact_lib.views.chromium import OFFLINE_FLAGS, launch
 from gloact_lib.app.harness import MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
 
 TITLE = "5-7. dashboards in Chromium: page load, memory per viewer, filter change → map redrawn"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gloact_lib.app.chromium import launch
+from gloact_lib.views.chromium import launch
 
 LOCAL = ("file:", "data:", "blob:", "about:", "http://127.0.0.1", "ws://127.0.0.1", "http://localhost",
          "ws://localhost")  # fmt: skip
