@@ -1,9 +1,18 @@
 """gloact_lib: the GLO.ACT route workbook's helper package.
 
-Layers (imports point down only): ``store`` (database, schema, importers,
-countries, reference data) <- ``flows`` (selections, suppression) <- ``views``
-(maps, charts) <- ``dashboard`` (widgets).  The data side never imports folium,
-ipywidgets or Voilà.
+Layers, bottom to top; each imports only from the layers below it
+(``tests/test_layout.py`` checks it, ``CONTRIBUTING.md`` says where things go):
+
+- ``config``, ``i18n`` (every label a viewer reads), ``spreadsheet`` (formula-safe cells);
+- ``data``: schema, database, record keys, countries, the Frontex route table, the sample;
+- ``imports``: readers, validation, one module per format, the all-or-nothing pipeline, build;
+- ``analysis``: selections, raw counts, disclosure control, published flows, commitments
+  measures, profiles (every query a view needs);
+- ``views``: maps, HTML pieces, briefing packs, forms (they take DataFrames; no SQL);
+- ``dashboards``: the Voilà widgets;
+- ``app``: the ``gloact`` command, the server, the test and benchmark harness.
+
+The data side (``data``, ``imports``, ``analysis``) never imports folium, ipywidgets or Voilà.
 """
 
 from gloact_lib.data.countries import country_name, resolve_country
