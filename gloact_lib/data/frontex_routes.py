@@ -89,4 +89,4 @@ def frontex_route(name: str) -> FrontexRoute:
             return route
     if name.strip().lower() == "other":
         raise ValueError("Frontex route 'Other' has no documented transit or destination country")
-    raise ValueError("unknown Frontex route (see gloact_lib/routes.py for the documented routes)")
+    raise ValueError("unknown Frontex route (see gloact_lib/data/frontex_routes.py for the documented routes)")
