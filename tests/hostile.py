@@ -16,7 +16,7 @@ from pathlib import Path
 from gloact_lib import config
 from gloact_lib.data.database import connect
 from gloact_lib.imports.build import REFERENCE_FILES
-from gloact_lib.imports.formats import _slug
+from gloact_lib.imports.formats.reference import _slug
 from gloact_lib.imports.pipeline import check_file, import_file
 
 #: Evaluated by a template engine, this would be the text "gloactEVAL": it must never appear.

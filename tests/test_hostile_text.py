@@ -18,7 +18,6 @@ import unicodedata
 
 import pytest
 
-from gloact_lib.analysis.commitments import write_template
 from gloact_lib.analysis.flows import Selection
 from gloact_lib.analysis.profiles import member_countries
 from gloact_lib.dashboards import CommitmentsDashboard, CountryDashboard, RoutesDashboard
@@ -26,6 +25,7 @@ from gloact_lib.data.database import connect
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.views.briefing import briefing_html, build_briefing
 from gloact_lib.views.build_maps import build_maps
+from gloact_lib.views.forms import write_template
 
 from .hostile import EVAL_MARK, build_hostile_db, payloads
 

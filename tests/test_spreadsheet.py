@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 
 from gloact_lib import config
-from gloact_lib.analysis.commitments import write_template
 from gloact_lib.data import sample
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.spreadsheet import is_dangerous, safe_cell, safe_value, write_row
+from gloact_lib.views.forms import write_template
 
 from .conftest import journey, read_report
 

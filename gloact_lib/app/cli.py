@@ -233,9 +233,9 @@ def _dispatch(args) -> int:
         print(write_status_sample())
         return 0
     if args.command == "commitments":
-        from gloact_lib.analysis.commitments import write_template
         from gloact_lib.data.countries import CountryError, resolve_country
         from gloact_lib.data.database import connect
+        from gloact_lib.views.forms import write_template
 
         if _missing_db(args):
             return 1

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from gloact_lib import config
-from gloact_lib.analysis.disclosure import record_key_sql
+from gloact_lib.data.record_keys import record_key_sql
 from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.sql import scalar
-from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format, htcds_journeys
+from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
 from gloact_lib.imports.readers import ReadError, open_source, sha256_of
 from gloact_lib.imports.validate import Batch, Places
 from gloact_lib.spreadsheet import safe_cell, safe_row
@@ -54,7 +54,8 @@ class ImportResult:
     import_id : int or None
         Id in the ``imports`` table (None for a check).
     stored : int
-        Records written to the target table (HTCDS: journeys, not event rows).
+        Records written to the target table (for a format with a ``group`` hook, e.g. HTCDS: the
+        records formed, e.g. journeys, not the rows read, e.g. events).
     encoding : str
         How a CSV file was read (``utf-8``, ``utf-8-sig``, ``cp1252``, ``utf-16``); '' for Excel.
     """
@@ -175,12 +176,10 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country:
         rec: tuple(countries.split(";"))
         for rec, countries in con.execute("SELECT rec_id, countries FROM recommendations").fetchall()
     }
-    if chosen.name == "commitments":  # a returned form is refused as a whole before any row is read
-        from gloact_lib.analysis.commitments import verify_form
-
-        verify_form(path.name, source.kind, source.header or [], source.meta, country)
     ctx = Context(file_name=path.name, sha256=digest, places=_places(con), recommendations=recommendations,
                   meta=source.meta, country=country)  # fmt: skip
+    if chosen.check_source is not None:  # e.g. a returned form is refused as a whole before any row is read
+        chosen.check_source(source, ctx)
     # Staging tables are ordinary tables written in autocommitted batches, so that a file of
     # millions of rows never sits in memory; the one transaction that changes the workbook
     # (stored rows, audit, rejections) comes at the end.  Staging tables are always dropped.
@@ -193,7 +192,7 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country:
         con.execute(f'ALTER TABLE "{stage}" ADD COLUMN _row BIGINT')
         con.execute(f'CREATE TABLE "{rej}" ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
         rows_read = 0
-        events: list[pd.DataFrame] = []
+        parts: list[pd.DataFrame] = []  # rows to group (format with a group hook)
         for records in source.batches(config.IMPORT_CHUNK_ROWS):
             rows_read += len(records)
             frame, rownums, wrong = _frame(records, source.header, canonical)
@@ -203,22 +202,22 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country:
             batch = Batch(frame, rownums)
             out = chosen.transform(batch, ctx)
             _insert(con, rej, batch.errors().astype({"row": "int64"}))
-            if chosen.events:  # whole cases are judged once every event is read
-                events.append(out.assign(_row=rownums, _bad=batch.bad))
+            if chosen.group is not None:  # grouped records are judged once every row is read
+                parts.append(out.assign(_row=rownums, _bad=batch.bad))
                 continue
             keep = ~batch.bad
             out = out[keep].copy()
             out["_row"] = rownums[keep]
             _insert(con, stage, out[staged_cols + ["_row"]])
         members = None
-        if chosen.events and events:
-            journeys, errors = htcds_journeys(pd.concat(events, ignore_index=True), ctx)
+        if chosen.group is not None and parts:
+            grouped, errors = chosen.group(pd.concat(parts, ignore_index=True), ctx)
             _insert(con, rej, errors)
-            if not journeys.empty:
-                members = journeys[["_row", "_members"]].explode("_members")
+            if not grouped.empty:
+                members = grouped[["_row", "_members"]].explode("_members")
                 members.columns = ["_row", "member_row"]
                 members = members.astype("int64")
-                _insert(con, stage, journeys[staged_cols + ["_row"]])
+                _insert(con, stage, grouped[staged_cols + ["_row"]])
 
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
@@ -228,7 +227,7 @@ def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country:
         rejected = scalar(con, f'SELECT count(DISTINCT "row") FROM "{rej}"')
         stored = scalar(con, f'SELECT count(*) FROM "{stage}"')
         accepted = rows_read - rejected
-        if not chosen.events and stored != accepted:
+        if chosen.group is None and stored != accepted:
             raise RuntimeError(f"internal error: {stored} rows staged but {accepted} accepted")
         import_id = None
         if not dry_run:
@@ -337,7 +336,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     country : str, optional
         ISO alpha-3: the importer is this country's focal point.  For commitments (status
         updates), rows of any other country are rejected and a form written for another
-        country is refused; see :func:`gloact_lib.analysis.commitments.verify_form` for what the
+        country is refused; see :func:`gloact_lib.imports.formats.commitments.verify_form` for what the
         form checks can and cannot protect.  Other formats ignore it.
 
     Returns

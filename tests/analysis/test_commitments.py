@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from gloact_lib import config
-from gloact_lib.analysis.commitments import changes_since, latest_status, overdue, progress, write_template
+from gloact_lib.analysis.commitments import changes_since, latest_status, overdue, progress
 from gloact_lib.imports.pipeline import ReadError, import_file
 from gloact_lib.imports.readers import META_SHEET
+from gloact_lib.views.forms import write_template
 
 from ..conftest import read_report
 
