@@ -1,12 +1,12 @@
 """Every label a viewer reads, in English and French.
 
-Labels live in one table; :func:`t` looks one up.  ``tests/test_i18n.py``
+Labels live in one table; :func:`t` looks one up.  ``tests/views/test_route_map.py``
 fails when a label lacks its French text.
 """
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "LANGUAGES", "t"]
+__all__ = ["LABELS", "LANGUAGES", "LANGUAGE_NAMES", "label_or", "t"]
 
 LANGUAGES = ("en", "fr")
 
@@ -194,7 +194,55 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Boundaries: Natural Earth (public domain); not an endorsement of any border.",
         "fr": "Frontières : Natural Earth (domaine public) ; n'implique aucune reconnaissance de frontière.",
     },
+    "hidden_month": {"en": "hidden", "fr": "masqué"},
+    "treaty_source": {
+        "en": "UN Treaty Collection (2014 snapshot, github.com/zmjones/untreaties); {unverified}: UNVERIFIED in "
+              "data/reference/FACTS.md.",
+        "fr": "Collection des traités des Nations Unies (état de 2014, github.com/zmjones/untreaties) ; "
+              "{unverified} : UNVERIFIED dans data/reference/FACTS.md.",
+    },
+    # briefing packs
+    "briefing_participants": {"en": "Participants", "fr": "Participants"},
+    "briefing_organisations": {"en": "Organisations", "fr": "Organisations"},
+    "briefing_period": {"en": "Period covered", "fr": "Période couverte"},
+    "briefing_prepared": {"en": "Briefing pack prepared on {date} with the GLO.ACT route workbook.",
+                          "fr": "Dossier de réunion préparé le {date} avec le classeur des itinéraires GLO.ACT."},
+    "briefing_keys": {"en": "Use ← → to move between views, F for full screen.",
+                      "fr": "← → pour passer d'une vue à l'autre, F pour le plein écran."},
+    "briefing_routes": {"en": "Routes of the meeting's countries (journeys)",
+                        "fr": "Itinéraires des pays de la réunion (parcours)"},
+    "briefing_frontex": {"en": "Detections at the EU's external borders (Frontex)",
+                         "fr": "Détections aux frontières extérieures de l'UE (Frontex)"},
+    "briefing_figures": {"en": "Key figures", "fr": "Chiffres clés"},
+    "briefing_commitments": {"en": "Commitments of the participants", "fr": "Engagements des participants"},
+    "briefing_treaties": {"en": "Legal frameworks", "fr": "Cadres juridiques"},
+    "briefing_sources": {"en": "Sources and caveats", "fr": "Sources et mises en garde"},
+    # the focal points' Excel form (gloact commitments template)
+    "form_sheet": {"en": "commitments", "fr": "engagements"},
+    "form_info_sheet": {"en": "info", "fr": "mode d'emploi"},
+    "form_intro": {
+        "en": "Commitments form for {country}. For each recommendation whose status changed, choose the new "
+              "status, give the date and the evidence, then return the file; leave the other rows as they are. Rows "
+              "of another country are not accepted. Columns rec_id and iso3 must not be changed.",
+        "fr": "Formulaire de suivi des engagements pour {country}. Pour chaque recommandation dont le statut a "
+              "changé, choisissez le nouveau statut, indiquez la date et la preuve, puis renvoyez le fichier ; "
+              "laissez les autres lignes telles quelles. Les lignes d'un autre pays ne sont pas acceptées. Les "
+              "colonnes rec_id et iso3 ne doivent pas être modifiées.",
+    },
+    "form_help_recommendation": {"en": "The recommendation (for reading; not imported).",
+                                 "fr": "La recommandation (pour lecture ; non importée)."},
+    "form_help_current_status": {"en": "Status recorded in the workbook today (for reading).",
+                                 "fr": "Statut enregistré aujourd'hui dans le classeur (pour lecture)."},
+    "form_help_status": {"en": "New status: choose from the list.", "fr": "Nouveau statut : choisir dans la liste."},
+    "form_help_date": {"en": "Date of the new status (YYYY-MM-DD).", "fr": "Date du nouveau statut (AAAA-MM-JJ)."},
+    "form_help_evidence": {"en": "What shows it: decree, meeting, agreement signed...",
+                           "fr": "Ce qui le montre : décret, réunion, accord signé..."},
+    "form_help_source": {"en": "Who reports it (institution, focal point).",
+                         "fr": "Qui le signale (institution, point focal)."},
 }
+
+#: The language switch shows each language in itself.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 
 def t(key: str, lang: str = "en", **values) -> str:
@@ -222,3 +270,14 @@ def t(key: str, lang: str = "en", **values) -> str:
         raise KeyError(f"unknown language {lang!r}: expected one of {LANGUAGES}")
     text = LABELS[key][lang]
     return text.format(**values) if values else text
+
+
+def label_or(key: str, lang: str, default: str) -> str:
+    """The label ``key`` in ``lang``, or ``default`` when the table has no such label (a value from data).
+
+    Examples
+    --------
+    >>> label_or("theme_protection", "fr", "protection"), label_or("theme_new", "fr", "new")
+    ('protection', 'new')
+    """
+    return t(key, lang) if key in LABELS else default

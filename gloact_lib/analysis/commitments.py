@@ -22,13 +22,9 @@ import duckdb
 import pandas as pd
 
 from gloact_lib.data.schema import STATUSES
-from gloact_lib.i18n import LABELS
 
-__all__ = ["STATUS_LABELS", "changes_since", "latest_status", "latest_updates", "overdue", "progress",
-           "recommendations_for", "status_matrix"]  # fmt: skip
-
-#: The statuses' labels, by status then language: a view of :data:`gloact_lib.i18n.LABELS`, not a second table.
-STATUS_LABELS = {status: LABELS[status] for status in STATUSES}
+__all__ = ["changes_since", "latest_status", "latest_updates", "overdue", "progress", "recommendations_for",
+           "status_matrix"]  # fmt: skip
 
 
 def _items_sql() -> str:

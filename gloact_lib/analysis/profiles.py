@@ -1,12 +1,27 @@
 """Profiles: the queries the views need beyond flows (member countries, country profiles, meetings).
 
 Every function takes a connection and returns plain Python values or DataFrames; views and
-dashboards never write SQL themselves.
+dashboards never write SQL themselves.  Dates in the DataFrames are pandas timestamps (``NaT``
+where the database has none); texts are as stored, never escaped (the views escape them).
 """
 
 from __future__ import annotations
 
-__all__ = ["member_countries"]
+import datetime as dt
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+__all__ = ["country_box", "incident_summary", "indicators", "journey_countries", "journey_years", "meeting",
+           "meetings", "meetings_attended", "member_countries", "participants", "treaty_status"]  # fmt: skip
+
+#: The order treaties are listed in: the Convention, then its two protocols.
+INSTRUMENTS = ("UNTOC", "TIP_Protocol", "SOM_Protocol")
+
+
+def _codes(countries: str | Iterable[str]) -> list[str]:
+    return [countries] if isinstance(countries, str) else list(countries)
 
 
 def member_countries(con) -> list[str]:
@@ -15,3 +30,163 @@ def member_countries(con) -> list[str]:
         "SELECT DISTINCT iso3 FROM groups WHERE group_id IN ('niamey_2018', 'mali_morocco_niger') ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def journey_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """The first and last year the journeys cover.
+
+    Returns
+    -------
+    (int, int)
+        From the earliest ``period_start`` to the latest ``period_end``; 2009 and the current
+        year when there is no journey.
+    """
+    first, last = con.execute("SELECT min(year(period_start)), max(year(period_end)) FROM journeys").fetchall()[0]
+    return (first or 2009, last or dt.date.today().year)
+
+
+def journey_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every country some journey starts or ends in (ISO alpha-3, sorted).
+
+    Returns
+    -------
+    list of str
+    """
+    rows = con.execute("SELECT DISTINCT origin_country FROM journeys UNION "
+                       "SELECT DISTINCT destination_country FROM journeys ORDER BY 1").fetchall()  # fmt: skip
+    return [r[0] for r in rows]
+
+
+def treaty_status(con: duckdb.DuckDBPyConnection, countries: str | Iterable[str]) -> pd.DataFrame:
+    """The UN treaty actions of some countries.
+
+    Parameters
+    ----------
+    countries : str or iterable of str
+        ISO alpha-3 code(s).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3``, ``instrument``, ``action_date`` (``NaT`` when not a party), ``action_type``,
+        ``status``, ``verified``, ``source``; by country, then UNTOC, the trafficking protocol,
+        the smuggling protocol.
+    """
+    return con.execute(
+        "SELECT iso3, instrument, action_date, action_type, status, verified, source FROM treaties "
+        "WHERE list_contains(?::VARCHAR[], iso3) "
+        "ORDER BY iso3, CASE instrument WHEN 'UNTOC' THEN 0 WHEN 'TIP_Protocol' THEN 1 ELSE 2 END", [_codes(countries)]
+    ).df()  # fmt: skip
+
+
+def indicators(con: duckdb.DuckDBPyConnection, countries: str | Iterable[str]) -> pd.DataFrame:
+    """National figures of some countries (prosecutions, vehicles immobilised, flow monitoring...).
+
+    Parameters
+    ----------
+    countries : str or iterable of str
+        ISO alpha-3 code(s).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3``, ``label_en``, ``label_fr``, ``value``, ``unit``, ``period_start``, ``period_end``,
+        ``illustrative``, ``source``; by country, period and indicator id.
+    """
+    return con.execute(
+        "SELECT iso3, label_en, label_fr, value, unit, period_start, period_end, illustrative, source "
+        "FROM indicators WHERE list_contains(?::VARCHAR[], iso3) ORDER BY iso3, period_start, indicator_id",
+        [_codes(countries)],
+    ).df()
+
+
+def incident_summary(con: duckdb.DuckDBPyConnection, iso3: str) -> dict:
+    """Migrants dead and missing recorded in a country (IOM Missing Migrants Project).
+
+    Returns
+    -------
+    dict
+        ``dead`` (dead and missing, 0 with no incident), ``incidents`` (their number), ``first``
+        and ``last`` (dates of the first and last incidents, None with no incident).
+    """
+    dead, n, first, last = con.execute(
+        "SELECT coalesce(sum(dead_and_missing), 0), count(*), min(date), max(date) FROM incidents "
+        "WHERE incident_iso3 = ?", [iso3]
+    ).fetchall()[0]  # fmt: skip
+    return {"dead": dead, "incidents": n, "first": first, "last": last}
+
+
+def country_box(con: duckdb.DuckDBPyConnection, iso3: str, pad: float = 6.0) -> list | None:
+    """A box around a country's label point (for the incidents drawn on its map).
+
+    Returns
+    -------
+    list or None
+        ``[[south, west], [north, east]]``, ``pad`` degrees around the point; None for a
+        country with no label point.
+    """
+    row = con.execute("SELECT label_lat, label_lon FROM countries WHERE iso3 = ?", [iso3]).fetchall()
+    if not row or row[0][0] is None:
+        return None
+    lat, lon = row[0]
+    return [[lat - pad, lon - pad], [lat + pad, lon + pad]]
+
+
+def meetings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every meeting, oldest first.
+
+    Returns
+    -------
+    DataFrame
+        ``meeting_id``, ``title_en``, ``title_fr``, ``city``, ``start_date``, ``end_date``, ``source``.
+    """
+    return con.execute(
+        "SELECT meeting_id, title_en, title_fr, city, start_date, end_date, source FROM meetings ORDER BY start_date"
+    ).df()
+
+
+def meeting(con: duckdb.DuckDBPyConnection, meeting_id: str) -> dict:
+    """One meeting, as a dict of its columns (dates as :class:`datetime.date`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown meeting: the message lists the known ones.
+    """
+    cur = con.execute("SELECT * FROM meetings WHERE meeting_id = ?", [meeting_id])
+    rows = cur.fetchall()
+    if not rows:
+        known = ", ".join(r[0] for r in con.execute("SELECT meeting_id FROM meetings ORDER BY 1").fetchall())
+        if not known:
+            raise ValueError(f"unknown meeting {meeting_id!r}: no meeting in the database (import meetings.csv)")
+        raise ValueError(f"unknown meeting {meeting_id!r}: expected one of {known}")
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+
+
+def participants(con: duckdb.DuckDBPyConnection, meeting_id: str) -> pd.DataFrame:
+    """Who took part in a meeting: countries and organisations.
+
+    Returns
+    -------
+    DataFrame
+        ``participant_kind`` (``country`` or ``organisation``), ``iso3``, ``organisation``;
+        by country code, then organisation.
+    """
+    return con.execute(
+        "SELECT participant_kind, iso3, organisation FROM participants WHERE meeting_id = ? ORDER BY 2, 3",
+        [meeting_id],
+    ).df()
+
+
+def meetings_attended(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """The meetings a country took part in, oldest first.
+
+    Returns
+    -------
+    DataFrame
+        ``meeting_id``, ``title_en``, ``title_fr``, ``city``, ``start_date``.
+    """
+    return con.execute(
+        "SELECT m.meeting_id, m.title_en, m.title_fr, m.city, m.start_date FROM participants p "
+        "JOIN meetings m USING (meeting_id) WHERE p.iso3 = ? ORDER BY m.start_date", [iso3]
+    ).df()  # fmt: skip

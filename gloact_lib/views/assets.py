@@ -1,4 +1,4 @@
-"""Offline folium maps: Leaflet inlined from a registry package, no CDN, no tiles.
+"""Offline assets: Leaflet inlined from a registry package (no CDN, no tiles), and the stylesheets.
 
 folium's defaults reference about ten CDN files (Leaflet, jQuery, Bootstrap,
 Font Awesome...); with no network the page is blank.  :func:`offline_map`
@@ -7,6 +7,9 @@ replaces them in one place: the map instance gets empty ``default_js`` and
 JS and CSS from the ``xstatic-leaflet`` package are written inline into the page
 header, with the CSS images as data URIs.  The map elements of
 :mod:`gloact_lib.views.route_map` use plain Leaflet only (no jQuery, no Bootstrap).
+
+Two stylesheets, each written once: :data:`MAP_HELPERS` inside every map page, and
+:data:`STYLESHEET` for the pages around the maps (the dashboards and the briefing packs).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-__all__ = ["MAP_HELPERS", "leaflet_assets", "offline_map", "make_offline"]
+__all__ = ["MAP_HELPERS", "STATUS_COLOURS", "STYLESHEET", "leaflet_assets", "offline_map", "make_offline"]
 
 
 def _leaflet_dir() -> Path:
@@ -143,3 +146,63 @@ function gloactControl(map, position, className, markup) {
 .gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
 </style>
 """.replace("SEA_COLOUR", "#d9e4ec")
+
+
+#: Colour of each commitment status (the grid and the progress bars; Okabe-Ito, readable by colour-blind viewers).
+STATUS_COLOURS = {"achieved": "#009E73", "in_progress": "#E69F00", "not_started": "#d0d0d0",
+                  "not_applicable": "#ffffff"}  # fmt: skip
+
+#: The stylesheet of the dashboards and the briefing packs (the pieces of :mod:`gloact_lib.views.html`).
+#: Rules for one of them only are scoped: ``.gloact-present`` (presenter mode of a served dashboard,
+#: ``?present=1``) and ``.gloact-briefing`` (the body of a briefing pack, one A4-landscape page per view).
+STYLESHEET = (
+    """
+.gloact-title { margin: 4px 12px 4px 0; }
+.gloact-kpis { display: flex; gap: 10px; flex-wrap: wrap; margin: 4px 0 8px; }
+.gloact-kpi { background: #f6f7f9; border-left: 4px solid #a23b2a; padding: 6px 12px; min-width: 150px; }
+.gloact-kpi b { display: block; font-size: 22px; color: #222; }
+.gloact-kpi span { color: #555; font-size: 12.5px; }
+.gloact-table { border-collapse: collapse; font-size: 13px; width: 100%; }
+.gloact-table td, .gloact-table th { padding: 3px 8px; border-bottom: 1px solid #e3e3e3; text-align: left; }
+.gloact-table td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.gloact-notes { font-size: 12px; color: #444; }
+.gloact-status { font-size: 12.5px; color: #555; }
+.gloact-status.error { color: #b00020; font-weight: 600; }
+.gloact-badge-inline { background: #b00020; color: #fff; font-weight: 700; padding: 2px 8px; border-radius: 4px; }
+.gloact-recs { list-style: none; padding-left: 0; font-size: 13px; }
+.gloact-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #999; }
+.gloact-table.gloact-grid td.st { text-align: center; border: 1px solid #bbb; font-size: 10pt; }
+.st.achieved { color: #fff; } .st.not_concerned { color: #999; }
+"""
+    + "".join(f".st.{status} {{ background: {colour}; }}\n" for status, colour in STATUS_COLOURS.items())
+    + ".st.not_concerned { background: #fff; }\n"
+    + """
+/* presenter mode: one panel per slide, large type (the keys are in the Voila template) */
+.gloact-present .gloact-filters { display: none !important; }
+.gloact-present .gloact-slide { display: none !important; }
+.gloact-present .gloact-slide.gloact-active { display: flex !important; min-height: 78vh; font-size: 150%; }
+.gloact-present .gloact-slide.gloact-active iframe.gloact-map { height: 78vh !important; }
+.gloact-present h2 { font-size: 2.2em; }
+
+/* briefing packs: one A4-landscape page per view */
+@page gloact-a4 { size: A4 landscape; margin: 0; }
+body.gloact-briefing { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
+.gloact-briefing .view { box-sizing: border-box; width: 297mm; height: 210mm; padding: 12mm 14mm; overflow: hidden;
+  page: gloact-a4; page-break-after: always; break-after: page; display: flex; flex-direction: column;
+  background: #fff; }
+.gloact-briefing .view h2 { margin: 0 0 6mm; font-size: 22pt; color: #7a2b1f; }
+.gloact-briefing .view .body { flex: 1; min-height: 0; font-size: 13pt; }
+.gloact-briefing #title h2 { font-size: 28pt; margin-top: 30mm; }
+.gloact-briefing .lead { font-size: 18pt; }
+.gloact-briefing .gloact-kpis { gap: 6mm; margin: 0 0 4mm; }
+.gloact-briefing .gloact-kpi { padding: 3mm 5mm; min-width: 45mm; }
+.gloact-briefing .gloact-kpi b { font-size: 18pt; } .gloact-briefing .gloact-kpi span { font-size: 10pt; }
+.gloact-briefing .gloact-table { font-size: 11pt; width: auto; }
+.gloact-briefing .gloact-table td, .gloact-briefing .gloact-table th { border-bottom: 1px solid #ddd;
+  padding: 1.5mm 3mm; }
+.gloact-briefing .small, .gloact-briefing .gloact-notes { font-size: 10pt; color: #444; }
+.gloact-briefing .gloact-recs { font-size: 10pt; }
+@media screen { body.gloact-briefing { background: #555; }
+  .gloact-briefing .view { margin: 8mm auto; box-shadow: 0 2px 10px rgba(0,0,0,.4); } }
+"""
+)

@@ -13,45 +13,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gloact_lib.analysis.commitments import STATUS_LABELS, latest_status
+from gloact_lib.analysis.commitments import latest_status
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.schema import STATUSES
+from gloact_lib.i18n import LABELS, LANGUAGES, t
 from gloact_lib.imports.formats.commitments import FORM_KIND, form_checksum
 from gloact_lib.imports.readers import META_SHEET
 
 __all__ = ["TEMPLATE_COLUMNS", "write_template"]
-
-_TEMPLATE_TEXT = {
-    "en": {
-        "sheet": "commitments",
-        "intro": "Commitments form for {country}. For each recommendation whose status changed, choose the new "
-        "status, give the date and the evidence, then return the file; leave the other rows as they are. Rows "
-        "of another country are not accepted. Columns rec_id and iso3 must not be changed.",
-        "header_help": {
-            "recommendation": "The recommendation (for reading; not imported).",
-            "current_status": "Status recorded in the workbook today (for reading).",
-            "status": "New status: choose from the list.",
-            "date": "Date of the new status (YYYY-MM-DD).",
-            "evidence": "What shows it: decree, meeting, agreement signed...",
-            "source": "Who reports it (institution, focal point).",
-        },
-    },
-    "fr": {
-        "sheet": "engagements",
-        "intro": "Formulaire de suivi des engagements pour {country}. Pour chaque recommandation dont le statut a "
-        "changé, choisissez le nouveau statut, indiquez la date et la preuve, puis renvoyez le fichier ; laissez "
-        "les autres lignes telles quelles. Les lignes d'un autre pays ne sont pas acceptées. Les colonnes rec_id "
-        "et iso3 ne doivent pas être modifiées.",
-        "header_help": {
-            "recommendation": "La recommandation (pour lecture ; non importée).",
-            "current_status": "Statut enregistré aujourd'hui dans le classeur (pour lecture).",
-            "status": "Nouveau statut : choisir dans la liste.",
-            "date": "Date du nouveau statut (AAAA-MM-JJ).",
-            "evidence": "Ce qui le montre : décret, réunion, accord signé...",
-            "source": "Qui le signale (institution, point focal).",
-        },
-    },
-}
 
 #: The form's columns, in order (``rec_id`` and ``iso3`` must not be changed).
 TEMPLATE_COLUMNS = ["rec_id", "iso3", "recommendation", "current_status", "current_date", "status", "date",
@@ -95,35 +64,33 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
 
     from gloact_lib.spreadsheet import safe_cell, write_cell, write_row
 
-    if lang not in _TEMPLATE_TEXT:
+    if lang not in LANGUAGES:
         raise ValueError(f"lang must be 'en' or 'fr', not {lang!r}")
-    text = _TEMPLATE_TEXT[lang]
     status = latest_status(con)
     mine = status[status["iso3"] == country]
     if mine.empty:
         raise ValueError(f"no recommendation concerns {country!r}")
     wb = Workbook()
     ws = wb.active
-    ws.title = text["sheet"]
+    ws.title = t("form_sheet", lang)
     write_row(ws, TEMPLATE_COLUMNS)
     for r in mine.itertuples():
         write_row(ws, [
             r.rec_id, r.iso3, f"{r.number}. {r.text_fr if lang == 'fr' else r.text_en}",
-            STATUS_LABELS[r.status][lang], f"{r.date:%Y-%m-%d}" if pd.notna(r.date) else "", "", "", "", "",
+            t(r.status, lang), f"{r.date:%Y-%m-%d}" if pd.notna(r.date) else "", "", "", "", "",
         ])  # fmt: skip
     grey = PatternFill("solid", fgColor="EEEEEE")
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        help_text = text["header_help"].get(cell.value)
-        if help_text:
-            cell.comment = Comment(help_text, "gloact")
+        if f"form_help_{cell.value}" in LABELS:
+            cell.comment = Comment(t(f"form_help_{cell.value}", lang), "gloact")
     for row in ws.iter_rows(min_row=2):
         for cell in row[:5]:
             cell.fill = grey
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
     for column, width in zip("ABCDEFGHI", (14, 7, 70, 16, 13, 16, 13, 40, 28), strict=True):
         ws.column_dimensions[column].width = width
-    choices = ",".join(STATUS_LABELS[s][lang] for s in STATUSES)
+    choices = ",".join(t(s, lang) for s in STATUSES)
     validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
     validation.add(f"F2:F{ws.max_row}")
     ws.add_data_validation(validation)
@@ -131,8 +98,8 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
     dates.add(f"G2:G{ws.max_row}")
     ws.add_data_validation(dates)
     ws.freeze_panes = "C2"
-    about = wb.create_sheet("info" if lang == "en" else "mode d'emploi")
-    write_cell(about["A1"], text["intro"].format(country=country_name(country, lang)))
+    about = wb.create_sheet(t("form_info_sheet", lang))
+    write_cell(about["A1"], t("form_intro", lang, country=country_name(country, lang)))
     about["A1"].alignment = Alignment(wrap_text=True, vertical="top")
     about.column_dimensions["A"].width = 100
     meta = wb.create_sheet(META_SHEET)

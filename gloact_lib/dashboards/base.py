@@ -1,0 +1,329 @@
+"""What every dashboard shares: :class:`Panel`, URL parameters, failures the viewer can read.
+
+A dashboard is a :class:`Panel` (an ``ipywidgets.VBox``) whose state lives in traitlets.
+:class:`Panel` gives it the ``lang`` and ``status`` traits, the language switch, the status
+line, presenter mode, the database connection (opened again after a failure), and the one way
+of building from the page's address, :meth:`Panel.from_url`.
+
+The contract: a dashboard class provides
+
+``_layout(lang) -> (header, body, slides)``
+    Make its widgets (``self.con`` is open) and say where they go: ``header`` widgets are
+    shown left of the language switch, ``body`` widgets below it, above the status line;
+    ``slides`` are the panels presenter mode shows one at a time, in order.
+``_relabel(lang)``
+    Put every label of its controls in ``lang``, keeping their values (called when ``lang``
+    changes; control events are ignored meanwhile, see :meth:`Panel._quietly`).
+``refresh()``
+    Redraw every panel from the database; on success call ``self._ok()``, on any exception
+    ``self._fail(exc)`` (the viewer reads a sentence, never a traceback; a retry follows).
+``URL_PARAMETERS``
+    The URL parameters it reads besides ``lang`` and ``present`` (documentation and
+    :meth:`Panel.from_url`'s docstring).
+``_apply_parameters(params)``, optional
+    Set its controls from the URL parameters (each one checked: a bad link must not break
+    the page).  Runs quietly: the dashboard is redrawn once afterwards.
+``_settle()``, optional
+    Called once the URL parameters are applied, before the single redraw (a dashboard whose
+    state is derived from its controls derives it here).
+``_start()``, optional
+    The first drawing at the end of construction (default :meth:`refresh`).
+
+Its own traits' observers redraw with :meth:`Panel._redraw`, which waits while the dashboard
+is being built or configured.  Every text it shows comes from :mod:`gloact_lib.i18n` and is
+escaped (the pieces of :mod:`gloact_lib.views.html` do both); figures of persons go through
+:func:`gloact_lib.analysis.disclosure.publish`; every query is a function of
+:mod:`gloact_lib.analysis`.  A dashboard that cannot even be built (the database busy,
+missing or being replaced) is stood in for by :class:`Recovering`, which retries until the
+cause has gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+from traitlets import Unicode, observe
+
+from gloact_lib.data.database import connect
+from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from gloact_lib.views.assets import STYLESHEET
+
+__all__ = ["Panel", "Recovering", "log", "url_parameters", "viewer_message"]
+
+log = logging.getLogger("gloact_lib.dashboards")
+if not log.handlers:  # a kernel's stderr is the server's log
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("%(asctime)s gloact dashboard %(levelname)s: %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+
+_MESSAGES = {"busy": "err_busy", "missing": "err_missing", "damaged": "err_damaged", "foreign": "err_damaged"}
+
+#: URL values that switch presenter mode on (``?present=1``).
+_YES = ("1", "true", "yes")
+
+
+def viewer_message(exc: Exception, lang: str) -> str:
+    """The sentence a viewer reads for a failure; the details go to the server log.
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import DatabaseError
+    >>> viewer_message(DatabaseError("/srv/x.duckdb: in use by PID 12", "busy"), "fr")
+    'Les données sont en cours de mise à jour. Cette vue réessaiera dans un instant.'
+    """
+    from gloact_lib.data.database import database_error
+
+    err = database_error(exc, "workbook database")
+    kind = err.kind if err is not None else "other"
+    log.error("%s (%s): %s", type(exc).__name__, kind, exc, exc_info=kind == "other")
+    return t(_MESSAGES.get(kind, "err_other"), lang)
+
+
+def _status_html(message: str, error: bool = False) -> str:
+    """The status line: a sentence for the viewer, never a traceback."""
+    if error:
+        return f"<div class='gloact-status error' role='alert'>{html.escape(message)}</div>"
+    return f"<div class='gloact-status'>{html.escape(message)}</div>"
+
+
+def _later(seconds: float, callback) -> bool:
+    """Call ``callback`` after ``seconds`` on the kernel's event loop; False where none runs (tests)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    loop.call_later(seconds, callback)
+    return True
+
+
+def url_parameters() -> dict[str, str]:
+    """Query-string parameters of the page (``?country=NER&lang=fr``), or {} outside Voilà.
+
+    With a preheated kernel the notebook runs before any request: Voilà's
+    ``get_query_string`` waits for the visitor's request first.
+    """
+    query = ""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import get_query_string
+
+        query = get_query_string() or ""
+    else:
+        query = os.environ.get("QUERY_STRING", "")
+    return {k: v[-1] for k, v in parse_qs(query).items()}
+
+
+def _url_lang(params: dict[str, str]) -> str:
+    return params["lang"] if params.get("lang") in LANGUAGES else "en"
+
+
+class Recovering(w.VBox):
+    """Stands in for a dashboard that could not be built, and builds it as soon as it can.
+
+    It shows the viewer a short sentence and a "Try again" button, and tries again
+    by itself every ``interval`` seconds (up to ``attempts`` times); when the build
+    succeeds, the dashboard takes its place.
+
+    Parameters
+    ----------
+    build : callable
+        Returns the dashboard widget, or raises.
+    error : Exception
+        Why the last build failed.
+    lang : {"en", "fr"}
+    interval : float, default 5
+    attempts : int, default 360
+        Half an hour at the default interval.
+    """
+
+    def __init__(self, build, error: Exception, lang: str = "en", interval: float = 5.0, attempts: int = 360):
+        self._build, self.lang, self._interval, self._left = build, lang, interval, attempts
+        self.dashboard = None
+        self.message = w.HTML(_status_html(viewer_message(error, lang), error=True))
+        self.button = w.Button(description=t("try_again", lang))
+        self.button.on_click(lambda _: self.retry())
+        super().__init__([self.message, self.button])
+        self.add_class("gloact-recovering")
+        _later(interval, self._tick)
+
+    def retry(self) -> bool:
+        """Try to build the dashboard now; True when it is shown."""
+        if self.dashboard is not None:
+            return True
+        try:
+            dashboard = self._build()
+        except Exception as exc:
+            self.message.value = _status_html(viewer_message(exc, self.lang), error=True)
+            return False
+        self.dashboard = dashboard
+        self.children = [dashboard]
+        return True
+
+    def _tick(self) -> None:
+        self._left -= 1
+        if not self.retry() and self._left > 0:
+            _later(self._interval, self._tick)
+
+
+def _build_or_recover(build, lang: str):
+    """The dashboard ``build()`` returns, or a :class:`Recovering` stand-in if it fails."""
+    try:
+        return build()
+    except Exception as exc:
+        return Recovering(build, exc, lang)
+
+
+class Panel(w.VBox):
+    """The base of every dashboard (see the module's docstring for what a dashboard provides).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection, optional
+        Default: the workbook database, read-only (opened again after a failure).
+    lang : {"en", "fr"}, default "en"
+    present : bool, default False
+        Presenter mode: one panel per slide, arrow keys, F for full screen.
+    **kwargs
+        Passed to :class:`ipywidgets.VBox`.
+    """
+
+    lang = Unicode("en")
+    status = Unicode("")
+
+    #: URL parameters the dashboard reads besides ``lang`` and ``present``.
+    URL_PARAMETERS: tuple[str, ...] = ()
+
+    def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
+        self._ready = self._updating = self._stale = False
+        self._owns_con = con is None
+        self.con = con or connect(read_only=True)
+        self.lang_toggle = w.ToggleButtons(options=[(name, code) for code, name in LANGUAGE_NAMES.items()],
+                                           value=lang)  # fmt: skip
+        self.status_line = w.HTML()
+        header, body, slides = self._layout(lang)
+        super().__init__([w.HTML(f"<style>{STYLESHEET}</style>"), w.HBox([*header, self.lang_toggle]), *body,
+                          self.status_line], **kwargs)  # fmt: skip
+        self.add_class("gloact-dashboard")
+        for panel in slides:
+            panel.add_class("gloact-slide")
+        if present:
+            self.add_class("gloact-present")
+        self.lang_toggle.observe(lambda change: setattr(self, "lang", change["new"]), names="value")
+        self.lang = lang
+        self._ready = True
+        self._start()
+
+    # -- what a dashboard provides (see the module's docstring) ------------------------------------
+    def _layout(self, lang: str) -> tuple[list, list, list]:
+        raise NotImplementedError
+
+    def _relabel(self, lang: str) -> None:
+        """Labels of the dashboard's own controls in ``lang`` (none by default)."""
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _apply_parameters(self, params: dict[str, str]) -> None:
+        """Set the dashboard's controls from URL parameters (none by default)."""
+
+    def _settle(self) -> None:
+        """Derive state from the controls once the URL parameters are applied (nothing by default)."""
+
+    def _start(self) -> None:
+        self.refresh()
+
+    # -- construction from the page URL ------------------------------------------------------------
+    @classmethod
+    def from_url(cls, con=None):
+        """A dashboard set from the page's URL parameters: ``lang``, ``present=1`` for presenter
+        mode (one panel per slide, arrow keys, F for full screen), and the class's
+        :attr:`URL_PARAMETERS`.
+
+        Built first, then set: a preheated kernel builds before anyone visits, and only then
+        waits for the visitor's address (Voila's ``get_query_string`` blocks until the request
+        comes).  A dashboard that cannot be built is a :class:`Recovering` stand-in.
+        """
+        try:
+            dashboard = cls(con=con)
+        except Exception:  # built again for the visitor: the cause may have gone since the preheat
+            params = url_parameters()
+            return _build_or_recover(lambda: cls(con=con)._configured(params), _url_lang(params))
+        return dashboard._configured(url_parameters())
+
+    def _configured(self, params: dict[str, str]):
+        """Apply URL parameters to the built dashboard, then redraw once if anything changed."""
+        try:
+            if params.get("present") in _YES:
+                self.add_class("gloact-present")
+            with self._quietly():
+                self._apply_parameters(params)
+                if params.get("lang") in LANGUAGES:
+                    self.lang = params["lang"]
+            self._settle()
+            if self._stale:
+                self.refresh()
+        except Exception as exc:  # a bad link must not break the page
+            self._fail(exc)
+        return self
+
+    # -- redrawing ---------------------------------------------------------------------------------
+    @contextmanager
+    def _quietly(self):
+        """Change controls and traits without a redraw for each; :meth:`_redraw` calls are remembered."""
+        before, self._updating = self._updating, True
+        try:
+            yield
+        finally:
+            self._updating = before
+
+    def _redraw(self) -> None:
+        """Redraw after a change of state, unless the dashboard is still being built or set."""
+        if not self._ready or self._updating:
+            self._stale = self._ready
+            return
+        self.refresh()
+
+    def _ok(self) -> None:
+        self._stale = False
+        self.status = t("status_ok", self.lang)
+        self.status_line.value = _status_html(self.status)
+
+    def _fail(self, exc: Exception) -> None:
+        """Show a sentence the viewer can read (details to the server log); try again in a moment."""
+        self._stale = False
+        self.status = viewer_message(exc, self.lang)
+        self.status_line.value = _status_html(self.status, error=True)
+        self._reconnect = True
+        if not getattr(self, "_retry_pending", False):
+            self._retry_pending = _later(5.0, self._retry)
+
+    def _retry(self) -> None:
+        self._retry_pending = False
+        self.refresh()
+
+    @observe("lang")
+    def _lang_changed(self, change) -> None:
+        if not self._ready:
+            return  # still being built: the first drawing comes at the end
+        self.lang_toggle.value = change["new"]
+        with self._quietly(), self.hold_trait_notifications():
+            self._relabel(change["new"])
+        self._redraw()  # same state, new language: every label again
+
+    def _connection(self):
+        """The database connection; after a failure, a new one (the file may have been rebuilt)."""
+        if getattr(self, "_reconnect", False) and self._owns_con:
+            try:
+                self.con.close()
+            except Exception:  # already closed or broken: a new one is what we want
+                pass
+            self.con = connect(read_only=True)
+        self._reconnect = False
+        return self.con
