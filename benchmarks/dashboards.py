@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 from common import Context, Result, Row, browser_missing, journeys_sql, shipped_db, size_label, survive
 
-from gloact_lib.views.chromium import OFFLINE_FLAGS, launch
 from gloact_lib.app.harness import MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
+from gloact_lib.views.chromium import OFFLINE_FLAGS, launch
 
 TITLE = "5-7. dashboards in Chromium: page load, memory per viewer, filter change → map redrawn"
 

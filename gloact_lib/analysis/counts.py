@@ -203,13 +203,8 @@ def incidents(con: duckdb.DuckDBPyConnection, selection: Selection, bounds: list
         ``lon``, ``lat`` (mean of the cell's incidents), ``dead_and_missing``, ``incidents``,
         ``first``, ``last`` (dates), ``route`` (most frequent), ``location`` (only for a single incident).
     """
-    clauses, params = ["TRUE"], []
-    if selection.start is not None:
-        clauses.append("date >= ?")
-        params.append(selection.start)
-    if selection.end is not None:
-        clauses.append("date <= ?")
-        params.append(selection.end)
+    clauses, params = selection.period_where("date", "date")
+    clauses.insert(0, "TRUE")
     if bounds is not None:
         (south, west), (north, east) = bounds
         clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from gloact_lib.analysis.counts import _CK, country_roles, hubs, incidents, legs, monthly, od_pairs, summary  # noqa: F401
+from gloact_lib.analysis.counts import _CK, country_roles, legs, summary
 from gloact_lib.analysis.disclosure import publish, publish_value, suppress
 from gloact_lib.analysis.selection import Selection, selected_sql
 

@@ -91,15 +91,28 @@ class Selection:
         """A copy with some filters changed."""
         return replace(self, **changes)
 
-    def where(self) -> tuple[str, list]:
-        """SQL ``WHERE`` clause and parameters for the journeys table."""
-        clauses, params = ["unit = ?"], [self.unit]
+    def period_where(self, first: str, last: str) -> tuple[list[str], list]:
+        """SQL clauses and parameters keeping rows whose ``[first, last]`` overlaps the selection's period.
+
+        Examples
+        --------
+        >>> Selection(start=dt.date(2018, 1, 1)).period_where("date", "date")
+        (['date >= ?'], [datetime.date(2018, 1, 1)])
+        """
+        clauses, params = [], []
         if self.start is not None:
-            clauses.append("period_end >= ?")
+            clauses.append(f"{last} >= ?")
             params.append(self.start)
         if self.end is not None:
-            clauses.append("period_start <= ?")
+            clauses.append(f"{first} <= ?")
             params.append(self.end)
+        return clauses, params
+
+    def where(self) -> tuple[str, list]:
+        """SQL ``WHERE`` clause and parameters for the journeys table."""
+        clauses, params = self.period_where("period_start", "period_end")
+        clauses.insert(0, "unit = ?")
+        params.insert(0, self.unit)
         for column, values in (("crime", self.crime), ("origin_country", self.origin),
                                ("destination_country", self.destination), ("reporting_country", self.reporting),
                                ("sex", self.sex), ("age_group", self.age_group),

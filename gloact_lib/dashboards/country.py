@@ -10,8 +10,9 @@ from traitlets import Unicode, observe
 
 from gloact_lib.analysis import profiles
 from gloact_lib.analysis.commitments import latest_status, recommendations_for
+from gloact_lib.analysis.counts import incidents, od_pairs
 from gloact_lib.analysis.disclosure import publish
-from gloact_lib.analysis.flows import Flows, Selection, incidents, od_pairs
+from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.dashboards.base import Panel
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t

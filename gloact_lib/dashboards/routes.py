@@ -8,8 +8,9 @@ import html
 import ipywidgets as w
 from traitlets import Instance, observe
 
+from gloact_lib.analysis.counts import monthly, od_pairs
 from gloact_lib.analysis.disclosure import publish
-from gloact_lib.analysis.flows import Flows, Selection, monthly, od_pairs
+from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import journey_countries, journey_years
 from gloact_lib.dashboards.base import Panel
 from gloact_lib.data.countries import country_name

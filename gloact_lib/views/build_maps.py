@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gloact_lib import config
-from gloact_lib.analysis.flows import Flows, Selection, incidents
+from gloact_lib.analysis.counts import incidents
+from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import member_countries
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES

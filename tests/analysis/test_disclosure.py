@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gloact_lib.analysis.counts import country_roles, legs, od_pairs, summary
 from gloact_lib.analysis.disclosure import (
     BOUND,
     MODULUS,
@@ -33,7 +34,7 @@ from gloact_lib.analysis.disclosure import (
     publish_value,
     record_key,
 )
-from gloact_lib.analysis.flows import Flows, Selection, country_roles, legs, od_pairs, published_total, summary
+from gloact_lib.analysis.flows import Flows, Selection, published_total
 from gloact_lib.dashboards import RoutesDashboard
 from gloact_lib.data.database import connect
 from gloact_lib.imports.build import scratch

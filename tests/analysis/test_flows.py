@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gloact_lib.analysis.flows import Flows, Selection, country_roles, hubs, legs, od_pairs, summary, suppress
+from gloact_lib.analysis.counts import country_roles, hubs, legs, od_pairs, summary
+from gloact_lib.analysis.flows import Flows, Selection, suppress
 from gloact_lib.imports.pipeline import import_file
 
 from ..conftest import journey

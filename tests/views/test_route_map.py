@@ -7,7 +7,8 @@ import re
 import folium
 import pytest
 
-from gloact_lib.analysis.flows import Flows, Selection, incidents
+from gloact_lib.analysis.counts import incidents
+from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.i18n import LABELS, t
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.views.build_maps import build_maps
