@@ -43,7 +43,8 @@ def test_landing_page_lists_the_dashboards(server, browser):
     base, _ = server
     page, watch = watched_page(browser)
     page.goto(base + "/")
-    page.get_by_text("routes.ipynb").first.wait_for(timeout=30_000)
+    # a cold server is also preheating a kernel per dashboard (2 cores): give the list time
+    page.get_by_text("routes.ipynb").first.wait_for(timeout=90_000)
     listed = page.inner_text("body")
     assert "commitments.ipynb" in listed and "country.ipynb" in listed
     assert "analyst_workbook" not in listed  # only the dashboards are served
