@@ -56,6 +56,22 @@ def leaflet_assets() -> tuple[str, str]:
     return css, js
 
 
+class Literal(Element):
+    """Text put on a folium page as it is: never parsed as a Jinja template.
+
+    branca's ``Element(text)`` compiles ``text`` as a template; page text (Leaflet, the map's
+    helpers, rendered scripts) is added with this instead, so nothing in it is ever evaluated
+    and a large script is not compiled on every render.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
 def make_offline(m: folium.Map) -> folium.Map:
     """Strip a map's CDN dependencies and inline Leaflet; returns the same map."""
     m.default_js = []
@@ -63,8 +79,8 @@ def make_offline(m: folium.Map) -> folium.Map:
     css, js = leaflet_assets()
     header = m.get_root().header
     if "gloact_leaflet_css" not in header._children:
-        header.add_child(Element(f"<style>{css}</style>"), name="gloact_leaflet_css", index=0)
-        header.add_child(Element(f"<script>{js}</script>"), name="gloact_leaflet_js", index=1)
+        header.add_child(Literal(f"<style>{css}</style>"), name="gloact_leaflet_css", index=0)
+        header.add_child(Literal(f"<script>{js}</script>"), name="gloact_leaflet_js", index=1)
     return m
 
 

@@ -15,9 +15,11 @@ import json
 import re
 
 import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from folium.map import ElementAddToElement
 from jinja2 import Template
+
+from gloact_lib.views.assets import Literal
 
 __all__ = ["FitWhenShown", "GeoLayer", "MapBox"]
 
@@ -45,17 +47,6 @@ def _json(data) -> str:
     return _JSON_STRING.sub(lambda m: _JSON_SPECIAL.sub(lambda c: _JSON_ESCAPES[c.group()], m.group()), text)
 
 
-class _Literal(Element):
-    """Text already rendered: put on the page as it is, never parsed as a template."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
-
-
 def _render_once(element: MacroElement, kwargs: dict) -> None:
     """What :meth:`branca.element.MacroElement.render` does, without the second template pass.
 
@@ -69,7 +60,7 @@ def _render_once(element: MacroElement, kwargs: dict) -> None:
     macros = element._template.module.__dict__
     for part in ("header", "html", "script"):
         if macros.get(part) is not None:
-            getattr(figure, part).add_child(_Literal(macros[part](element, kwargs)), name=element.get_name())
+            getattr(figure, part).add_child(Literal(macros[part](element, kwargs)), name=element.get_name())
     for child in element._children.values():
         child.render(**kwargs)
 

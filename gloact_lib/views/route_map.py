@@ -22,13 +22,12 @@ from functools import lru_cache
 
 import folium
 import pandas as pd
-from branca.element import Element
 
 from gloact_lib import config
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
-from gloact_lib.views.assets import MAP_HELPERS, make_offline, offline_map
+from gloact_lib.views.assets import MAP_HELPERS, Literal, make_offline, offline_map
 from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox, _json  # noqa: F401  (GeoLayer, _json: tests)
 
 __all__ = ["route_map", "ROLE_COLOURS", "SEA", "fmt_number", "key_figures"]
@@ -313,7 +312,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
         make_offline(m)
     root = m.get_root()
     if "gloact_helpers" not in root.header._children:
-        root.header.add_child(Element(MAP_HELPERS), name="gloact_helpers")
+        root.header.add_child(Literal(MAP_HELPERS), name="gloact_helpers")
     GeoLayer(_country_layer(flows, lang), t("countries", lang)).add_to(m)
     with_incidents = incidents is not None and not incidents.empty
     if with_incidents:  # under the flows, so that it never hides them
