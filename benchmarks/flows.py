@@ -1,9 +1,9 @@
 """Measurements 2 and 3: od_pairs, legs and Flows.from_db against a plain GROUP BY.
 
-2. **od_pairs** -- :func:`gloact_lib.analysis.flows.od_pairs` on 10M journeys against a
+2. **od_pairs** -- :func:`gloact_lib.analysis.counts.od_pairs` on 10M journeys against a
    plain ``GROUP BY`` of the same table.
 3. **flows** -- :meth:`gloact_lib.analysis.flows.Flows.from_db` and
-   :func:`gloact_lib.analysis.flows.legs` at 100k, 1M and 10M journeys against the same
+   :func:`gloact_lib.analysis.counts.legs` at 100k, 1M and 10M journeys against the same
    plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its queries.
 
 The tables are generated in DuckDB by :func:`common.journeys_sql`.
@@ -67,7 +67,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     sizes : list of int
         Journeys per table (each built in its own database file).
     od_size : int
-        The size at which :func:`gloact_lib.analysis.flows.od_pairs` is the headline.
+        The size at which :func:`gloact_lib.analysis.counts.od_pairs` is the headline.
     tmp : Path
         Scratch folder for the database files.
     log : callable
@@ -82,7 +82,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     builds : dict
         Seconds to generate each table.
     """
-    from gloact_lib.analysis import flows
+    from gloact_lib.analysis import counts, flows
     from gloact_lib.data.database import connect
 
     rows, parts, builds = [], [], {}
@@ -101,8 +101,8 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
                 return con.execute(BASELINE_SQL).df()
 
             candidates = [
-                ("od_pairs", "flows.od_pairs(con, Selection())", lambda con=con: flows.od_pairs(con, selection)),
-                ("legs", "flows.legs(con, Selection())", lambda con=con: flows.legs(con, selection)),
+                ("od_pairs", "counts.od_pairs(con, Selection())", lambda con=con: counts.od_pairs(con, selection)),
+                ("legs", "counts.legs(con, Selection())", lambda con=con: counts.legs(con, selection)),
                 ("flows", "Flows.from_db(con, Selection())", lambda con=con: flows.Flows.from_db(con, selection)),
             ]
             measured, returned, runs, base_times = {}, {}, {}, []
@@ -150,7 +150,7 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     repeats : int
         Runs of each step (median).
     legs_seconds : float
-        The time of :func:`gloact_lib.analysis.flows.legs` already measured at this size
+        The time of :func:`gloact_lib.analysis.counts.legs` already measured at this size
         (not run again: at 10M journeys it takes tens of seconds).
     raw_legs : DataFrame
         What that call returned (the input of the legs' publication).
@@ -164,19 +164,19 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     """
     import pandas as pd
 
-    from gloact_lib.analysis import flows
+    from gloact_lib.analysis import counts, flows
     from gloact_lib.analysis.disclosure import publish
 
-    wide = flows.country_roles(con, selection)
+    wide = counts.country_roles(con, selection)
     raw_roles = pd.concat([wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
                            for r in ("origin", "transit", "destination")], ignore_index=True)  # fmt: skip
     raw_roles = raw_roles[raw_roles["persons"] > 0]
     names = sorted(set(raw_legs["source"]) | set(raw_legs["target"]))
     steps = {
         "publish_legs": lambda: publish(raw_legs, **selection.disclosure),
-        "country_roles": lambda: flows.country_roles(con, selection),
+        "country_roles": lambda: counts.country_roles(con, selection),
         "publish_roles": lambda: publish(raw_roles, **selection.disclosure),
-        "summary": lambda: flows.summary(con, selection),
+        "summary": lambda: counts.summary(con, selection),
         "nodes": lambda: flows._nodes(con, names),
         "baseline": baseline,
     }

@@ -7,10 +7,10 @@ Eight measurements (see ``benchmarks/README.md``):
    and into an on-disk database, against DuckDB's own ``read_csv`` of the same
    file with no validation.  Each import runs in a fresh subprocess, which also
    reports the growth of its peak resident set size.
-2. **od_pairs** -- :func:`gloact_lib.analysis.flows.od_pairs` on 10M journeys against a
+2. **od_pairs** -- :func:`gloact_lib.analysis.counts.od_pairs` on 10M journeys against a
    plain ``GROUP BY`` of the same table.
 3. **flows** -- :meth:`gloact_lib.analysis.flows.Flows.from_db` and
-   :func:`gloact_lib.analysis.flows.legs` at 100k, 1M and 10M journeys against the same
+   :func:`gloact_lib.analysis.counts.legs` at 100k, 1M and 10M journeys against the same
    plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its queries.
 4. **map** -- bytes of the self-contained overview map of
    :func:`gloact_lib.views.route_map.route_map` against ``geopandas.GeoDataFrame.explore()``
