@@ -62,7 +62,7 @@ def journeys_sql(con) -> tuple[str, list]:
     months are spread over 2010-2024; persons follow a geometric-like law.
     Everything is a function of the row number, so a smaller table is a prefix
     of a larger one.  Each journey gets its record key under ``con``'s secret, as an import
-    gives it (:func:`gloact_lib.analysis.disclosure.record_key_sql`).
+    gives it (:func:`gloact_lib.data.record_keys.record_key_sql`).
 
     Returns
     -------

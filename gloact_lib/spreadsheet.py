@@ -40,6 +40,7 @@ __all__ = ["SEPARATORS", "is_dangerous", "safe_cell", "safe_row", "safe_value", 
 #: Characters a spreadsheet program may split a line into cells on (after NFKC).
 SEPARATORS = frozenset(",;\t|\r\n")
 _TRIGGERS = frozenset("=+-@")
+_ASCII_RISK = re.compile(r"[=+\-@\t\r]")
 _NUMBER = re.compile(r"-\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*")
 
 
@@ -49,6 +50,8 @@ def _nfkc(ch: str) -> str:
 
 def _positions(text: str) -> list[int]:
     """Indexes in ``text`` before which an apostrophe neutralises a formula."""
+    if text.isascii() and not _ASCII_RISK.search(text):
+        return []  # the common case, decided in C: nothing a formula could start with
     chars = [_nfkc(c) for c in text]
     found: list[int] = []
     if chars and chars[0][:1] in ("\t", "\r"):

@@ -75,29 +75,17 @@ import numpy as np
 import pandas as pd
 
 from gloact_lib import config
-from gloact_lib.data.record_keys import (  # noqa: F401  (re-exported)
-    MODULUS,
-    SECRET_TABLE,
-    add_record_keys,
-    ensure_secret,
-    record_key,
-    record_key_sql,
-)
+from gloact_lib.data.record_keys import MODULUS
 
 __all__ = [
     "BOUND",
     "MODULUS",
     "PTABLE",
-    "SECRET_TABLE",
-    "add_record_keys",
     "cell_key_sql",
-    "ensure_secret",
     "perturbation",
     "publish",
     "publish_counts",
     "publish_value",
-    "record_key",
-    "record_key_sql",
     "suppress",
 ]
 

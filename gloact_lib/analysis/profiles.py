@@ -75,7 +75,7 @@ def treaty_status(con: duckdb.DuckDBPyConnection, countries: str | Iterable[str]
     return con.execute(
         "SELECT iso3, instrument, action_date, action_type, status, verified, source FROM treaties "
         "WHERE list_contains(?::VARCHAR[], iso3) "
-        "ORDER BY iso3, CASE instrument WHEN 'UNTOC' THEN 0 WHEN 'TIP_Protocol' THEN 1 ELSE 2 END", [_codes(countries)]
+        "ORDER BY iso3, list_position(?::VARCHAR[], instrument)", [_codes(countries), list(INSTRUMENTS)]
     ).df()  # fmt: skip
 
 

@@ -96,7 +96,7 @@ def _import(args) -> int:
         print(f"gloact {args.command}: --as-country: {exc}", file=sys.stderr)
         return 2
     try:
-        open_source(args.file).close()  # an unreadable file fails before any database work
+        source = open_source(args.file)  # an unreadable file fails before any database work
         # A check needs the known places, not a database file: don't create one.
         if args.command == "check" and not Path(args.db).exists():
             con = scratch()
@@ -106,7 +106,7 @@ def _import(args) -> int:
                 build_db(args.db)
             con = connect(args.db)
         run = import_file if args.command == "import" else check_file
-        result = run(con, args.file, fmt=args.format, report=args.report, country=country)
+        result = run(con, args.file, fmt=args.format, report=args.report, country=country, source=source)
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -15,8 +15,6 @@ import secrets
 
 import duckdb
 
-from gloact_lib.data.sql import scalar
-
 __all__ = ["MODULUS", "SECRET_TABLE", "add_record_keys", "ensure_secret", "record_key", "record_key_sql"]
 
 #: Cell keys and record keys are 32-bit: sums are taken modulo this.
@@ -93,10 +91,14 @@ def add_record_keys(con: duckdb.DuckDBPyConnection) -> int:
     int
         Journeys keyed now.
     """
-    columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'journeys'"
-                                         ).fetchall()}  # fmt: skip
-    if "rkey" in columns and not scalar(con, "SELECT count(*) FROM journeys WHERE rkey IS NULL"):
+    # Keyed journeys have a NOT NULL rkey (declared so, and set so below): the catalogue says
+    # whether there is anything to do, without scanning the table on every open.
+    nullable = con.execute("SELECT is_nullable FROM duckdb_columns() WHERE table_name = 'journeys' "
+                           "AND column_name = 'rkey'").fetchall()  # fmt: skip
+    if nullable and not nullable[0][0]:
         return 0
+    # Three steps (DuckDB cannot add the NOT NULL constraint in the transaction that filled the
+    # column); a run cut short leaves the column nullable, so the next open finishes it.
     sql, params = record_key_sql(con)
     con.execute("ALTER TABLE journeys ADD COLUMN IF NOT EXISTS rkey UINTEGER")
     keyed = con.execute(f"UPDATE journeys SET rkey = {sql} WHERE rkey IS NULL", params).fetchall()[0][0]

@@ -28,7 +28,7 @@ from gloact_lib.data.record_keys import record_key_sql
 from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.sql import scalar
 from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
-from gloact_lib.imports.readers import ReadError, open_source, sha256_of
+from gloact_lib.imports.readers import ReadError, Source, open_source, sha256_of
 from gloact_lib.imports.validate import Batch, Places
 from gloact_lib.spreadsheet import safe_cell, safe_row
 
@@ -167,8 +167,18 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.unregister("_batch")
 
 
-def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None) -> ImportResult:
-    source = open_source(path)
+def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None,
+         source: Source | None = None) -> ImportResult:  # fmt: skip
+    """Open the file (unless the caller already has), import or check it, and always release it."""
+    source = source or open_source(path)
+    try:
+        return _run_source(con, path, source, fmt, report, dry_run, country)
+    finally:
+        source.close()
+
+
+def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
+                country: str | None) -> ImportResult:  # fmt: skip
     chosen, canonical = _resolve_format(source, fmt)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
@@ -320,7 +330,8 @@ def _write_report(con, rej: str, report: Path) -> None:
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
-                report: str | Path | None = None, country: str | None = None) -> ImportResult:  # fmt: skip
+                report: str | Path | None = None, country: str | None = None,
+                source: Source | None = None) -> ImportResult:  # fmt: skip
     """Import a CSV or Excel file into the database in one transaction.
 
     Parameters
@@ -338,6 +349,10 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
         updates), rows of any other country are rejected and a form written for another
         country is refused; see :func:`gloact_lib.imports.formats.commitments.verify_form` for what the
         form checks can and cannot protect.  Other formats ignore it.
+    source : Source, optional
+        ``path`` already opened with :func:`gloact_lib.imports.readers.open_source` (the
+        command line opens it first, to refuse an unreadable file before any database work):
+        it is not opened and scanned again.
 
     Returns
     -------
@@ -359,14 +374,17 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     >>> result.rejected, result.accepted > 2000
     (0, True)
     """
-    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False, country=country)
+    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False, country=country,
+                source=source)
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
-               report: str | Path | None = None, country: str | None = None) -> ImportResult:  # fmt: skip
+               report: str | Path | None = None, country: str | None = None,
+               source: Source | None = None) -> ImportResult:  # fmt: skip
     """Validate a file exactly as :func:`import_file` would, and store nothing.
 
     Duplicates against the database are checked too.  Parameters and return
     value as for :func:`import_file` (``import_id`` is None).
     """
-    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True, country=country)
+    return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True, country=country,
+                source=source)

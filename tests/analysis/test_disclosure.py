@@ -27,16 +27,15 @@ from gloact_lib.analysis.disclosure import (
     BOUND,
     MODULUS,
     PTABLE,
-    add_record_keys,
     perturbation,
     publish,
     publish_counts,
     publish_value,
-    record_key,
 )
 from gloact_lib.analysis.flows import Flows, Selection, published_total
 from gloact_lib.dashboards import RoutesDashboard
 from gloact_lib.data.database import connect
+from gloact_lib.data.record_keys import add_record_keys, record_key
 from gloact_lib.imports.build import scratch
 from gloact_lib.imports.pipeline import import_file
 
