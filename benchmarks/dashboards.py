@@ -45,10 +45,20 @@ BARE_CELL = """import folium
 from branca.element import Element
 from xstatic.pkg import leaflet  # Leaflet from PyPI, inlined: no CDN is reachable
 
+
+class Raw(Element):  # as gloact adds page text: not compiled as a template on every render
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs):
+        return self.text
+
+
 m = folium.Map(location=[15, 5], zoom_start=4, tiles=None)
 m.default_js, m.default_css = [], []
 with open(f"{leaflet.BASE_DIR}/leaflet.css") as css, open(f"{leaflet.BASE_DIR}/leaflet.js") as js:
-    m.get_root().header.add_child(Element(f"<style>{css.read()}</style><script>{js.read()}</script>"), index=0)
+    m.get_root().header.add_child(Raw(f"<style>{css.read()}</style><script>{js.read()}</script>"), index=0)
 m"""
 ROUTES_NOTEBOOK = "routes.ipynb"
 #: The plain folium map is drawn: Leaflet made its container in the iframe.

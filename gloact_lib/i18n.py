@@ -30,7 +30,7 @@ LABELS: dict[str, dict[str, str]] = {
     "through": {"en": "through", "fr": "en transit"},
     "hidden": {"en": "fewer than {n} (hidden)", "fr": "moins de {n} (masqué)"},
     "some_hidden": {"en": "some small flows hidden", "fr": "certains petits flux masqués"},
-    "suppression_note": {  # disclosure control (gloact_lib/disclosure.py), on every view that shows counts
+    "suppression_note": {  # disclosure control (gloact_lib/analysis/disclosure.py), on every view that shows counts
         "en": "Counts of persons are slightly perturbed (cell-key method) so that small numbers cannot be "
               "worked out; they may not add up exactly. Published counts below {n} are hidden. Frontex "
               "detections and Missing Migrants figures are exact.",

@@ -111,7 +111,7 @@ def status_matrix(status: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def progress(con: duckdb.DuckDBPyConnection, by: str = "iso3", as_of: dt.date | None = None,
-             data: str = "all") -> pd.DataFrame:  # fmt: skip
+             data: str = "all", status: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
     """Share of items achieved and in progress, per country or per recommendation.
 
     Items marked ``not_applicable`` are left out of the shares.
@@ -119,6 +119,9 @@ def progress(con: duckdb.DuckDBPyConnection, by: str = "iso3", as_of: dt.date | 
     Parameters
     ----------
     by : {"iso3", "rec_id"}
+    status : DataFrame, optional
+        :func:`latest_status` for the same ``as_of`` and ``data``, when the caller already has it
+        (not read again).
 
     Returns
     -------
@@ -128,7 +131,8 @@ def progress(con: duckdb.DuckDBPyConnection, by: str = "iso3", as_of: dt.date | 
     """
     if by not in ("iso3", "rec_id"):
         raise ValueError(f"by must be 'iso3' or 'rec_id', not {by!r}")
-    status = latest_status(con, as_of, data)
+    if status is None:
+        status = latest_status(con, as_of, data)
     counts = status.pivot_table(index=by, columns="status", values="number", aggfunc="count", fill_value=0)
     counts = counts.reindex(columns=list(STATUSES), fill_value=0)
     counts.insert(0, "items", counts.sum(axis=1))

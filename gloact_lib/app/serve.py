@@ -7,7 +7,7 @@ What it sets up, and why:
   listed, rendered or executed for a visitor;
 - a database that opens and reads in full before anything is served (one line and exit 2
   when it is missing, damaged or held);
-- the ``gloact`` template (``gloact_lib/share/jupyter/voila/templates/gloact``): the lab
+- the ``gloact`` template (``gloact_lib/app/share/jupyter/voila/templates/gloact``): the lab
   template without its two CDN stylesheets, so nothing is loaded from the network;
 - tracebacks off (they leak code and paths), a preheated kernel per dashboard (the page
   arrives at once), and idle-kernel culling as a backstop;

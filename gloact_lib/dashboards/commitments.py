@@ -94,7 +94,7 @@ class CommitmentsDashboard(Panel):
             illustrative = bool(status["illustrative"].any())
             self.header.value = page_title(t("commitments_title", lang), lang, illustrative)
             self.grid.value = self._grid(status, overdue(self.con), illustrative)
-            self.bars.value = self._bars(progress(self.con))
+            self.bars.value = self._bars(progress(self.con, status=status))
             self.changes.value = (self._changes(changes_since(self.con, self.meeting)) if self.meeting
                                   else f"<p>{html.escape(t('no_changes', lang))}</p>")  # fmt: skip
             self.timeline.value = self._timeline()

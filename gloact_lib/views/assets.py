@@ -22,7 +22,11 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-__all__ = ["MAP_HELPERS", "STATUS_COLOURS", "STYLESHEET", "leaflet_assets", "offline_map", "make_offline"]
+__all__ = ["MAP_HELPERS", "SEA", "STATUS_COLOURS", "STYLESHEET", "Literal", "leaflet_assets", "offline_map",
+           "make_offline"]
+
+#: The sea: the map's background where there are no tiles.
+SEA = "#d9e4ec"
 
 
 def _leaflet_dir() -> Path:
@@ -161,7 +165,7 @@ function gloactControl(map, position, className, markup) {
 .leaflet-attribution-flag { display: none !important; }
 .gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
 </style>
-""".replace("SEA_COLOUR", "#d9e4ec")
+""".replace("SEA_COLOUR", SEA)
 
 
 #: Colour of each commitment status (the grid and the progress bars; Okabe-Ito, readable by colour-blind viewers).

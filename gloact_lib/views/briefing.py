@@ -112,12 +112,12 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
         caveats.append(t("caveat_illustrative", lang))
     views.append(("figures", t("briefing_figures", lang), figures + notes(caveats, lang)))
 
-    status = latest_status(con)
-    status = status[status["iso3"].isin(countries)]
+    everyone = latest_status(con)
+    status = everyone[everyone["iso3"].isin(countries)]
     if status.empty:
         commitments = f"<p>{e(t('none', lang))}</p>"
     else:
-        prog = progress(con)
+        prog = progress(con, status=everyone)
         prog = prog[prog["iso3"].isin(countries)]
         shares = "".join(f"<li>{e(country_name(r.iso3, lang))}: "
                          f"{e(t('share_achieved', lang, pct=round(100 * r.share_achieved)))}</li>"

@@ -27,14 +27,14 @@ from gloact_lib import config
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
-from gloact_lib.views.assets import MAP_HELPERS, Literal, make_offline, offline_map
-from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox, _json  # noqa: F401  (GeoLayer, _json: tests)
+from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
+from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
 
 __all__ = ["route_map", "ROLE_COLOURS", "SEA", "fmt_number", "key_figures"]
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73"}
-NEUTRAL_FILL, SEA, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#d9e4ec", "#a23b2a", "#8c8c8c", "#6a1b4d"
+NEUTRAL_FILL, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#a23b2a", "#8c8c8c", "#6a1b4d"
 DEFAULT_BOUNDS = [[2.0, -26.0], [48.0, 36.0]]  # West Africa, the Sahel, the Mediterranean
 
 
@@ -335,6 +335,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     if notes:
         MapBox("<br>".join(html.escape(n) for n in notes), "topleft", "gloact-note").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    m.fit_bounds(_bounds(flows))
-    FitWhenShown(_bounds(flows)).add_to(m)
+    bounds = _bounds(flows)
+    m.fit_bounds(bounds)
+    FitWhenShown(bounds).add_to(m)
     return m
