@@ -13,8 +13,21 @@ Layers, bottom to top; each imports only from the layers below it
 - ``app``: the ``gloact`` command, the server, the test and benchmark harness.
 
 The data side (``data``, ``imports``, ``analysis``) never imports folium, ipywidgets or Voilà.
+
+What a notebook needs comes from here::
+
+    from gloact_lib import Flows, Selection, connect, route_map
+    route_map(Flows.from_db(connect(read_only=True), Selection(origin=["NGA"])), lang="fr")
+
+``import gloact_lib`` loads the data side only; the view-side names (:func:`route_map`,
+:func:`build_maps`, :func:`build_briefing`, :func:`briefing_html`) are loaded, with folium, on
+first use (PEP 562).
 """
 
+import importlib as _importlib
+
+from gloact_lib.analysis.flows import Flows, published_total
+from gloact_lib.analysis.selection import Selection
 from gloact_lib.data.countries import country_name, resolve_country
 from gloact_lib.data.database import connect
 from gloact_lib.imports.build import build_db
@@ -22,13 +35,58 @@ from gloact_lib.imports.pipeline import ImportResult, ReadError, check_file, imp
 
 __version__ = "0.1.0"
 
+#: View-side names, imported from their module (and folium with them) on first use.
+_LAZY = {
+    "route_map": "gloact_lib.views.route_map",
+    "build_maps": "gloact_lib.views.build_maps",
+    "build_briefing": "gloact_lib.views.briefing",
+    "briefing_html": "gloact_lib.views.briefing",
+}
+
 __all__ = [
+    "Flows",
     "ImportResult",
     "ReadError",
+    "Selection",
+    "briefing_html",
+    "build_briefing",
     "build_db",
+    "build_maps",
     "check_file",
     "connect",
     "country_name",
     "import_file",
+    "published_total",
     "resolve_country",
+    "route_map",
 ]
+
+
+def __getattr__(name: str):
+    """Load a view-side name on first use (PEP 562), so that ``import gloact_lib`` stays light.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    object
+        The function named ``name`` in its view module.
+
+    Raises
+    ------
+    AttributeError
+        ``name`` is not one of the package's lazy names.
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazy ones included."""
+    return sorted(set(globals()) | set(__all__))

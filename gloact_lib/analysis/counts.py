@@ -1,8 +1,9 @@
 """Raw counts of a selection, aggregated in DuckDB: exact, never shown as they are.
 
-:func:`summary`, :func:`od_pairs`, :func:`legs`, :func:`hubs`, :func:`country_roles` and
-:func:`monthly` add persons up (in SQL, so it stays fast to tens of millions of journeys)
-and return each count with its *cell key* (``ckey``: the sum of the rows' secret record keys,
+:func:`summary`, :func:`od_pairs`, :func:`legs`, :func:`hubs`, :func:`country_roles`,
+:func:`domestic`, :func:`listed`, :func:`accounting` and :func:`monthly` add persons up (in SQL,
+so it stays fast to tens of millions of journeys) and return each count with its *cell key*
+(``ckey``: the sum of the rows' secret record keys,
 :func:`gloact_lib.analysis.disclosure.cell_key_sql`).  They are for analysts and for the
 publishing code: a view shows only what :class:`gloact_lib.analysis.flows.Flows`,
 :func:`gloact_lib.analysis.flows.published_total` or
@@ -17,11 +18,100 @@ import pandas as pd
 
 from gloact_lib.analysis.disclosure import cell_key_sql
 from gloact_lib.analysis.selection import Selection, selected_sql
+from gloact_lib.data.countries import NOT_PLACED, STATELESS, UNKNOWN
 
-__all__ = ["country_roles", "hubs", "incidents", "legs", "monthly", "od_pairs", "summary"]
+__all__ = ["accounting", "country_roles", "domestic", "hubs", "incidents", "legs", "listed", "monthly", "od_pairs",
+           "summary"]  # fmt: skip
 
 #: The cell key of a group of journeys (SQL aggregate).
 _CK = cell_key_sql()
+_NOT_PLACED = ", ".join(f"'{c}'" for c in sorted(NOT_PLACED))
+
+#: Why a journey is listed beside the map rather than drawn (SQL over o = origin, d = destination country).
+_REASON = (f"CASE WHEN o = '{STATELESS}' THEN 'stateless' WHEN o = '{UNKNOWN}' AND d = '{UNKNOWN}' "
+           f"THEN 'both_unknown' WHEN o = '{UNKNOWN}' THEN 'origin_unknown' WHEN d IN ({_NOT_PLACED}) "
+           "THEN 'destination_unknown' ELSE 'no_place' END")  # fmt: skip
+
+
+def _ends_sql(selection: Selection) -> tuple[str, list]:
+    """Persons per (origin country, destination country, scope), with whether each end has a place on the map
+    and the journey's category: ``drawn`` (cross-border, both ends placed), ``domestic`` (placed), ``listed``."""
+    sql, params = selected_sql(selection)
+    return (
+        f"""SELECT g.*, CASE WHEN scope = 'domestic' AND co.label_lon IS NOT NULL THEN 'domestic'
+                             WHEN scope = 'cross_border' AND co.label_lon IS NOT NULL AND cd.label_lon IS NOT NULL
+                             THEN 'drawn' ELSE 'listed' END AS category
+            FROM (SELECT origin_country AS o, destination_country AS d, scope, sum(persons) AS persons,
+                         count(*) AS journeys, {_CK} AS ckey
+                  FROM ({sql}) GROUP BY ALL) g
+            LEFT JOIN countries co ON co.iso3 = g.o LEFT JOIN countries cd ON cd.iso3 = g.d""",
+        params,
+    )
+
+
+def accounting(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+    """Where the persons of a selection are: on the map (drawn or domestic), or listed beside it.
+
+    Returns
+    -------
+    dict
+        ``total``, ``on_map``, ``domestic`` (every domestic journey, placed or not), ``listed``
+        (persons) and their cell keys ``total_ckey``, ``on_map_ckey``, ``domestic_ckey``,
+        ``listed_ckey``.  Every journey is in exactly one of on the map and listed:
+        ``on_map + listed == total``.
+    """
+    ends, params = _ends_sql(selection)
+    ck = cell_key_sql("ckey")
+    row = con.execute(
+        f"""SELECT coalesce(sum(persons), 0)::BIGINT, {ck},
+                   coalesce(sum(persons) FILTER (WHERE category <> 'listed'), 0)::BIGINT,
+                   {ck.replace("sum(ckey)", "sum(ckey) FILTER (WHERE category <> 'listed')")},
+                   coalesce(sum(persons) FILTER (WHERE scope = 'domestic'), 0)::BIGINT,
+                   {ck.replace("sum(ckey)", "sum(ckey) FILTER (WHERE scope = 'domestic')")},
+                   coalesce(sum(persons) FILTER (WHERE category = 'listed'), 0)::BIGINT,
+                   {ck.replace("sum(ckey)", "sum(ckey) FILTER (WHERE category = 'listed')")}
+            FROM ({ends})""",
+        params,
+    ).fetchall()[0]
+    keys = ("total", "total_ckey", "on_map", "on_map_ckey", "domestic", "domestic_ckey", "listed", "listed_ckey")
+    return dict(zip(keys, (int(v) for v in row), strict=True))
+
+
+def domestic(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Persons per country of domestic journeys (origin and destination in that country).
+
+    Returns
+    -------
+    DataFrame
+        ``iso3``, ``persons``, ``journeys``, ``ckey`` (cell key), ``placed`` (the country has a place
+        on the map); largest first.
+    """
+    ends, params = _ends_sql(selection)
+    return con.execute(
+        f"""SELECT o AS iso3, sum(persons)::BIGINT AS persons, sum(journeys)::BIGINT AS journeys,
+                   {cell_key_sql("ckey")} AS ckey, bool_and(category = 'domestic') AS placed
+            FROM ({ends}) WHERE scope = 'domestic' GROUP BY o ORDER BY persons DESC, iso3""",
+        params,
+    ).df()
+
+
+def listed(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Journeys that cannot be drawn, per known end: an end unknown or stateless, or a country with no place.
+
+    Returns
+    -------
+    DataFrame
+        ``origin``, ``destination`` (countries, or ``XXX`` unknown / ``XXA`` stateless), ``reason``
+        (``origin_unknown``, ``destination_unknown``, ``both_unknown``, ``stateless``, ``no_place``),
+        ``persons``, ``journeys``, ``ckey``; largest first.
+    """
+    ends, params = _ends_sql(selection)
+    return con.execute(
+        f"""SELECT o AS origin, d AS destination, {_REASON} AS reason, sum(persons)::BIGINT AS persons,
+                   sum(journeys)::BIGINT AS journeys, {cell_key_sql("ckey")} AS ckey
+            FROM ({ends}) WHERE category = 'listed' GROUP BY ALL ORDER BY persons DESC, origin, destination""",
+        params,
+    ).df()
 
 
 def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
@@ -30,14 +120,15 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
     Returns
     -------
     dict
-        ``persons``, ``ckey`` (its cell key), ``journeys``, ``routes`` (distinct origin-destination country pairs),
+        ``persons``, ``ckey`` (its cell key), ``journeys``, ``routes`` (distinct origin-destination country pairs
+        of cross-border journeys),
         ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
         ``sources`` (distinct sources, at most 10), ``crimes`` (present in the selection).
     """
     sql, params = selected_sql(selection)
     row = con.execute(
         f"""SELECT coalesce(sum(persons), 0), {_CK}, count(*),
-                   count(DISTINCT origin_country || '>' || destination_country),
+                   count(DISTINCT origin_country || '>' || destination_country) FILTER (WHERE scope = 'cross_border'),
                    min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative)
             FROM ({sql})""",
         params,
@@ -80,6 +171,9 @@ def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
     o, v, d = (("origin_country", "via_countries", "destination_country") if level == "country"
                else ("origin", "via", "destination"))  # fmt: skip
     sql, params = selected_sql(selection)
+    # Only cross-border journeys are drawn as legs: a domestic journey is a flow of its own (domestic()),
+    # a journey with an unknown end is listed beside the map (listed()), never drawn as a line to nowhere.
+    sql = f"SELECT * FROM ({sql}) WHERE scope = 'cross_border'"
     # Journeys share few distinct paths: add them up per path first, then cut paths into legs.
     return (
         f"""SELECT persons, journeys, ckey,
@@ -141,34 +235,44 @@ def hubs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "pla
 
 
 def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
-    """Each country's volume as origin, transit and destination.
+    """Each country's volume as origin, transit and destination of journeys that cross a border (or may:
+    an end unknown), and as the country of domestic journeys.
+
+    A domestic journey counts only as ``domestic`` (not as origin or destination); unknown and stateless
+    ends (``XXX``, ``XXA``) are no country and have no row.  So, per country, ``origin`` is the persons
+    who left it (the destination known or not), ``destination`` the persons who came to it.
 
     Returns
     -------
     DataFrame
-        ``iso3``, ``origin``, ``transit``, ``destination`` (persons), and their cell keys
-        ``origin_ckey``, ``transit_ckey``, ``destination_ckey``; by total volume.
+        ``iso3``, ``origin``, ``transit``, ``destination``, ``domestic`` (persons), and their cell keys
+        ``origin_ckey``, ``transit_ckey``, ``destination_ckey``, ``domestic_ckey``; by total volume.
     """
     sql, params = selected_sql(selection)
     return con.execute(
-        f"""WITH s AS (SELECT origin_country, via_countries, destination_country, sum(persons) AS persons,
+        f"""WITH s AS (SELECT origin_country, via_countries, destination_country, scope, sum(persons) AS persons,
                               {_CK} AS k
-                       FROM ({sql}) GROUP BY origin_country, via_countries, destination_country),
+                       FROM ({sql}) GROUP BY origin_country, via_countries, destination_country, scope),
+            x AS (SELECT * FROM s WHERE scope <> 'domestic'),
             t AS (SELECT persons, k, unnest(list_distinct(string_split(via_countries, ';'))) AS iso3
-                  FROM s WHERE via_countries <> '')
+                  FROM x WHERE via_countries <> '')
             SELECT iso3, coalesce(sum(o), 0)::BIGINT AS origin, coalesce(sum(tr), 0)::BIGINT AS transit,
-                   coalesce(sum(d), 0)::BIGINT AS destination, {cell_key_sql("ko")} AS origin_ckey,
-                   {cell_key_sql("kt")} AS transit_ckey, {cell_key_sql("kd")} AS destination_ckey
-            FROM (SELECT origin_country AS iso3, persons AS o, 0 AS tr, 0 AS d, k AS ko, 0 AS kt, 0 AS kd FROM s
-                  UNION ALL SELECT destination_country, 0, 0, persons, 0, 0, k FROM s
-                  UNION ALL SELECT iso3, 0, persons, 0, 0, k, 0 FROM t)
-            GROUP BY iso3 ORDER BY origin + transit + destination DESC, iso3""",
+                   coalesce(sum(d), 0)::BIGINT AS destination, coalesce(sum(dm), 0)::BIGINT AS domestic,
+                   {cell_key_sql("ko")} AS origin_ckey, {cell_key_sql("kt")} AS transit_ckey,
+                   {cell_key_sql("kd")} AS destination_ckey, {cell_key_sql("kdm")} AS domestic_ckey
+            FROM (SELECT origin_country AS iso3, persons AS o, 0 AS tr, 0 AS d, 0 AS dm, k AS ko, 0 AS kt, 0 AS kd,
+                         0 AS kdm FROM x
+                  UNION ALL SELECT destination_country, 0, 0, persons, 0, 0, 0, k, 0 FROM x
+                  UNION ALL SELECT iso3, 0, persons, 0, 0, 0, k, 0, 0 FROM t
+                  UNION ALL SELECT origin_country, 0, 0, 0, persons, 0, 0, 0, k FROM s WHERE scope = 'domestic')
+            WHERE iso3 NOT IN ({_NOT_PLACED})
+            GROUP BY iso3 ORDER BY origin + transit + destination + domestic DESC, iso3""",
         params,
     ).df()
 
 
 def monthly(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
-    """Persons per month of ``period_start`` (for trend charts).
+    """Persons per month of ``period_start`` (for trend charts); journeys with no date are left out.
 
     Returns
     -------
@@ -178,7 +282,7 @@ def monthly(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFram
     sql, params = selected_sql(selection)
     return con.execute(
         f"""SELECT date_trunc('month', period_start)::DATE AS month, sum(persons)::BIGINT AS persons, {_CK} AS ckey
-            FROM ({sql}) GROUP BY 1 ORDER BY 1""",
+            FROM ({sql}) WHERE period_start IS NOT NULL GROUP BY 1 ORDER BY 1""",
         params,
     ).df()
 

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from gloact_lib.analysis.counts import _CK, country_roles, legs, summary
+from gloact_lib.analysis.counts import _CK, accounting, country_roles, domestic, legs, listed, summary
 from gloact_lib.analysis.disclosure import publish, publish_value, suppress
 from gloact_lib.analysis.selection import Selection, selected_sql
 
@@ -73,13 +73,25 @@ class Flows:
         ``node``, ``inflow``, ``outflow`` (sums of published legs), ``hidden`` (a hidden leg
         touches it), ``is_place``.
     roles : DataFrame
-        ``iso3``, ``role``, ``persons`` (published: Int64 or ``<NA>``), ``suppressed``.
+        ``iso3``, ``role`` (``origin``, ``transit``, ``destination``, ``domestic``), ``persons`` (published:
+        Int64 or ``<NA>``), ``suppressed``.
     summary : dict
         :func:`summary` with ``persons`` published (:func:`published_total`; None when hidden) and
         no cell key.
     nodes : dict of str to Node
     unmapped : list of str
         Nodes of published legs with no coordinates (their legs are not drawn).
+    domestic : DataFrame
+        Domestic journeys (origin and destination in one country) per country: ``iso3``, ``persons``
+        (published), ``suppressed``, ``placed``; drawn at the country, never as a leg.
+    listed : DataFrame
+        Journeys that cannot be drawn, per known end: ``origin``, ``destination``, ``reason``, ``persons``
+        (published), ``suppressed`` (:func:`gloact_lib.analysis.counts.listed`).
+    accounting : dict
+        Where the published total is: ``total`` (= ``summary["persons"]``), ``on_map`` (drawn or domestic, a
+        cell of its own), ``domestic``, ``listed`` (the sum of the listed values shown) and ``hidden`` (the rest:
+        ``total - on_map - listed``, i.e. hidden cells and, for persons, the cell-key perturbation), so that
+        ``on_map + listed + hidden == total``; every value None when the total is hidden.
     """
 
     selection: Selection
@@ -89,6 +101,9 @@ class Flows:
     summary: dict
     nodes: dict[str, Node]
     unmapped: list[str]
+    domestic: pd.DataFrame
+    listed: pd.DataFrame
+    accounting: dict
 
     @property
     def empty(self) -> bool:
@@ -124,7 +139,7 @@ class Flows:
         published = published.take(order)
 
         wide = country_roles(con, selection)
-        kinds = ("origin", "transit", "destination")
+        kinds = ("origin", "transit", "destination", "domestic")
         raw_roles = pd.DataFrame({
             "iso3": np.tile(wide["iso3"].to_numpy(), len(kinds)),
             "role": np.repeat(kinds, len(wide)),
@@ -135,6 +150,10 @@ class Flows:
 
         info = summary(con, selection)
         info["persons"] = publish_value(info["persons"], info.pop("ckey"), **rule)
+        home = domestic(con, selection)
+        home = publish(home[home["persons"] > 0], **rule)[["iso3", "persons", "suppressed", "placed"]]
+        off_map = publish(listed(con, selection), **rule)[["origin", "destination", "reason", "persons", "suppressed"]]
+        account = _account(accounting(con, selection), info["persons"], off_map, rule)
 
         visible = published.dropna(subset=["persons"])
         hidden_nodes = set(published.loc[published["suppressed"], "source"]) | set(
@@ -143,7 +162,7 @@ class Flows:
         inflow = visible.groupby("target")["persons"].sum()
         outflow = visible.groupby("source")["persons"].sum()
         names = sorted(set(published["source"]) | set(published["target"]))
-        nodes = _nodes(con, names)
+        nodes = _nodes(con, sorted(set(names) | set(home["iso3"])))  # domestic flows are drawn at their country
         hub_rows = [
             {
                 "node": n,
@@ -157,7 +176,18 @@ class Flows:
         hubs_frame = pd.DataFrame(hub_rows, columns=["node", "inflow", "outflow", "hidden", "is_place"])
         unmapped = [n for n in names if n not in nodes or nodes[n].lon is None]
         return cls(selection, published.reset_index(drop=True), hubs_frame, roles.reset_index(drop=True), info,
-                   nodes, unmapped)  # fmt: skip
+                   nodes, unmapped, home.reset_index(drop=True), off_map.reset_index(drop=True), account)  # fmt: skip
+
+
+def _account(raw: dict, total: int | None, off_map: pd.DataFrame, rule: dict) -> dict:
+    """The published accounting: on the map + listed + hidden = the published total (see :class:`Flows`)."""
+    if total is None:
+        return {"total": None, "on_map": None, "domestic": None, "listed": None, "hidden": None}
+    on_map = publish_value(raw["on_map"], raw["on_map_ckey"], **rule)
+    home = publish_value(raw["domestic"], raw["domestic_ckey"], **rule)
+    shown = int(off_map["persons"].sum(skipna=True)) if not off_map.empty else 0
+    return {"total": total, "on_map": on_map, "domestic": home, "listed": shown,
+            "hidden": total - (on_map or 0) - shown}  # fmt: skip
 
 
 def _nodes(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, Node]:

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field, replace
 
 from gloact_lib import config
 
-__all__ = ["Selection", "selected_sql"]
+__all__ = ["SCOPES", "Selection", "selected_sql"]
+
+#: Kinds of journey (the ``scope`` column): one country, across borders, an end unknown.
+SCOPES = ("domestic", "cross_border", "unknown")
 
 
 def _tuple(value) -> tuple[str, ...]:
@@ -25,7 +28,8 @@ class Selection:
     Parameters
     ----------
     start, end : datetime.date, optional
-        Journeys whose period overlaps [start, end].
+        Journeys whose period overlaps [start, end].  Journeys with no date (a source that
+        gives none) are in a selection only when neither is set.
     crime : tuple of str
         ``trafficking`` and/or ``smuggling``.
     origin, transit, destination, reporting : tuple of str
@@ -36,6 +40,9 @@ class Selection:
         Values of those columns.
     route : tuple of str
         Named routes (e.g. ``"Central Mediterranean Route"``).
+    scope : tuple of str
+        ``domestic`` (origin and destination in one country), ``cross_border``, ``unknown``
+        (an end unknown or stateless); see :mod:`gloact_lib.data.derived`.
     source : str, optional
         Case-insensitive text the ``source`` must contain.
     data : {"all", "real", "illustrative"}
@@ -65,6 +72,7 @@ class Selection:
     age_group: tuple[str, ...] = ()
     exploitation: tuple[str, ...] = ()
     route: tuple[str, ...] = ()
+    scope: tuple[str, ...] = ()
     source: str | None = None
     data: str = "all"
     unit: str = "persons"
@@ -73,8 +81,11 @@ class Selection:
 
     def __post_init__(self):
         for name in ("crime", "origin", "transit", "destination", "reporting", "country", "sex", "age_group",
-                     "exploitation", "route"):  # fmt: skip
+                     "exploitation", "route", "scope"):  # fmt: skip
             object.__setattr__(self, name, _tuple(getattr(self, name)))
+        wrong = set(self.scope) - set(SCOPES)
+        if wrong:
+            raise ValueError(f"scope must be among {', '.join(SCOPES)}, not {', '.join(sorted(wrong))}")
         if self.data not in ("all", "real", "illustrative"):
             raise ValueError(f"data must be 'all', 'real' or 'illustrative', not {self.data!r}")
         if self.unit not in ("persons", "detections"):
@@ -116,7 +127,8 @@ class Selection:
         for column, values in (("crime", self.crime), ("origin_country", self.origin),
                                ("destination_country", self.destination), ("reporting_country", self.reporting),
                                ("sex", self.sex), ("age_group", self.age_group),
-                               ("exploitation", self.exploitation), ("route", self.route)):  # fmt: skip
+                               ("exploitation", self.exploitation), ("route", self.route),
+                               ("scope", self.scope)):  # fmt: skip
             if values:
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)

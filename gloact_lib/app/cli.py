@@ -1,7 +1,10 @@
 """The ``gloact`` command: a thin layer over the functions the notebooks call.
 
 Every command takes ``--db PATH`` (default ``data/gloact.duckdb``) so that a
-test or a second workbook never touches the default file.
+test or a second workbook never touches the default file.  Rejection reports
+(``build-db``, ``import``, ``check``) go beside that file, in its ``reports/``
+folder (:func:`gloact_lib.data.database.reports_dir`), unless ``--report`` says
+where; maps and briefing packs go where ``--out`` says.
 
 Exit status: 0 when the command did its work (an import with rejected rows
 included), 2 when the input or the database could not be read or used (one
@@ -12,6 +15,7 @@ import...), 1 for other errors.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -41,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         _add_db(p)
         p.add_argument("file")
         p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
-        p.add_argument("--report", help="where to write the rejection report (CSV)")
+        p.add_argument("--report", help="rejection report to write (CSV; default: in the reports/ folder beside --db)")
         p.add_argument("--json", action="store_true", help='print {"rows", "accepted", "rejected", "report"}')
         p.add_argument("--as-country", metavar="ISO3",
                        help="you are this country's focal point: commitments rows of other countries are rejected "
@@ -83,6 +87,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _default_report(args) -> Path:
+    """Where ``import``/``check`` write the rejection report when ``--report`` is not given.
+
+    In the ``reports/`` folder beside ``--db`` (also for a check, which stores nothing and may
+    run with no database file yet), named after the file, the command and the time; never an
+    earlier report's name.
+    """
+    from gloact_lib.data.database import reports_dir
+
+    folder = reports_dir(args.db)
+    stem = f"{Path(args.file).stem}.{args.command}.{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    path, n = folder / f"{stem}.rejections.csv", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.rejections.csv"
+    return path
+
+
 def _import(args) -> int:
     from gloact_lib.data.countries import CountryError, resolve_country
     from gloact_lib.data.database import connect
@@ -106,7 +128,8 @@ def _import(args) -> int:
                 build_db(args.db)
             con = connect(args.db)
         run = import_file if args.command == "import" else check_file
-        result = run(con, args.file, fmt=args.format, report=args.report, country=country, source=source)
+        report = args.report or _default_report(args)
+        result = run(con, args.file, fmt=args.format, report=report, country=country, source=source)
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -191,8 +214,6 @@ def _dispatch(args) -> int:
         print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
         return 0
     if args.command == "briefing":
-        import datetime as dt
-
         from gloact_lib.data.countries import CountryError, resolve_country
         from gloact_lib.data.database import connect, verify
         from gloact_lib.views.briefing import build_briefing

@@ -28,7 +28,8 @@ from gloact_lib.views.html import (
     text,
     treaty_section,
 )
-from gloact_lib.views.route_map import fmt_number, route_map
+from gloact_lib.views.map_text import fmt_number
+from gloact_lib.views.route_map import route_map
 
 __all__ = ["CountryDashboard"]
 

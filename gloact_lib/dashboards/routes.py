@@ -17,7 +17,8 @@ from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
 from gloact_lib.views.html import key_figure_cards, map_frame, notes, page_title, table, trend_chart
-from gloact_lib.views.route_map import fmt_number, key_figures, route_map
+from gloact_lib.views.map_text import fmt_number, key_figures
+from gloact_lib.views.route_map import route_map
 
 __all__ = ["RoutesDashboard"]
 

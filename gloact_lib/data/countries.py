@@ -32,14 +32,8 @@ from functools import lru_cache
 
 import pycountry
 
-__all__ = [
-    "CountryError",
-    "Country",
-    "all_countries",
-    "country_name",
-    "normalise_name",
-    "resolve_country",
-]
+__all__ = ["NOT_PLACED", "SPECIAL_ENDS", "STATELESS", "SUBSAHARAN", "SUBSAHARAN_POINT", "UNKNOWN", "CountryError",
+           "Country", "all_countries", "country_name", "normalise_name", "resolve_country"]
 
 
 class CountryError(ValueError):
@@ -72,6 +66,22 @@ class Country:
 
 # Territories outside ISO 3166-1 that the reference data uses.
 _EXTRA = [Country("XKX", "XK", "", "Kosovo (UNSCR 1244)", "Kosovo (RCSNU 1244)")]
+
+# Ends of a journey that are not a country.  ICAO Doc 9303 (machine-readable travel documents)
+# reserves XXX for "person of unspecified nationality" and XXA for "stateless person"; ISO 3166-1
+# leaves X-codes to users (Kosovo is XKX).  Frontex's OOS ("unidentified sub-Saharan nationals")
+# is a region, not a country: XSS, placed on the map off the West African coast.
+UNKNOWN, STATELESS, SUBSAHARAN = "XXX", "XXA", "XSS"
+SPECIAL_ENDS = [
+    Country(UNKNOWN, "", "", "Unknown", "Inconnu"),
+    Country(STATELESS, "", "", "Stateless", "Apatride"),
+    Country(SUBSAHARAN, "", "", "Sub-Saharan Africa (nationality not identified)",
+            "Afrique subsaharienne (nationalité non identifiée)"),
+]  # fmt: skip
+#: Ends with no place on any map (their journeys are listed beside the map, never drawn).
+NOT_PLACED = frozenset({UNKNOWN, STATELESS})
+#: Where XSS is drawn (lon, lat): in the Gulf of Guinea, so that it is never read as a country.
+SUBSAHARAN_POINT = (2.0, 1.5)
 
 # Display names where ISO's inverted or official form reads badly on a map.
 _DISPLAY_EN = {
@@ -357,7 +367,7 @@ def resolve_country(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def _by_iso3() -> dict[str, Country]:
-    return {c.iso3: c for c in all_countries()}
+    return {c.iso3: c for c in (*all_countries(), *SPECIAL_ENDS)}
 
 
 def country_name(iso3: str, lang: str = "en") -> str:

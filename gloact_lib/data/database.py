@@ -9,6 +9,7 @@ analyst uses, so every shipped row is audited in ``imports`` too.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -16,12 +17,14 @@ import duckdb
 import pandas as pd
 
 from gloact_lib import config
-from gloact_lib.data.countries import all_countries
+from gloact_lib.data.countries import SUBSAHARAN, SUBSAHARAN_POINT, all_countries
+from gloact_lib.data.derived import ID_LESS_FORMATS, content_key_sql, content_sql, scope_sql
+from gloact_lib.data.ends import special_ends
 from gloact_lib.data.record_keys import add_record_keys, ensure_secret
 from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.sql import scalar
 
-__all__ = ["DatabaseError", "connect", "database_error", "verify", "query"]
+__all__ = ["DatabaseError", "connect", "database_error", "database_path", "reports_dir", "verify", "query"]
 
 
 class DatabaseError(Exception):
@@ -69,6 +72,63 @@ def database_error(exc: Exception, path: str | Path) -> DatabaseError | None:
     if isinstance(exc, duckdb.IOException) and "No such file" in text:
         return DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
     return None
+
+
+def reports_dir(db: str | os.PathLike | None) -> Path:
+    """The folder where the rejection reports of imports into a database go: beside its file.
+
+    A database file keeps its reports in a ``reports/`` folder next to it, so that a
+    second workbook (``--db elsewhere``) never writes into the checkout and the default
+    database's reports stay in ``data/reports/`` (not committed).
+
+    Parameters
+    ----------
+    db : str, os.PathLike or None
+        The database file, or None or ``":memory:"`` for a database with no file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<folder of db>/reports``; :data:`gloact_lib.config.REPORTS_DIR` when there is no file.
+
+    Examples
+    --------
+    >>> reports_dir("/tmp/w/gloact.duckdb").as_posix()
+    '/tmp/w/reports'
+    >>> reports_dir(None) == reports_dir(":memory:") == config.REPORTS_DIR
+    True
+    """
+    if db is None or str(db) == ":memory:":
+        return Path(config.REPORTS_DIR)
+    return Path(db).expanduser().parent / "reports"
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file a connection has open (its current database), or None for an in-memory database.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+
+    Returns
+    -------
+    pathlib.Path or None
+
+    Examples
+    --------
+    >>> database_path(connect(":memory:")) is None
+    True
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     con = connect(Path(tmp) / "w.duckdb")
+    ...     found = database_path(con) == Path(tmp, "w.duckdb").resolve()
+    ...     con.close()
+    >>> found
+    True
+    """
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).resolve() if row and row[0] else None
+
 
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a workbook database, creating its tables if they are missing.
@@ -126,6 +186,7 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         ).fetchall()
         for (name,) in leftovers:
             con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        _upgrade(con)  # a database made by an earlier version gets the columns added since
         if scalar(con, "SELECT count(*) FROM countries") == 0:
             _load_countries(con)
         ensure_secret(con)  # the cell-key method's secret, made once per database (disclosure.py)
@@ -166,15 +227,58 @@ def _label_points() -> dict[str, tuple[float, float]]:
     return {f["properties"]["iso3"]: (f["properties"]["label_lon"], f["properties"]["label_lat"]) for f in features}
 
 
+def _country_rows() -> pd.DataFrame:
+    points = {**_label_points(), SUBSAHARAN: SUBSAHARAN_POINT}
+    rows = [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None)), "country")
+            for c in all_countries()]  # fmt: skip
+    rows += [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None)),
+              "region" if c.iso3 == SUBSAHARAN else "unknown") for c in special_ends()]  # fmt: skip
+    return pd.DataFrame(rows, columns=TABLES["countries"].column_names)
+
+
 def _load_countries(con: duckdb.DuckDBPyConnection) -> None:
-    points = _label_points()
-    frame = pd.DataFrame(
-        [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None))) for c in all_countries()],
-        columns=TABLES["countries"].column_names,
-    )
-    con.register("_countries", frame)
-    con.execute("INSERT INTO countries SELECT * FROM _countries")
+    con.register("_countries", _country_rows())
+    cols = ", ".join(f'"{c}"' for c in TABLES["countries"].column_names)
+    con.execute(f"INSERT INTO countries ({cols}) SELECT {cols} FROM _countries")
     con.unregister("_countries")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
+                                      [table]).fetchall()}  # fmt: skip
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
+    """Add what later versions added to a database made by an earlier one (idempotent, cheap when done).
+
+    The countries (with label points and the ends that are no country) are reloaded; journeys get
+    their ``scope`` and journeys and incidents their ``content_key`` (:mod:`gloact_lib.data.derived`);
+    ``imports`` its counts of unchanged and repeated rows.
+    """
+    if "kind" not in _columns(con, "countries"):
+        con.execute("ALTER TABLE countries ADD COLUMN kind VARCHAR")
+        con.execute("DELETE FROM countries")
+    for column in ("rows_unchanged", "rows_repeated"):
+        con.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {column} BIGINT")
+    if "scope" not in _columns(con, "journeys"):
+        con.execute("ALTER TABLE journeys ADD COLUMN scope VARCHAR")
+        con.execute(f"UPDATE journeys SET scope = {scope_sql()}")
+    for table in ("journeys", "incidents"):
+        if "content_key" in _columns(con, table):
+            continue
+        con.execute(f"ALTER TABLE {table} ADD COLUMN content_key UBIGINT")
+        key = TABLES[table].key[0]
+        id_less = ", ".join(f"'{f}'" for f in ID_LESS_FORMATS)
+        content = content_sql(table, "coalesce(i.format, '')",
+                              f"CASE WHEN i.format IN ({id_less}) THEN '' ELSE CAST(t.\"{key}\" AS VARCHAR) END")
+        con.execute(
+            f"""UPDATE {table} SET content_key = k.content_key FROM (
+                  SELECT id, {content_key_sql("c", "rank")} AS content_key FROM (
+                    SELECT id, c, row_number() OVER (PARTITION BY import_id, c ORDER BY id) AS rank FROM (
+                      SELECT t."{key}" AS id, t.import_id, {content} AS c
+                      FROM {table} t LEFT JOIN imports i USING (import_id)))) k
+                WHERE {table}."{key}" = k.id"""
+        )
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gloact_lib.data.countries import UNKNOWN
+
 __all__ = ["FrontexRoute", "FRONTEX_ROUTES", "frontex_route"]
 
 
@@ -72,6 +74,11 @@ FRONTEX_ROUTES: dict[str, FrontexRoute] = {
             "Black Sea Route", "BSR", "Route de la mer Noire", ("TUR",), "ROU",
             "sea crossings from Türkiye to Romania and Bulgaria",
         ),
+        FrontexRoute(
+            "Other", "OTH", "Autres", (), UNKNOWN,
+            "detections Frontex does not assign to a route: no documented transit or destination country, so "
+            "they count in every total and are listed beside the map (destination unknown), never drawn",
+        ),
     ]
 }  # fmt: skip
 
@@ -79,14 +86,14 @@ FRONTEX_ROUTES: dict[str, FrontexRoute] = {
 def frontex_route(name: str) -> FrontexRoute:
     """Look up a route by its Frontex name (case-insensitive).
 
+    "Other" is a route whose destination is unknown (``XXX``).
+
     Raises
     ------
     ValueError
-        For "Other" and unknown names: no path is documented for them.
+        For unknown names.
     """
     for route in FRONTEX_ROUTES.values():
         if route.name.lower() == name.strip().lower() or route.code == name.strip().upper():
             return route
-    if name.strip().lower() == "other":
-        raise ValueError("Frontex route 'Other' has no documented transit or destination country")
     raise ValueError("unknown Frontex route (see gloact_lib/data/frontex_routes.py for the documented routes)")

@@ -64,6 +64,10 @@ STATUSES = ("not_started", "in_progress", "achieved", "not_applicable")
 
 _SOURCE = _c("source", "VARCHAR", "document or system the row comes from", True)
 _IMPORT = _c("import_id", "BIGINT", "the import (table `imports`) that stored the row")
+_CONTENT = _c("content_key", "UBIGINT", "what the row says, whatever file it came from: 64 bits of MD5 over the "
+              "format and every column but ids, `source` and audit columns, and the row's rank among identical "
+              "rows of its import; an import repeating stored rows is refused (`gloact_lib/imports/repeats.py`)",
+              True)
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -77,14 +81,18 @@ TABLES: dict[str, Table] = {
                 _c("crime", "VARCHAR", "`trafficking` or `smuggling`", True),
                 _c("persons", "BIGINT", "number of persons (or detections, see `unit`), >= 1", True),
                 _c("unit", "VARCHAR", "`persons`, or `detections` (Frontex: detections are not persons)", True),
-                _c("period_start", "DATE", "first day of the period", True),
-                _c("period_end", "DATE", "last day of the period (>= period_start)", True),
-                _c("origin", "VARCHAR", "ISO alpha-3 country or place id", True),
-                _c("origin_country", "VARCHAR", "ISO alpha-3 country of the origin", True),
+                _c("period_start", "DATE", "first day of the period; empty when the source gives no date (such "
+                   "journeys count only in selections of the whole period)"),
+                _c("period_end", "DATE", "last day of the period (>= period_start); empty with `period_start`"),
+                _c("origin", "VARCHAR", "ISO alpha-3 country or place id; `XXX` unknown, `XXA` stateless, `XSS` "
+                   "sub-Saharan Africa, nationality not identified (`gloact_lib/data/countries.py`)", True),
+                _c("origin_country", "VARCHAR", "ISO alpha-3 country of the origin (or `XXX`, `XXA`, `XSS`)", True),
                 _c("via", "VARCHAR", "ordered transit countries or place ids, `;`-separated, may be empty"),
                 _c("via_countries", "VARCHAR", "the countries of `via`, in order, `;`-separated"),
-                _c("destination", "VARCHAR", "ISO alpha-3 country or place id", True),
-                _c("destination_country", "VARCHAR", "ISO alpha-3 country of the destination", True),
+                _c("destination", "VARCHAR", "ISO alpha-3 country or place id; `XXX` unknown", True),
+                _c("destination_country", "VARCHAR", "ISO alpha-3 country of the destination (or `XXX`)", True),
+                _c("scope", "VARCHAR", "`domestic` (origin and destination in one country, no other country "
+                   "between), `cross_border`, or `unknown` (an end unknown or stateless); set on import", True),
                 _c("sex", "VARCHAR", "`female`, `male`, `other` or `unknown`", True),
                 _c("age_group", "VARCHAR", "`child` (under 18), `adult` or `unknown`", True),
                 _c("exploitation", "VARCHAR", "form of exploitation (DESIGN.md) or `unknown`", True),
@@ -96,6 +104,7 @@ TABLES: dict[str, Table] = {
                 _IMPORT,
                 _c("rkey", "UINTEGER", "record key for disclosure control, set on import: HMAC-SHA256(the database's "
                    "secret, `journey_id`), first 32 bits; never shown (`gloact_lib/data/record_keys.py`)", True),
+                _CONTENT,
             ),
             key=("journey_id",),
             key_index=False,
@@ -122,7 +131,9 @@ TABLES: dict[str, Table] = {
         Table(
             "countries",
             "Countries and territories (ISO 3166-1 via pycountry, plus Kosovo XKX) with "
-            "English and French names and a label point from the Natural Earth basemap.",
+            "English and French names and a label point from the Natural Earth basemap; and the ends of a "
+            "journey that are no country: `XXX` unknown, `XXA` stateless (ICAO Doc 9303 codes), `XSS` "
+            "sub-Saharan Africa, nationality not identified (Frontex `OOS`, drawn as a region).",
             (
                 _c("iso3", "VARCHAR", "ISO alpha-3", True),
                 _c("iso2", "VARCHAR", "ISO alpha-2", True),
@@ -131,6 +142,8 @@ TABLES: dict[str, Table] = {
                 _c("name_fr", "VARCHAR", "French display name", True),
                 _c("label_lon", "DOUBLE", "longitude of a point inside the country (basemap), if mapped"),
                 _c("label_lat", "DOUBLE", "latitude of that point"),
+                _c("kind", "VARCHAR", "`country`; or, for an end that is no country, `unknown` (`XXX`, `XXA`) or "
+                   "`region` (`XSS`)", True),
             ),
             key=("iso3",),
         ),
@@ -275,6 +288,7 @@ TABLES: dict[str, Table] = {
                 _c("lat", "DOUBLE", "latitude, WGS84", True),
                 _SOURCE,
                 _IMPORT,
+                _CONTENT,
             ),
             key=("incident_id",),
             key_index=False,
@@ -301,6 +315,10 @@ TABLES: dict[str, Table] = {
                 _c("rows_read", "BIGINT", "data rows read", True),
                 _c("rows_accepted", "BIGINT", "rows stored", True),
                 _c("rows_rejected", "BIGINT", "rows rejected (listed in `rejections`)", True),
+                _c("rows_unchanged", "BIGINT", "rows that asked for no change (an untouched row of a returned "
+                   "form); rows_read = accepted + rejected + unchanged"),
+                _c("rows_repeated", "BIGINT", "stored rows that repeat rows of an earlier import, stored knowingly "
+                   "(`--allow-repeats`)"),
                 _c("report_path", "VARCHAR", "rejection report written for this import"),
             ),
             key=("import_id",),

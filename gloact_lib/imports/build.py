@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from gloact_lib import config
-from gloact_lib.data.database import DatabaseError, connect, database_error
+from gloact_lib.data.database import DatabaseError, connect, database_error, reports_dir
 from gloact_lib.imports.pipeline import ImportResult, import_file
 
 __all__ = ["REFERENCE_FILES", "build_db", "scratch"]
@@ -57,7 +57,9 @@ def build_db(db: str | Path | None = None, force: bool = False, report_dir: str 
     force : bool, default False
         Replace an existing file; otherwise an existing file is an error.
     report_dir : str or Path, optional
-        Where the rejection reports go (default ``maps/reports/build``).
+        Where the rejection reports go, one per file (default ``reports/build/`` beside the
+        database, see :func:`gloact_lib.data.database.reports_dir`: ``data/reports/build/`` for
+        the default database).
 
     Returns
     -------
@@ -78,7 +80,7 @@ def build_db(db: str | Path | None = None, force: bool = False, report_dir: str 
             if err is not None and err.kind == "busy":
                 raise DatabaseError(f"{target}: not replaced: {str(err).split(': ', 1)[1]}", "busy") from None
             guard = None  # damaged or not a database: nothing to protect, replace it
-    reports = Path(report_dir) if report_dir else Path(config.REPORTS_DIR) / "build"
+    reports = Path(report_dir) if report_dir else reports_dir(target) / "build"
     tmp = target.with_name(target.name + ".building")
     tmp.unlink(missing_ok=True)
     try:

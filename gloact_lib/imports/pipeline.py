@@ -8,7 +8,10 @@ value and reason of each rejection.  If anything fails midway the transaction is
 rolled back and the database is exactly as before.  :func:`check_file` runs the
 same pipeline and always rolls back.
 
-Every row read is either stored or reported: ``accepted + rejected == rows``.
+Every row read is either stored, reported, or (an untouched row of a returned form) counted as
+unchanged: ``accepted + rejected + unchanged == rows``.  An import that repeats rows an earlier
+import stored (the same content, whatever the bytes or the file name) is refused
+(:mod:`gloact_lib.imports.repeats`) unless ``allow_repeats``.
 """
 
 from __future__ import annotations
@@ -24,15 +27,19 @@ import numpy as np
 import pandas as pd
 
 from gloact_lib import config
+from gloact_lib.data.database import database_path, reports_dir
+from gloact_lib.data.derived import scope_sql
 from gloact_lib.data.record_keys import record_key_sql
 from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.sql import scalar
 from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
+from gloact_lib.imports.places import Places
 from gloact_lib.imports.readers import ReadError, Source, open_source, sha256_of
-from gloact_lib.imports.validate import Batch, Places
+from gloact_lib.imports.repeats import RepeatError, add_content_keys, reject_duplicates, repeated_rows
+from gloact_lib.imports.validate import Batch
 from gloact_lib.spreadsheet import safe_cell, safe_row
 
-__all__ = ["ImportResult", "ReadError", "check_file", "import_file", "safe_cell"]
+__all__ = ["ImportResult", "ReadError", "RepeatError", "check_file", "import_file", "safe_cell"]
 
 
 @dataclass
@@ -58,6 +65,11 @@ class ImportResult:
         records formed, e.g. journeys, not the rows read, e.g. events).
     encoding : str
         How a CSV file was read (``utf-8``, ``utf-8-sig``, ``cp1252``, ``utf-16``); '' for Excel.
+    unchanged : int
+        Rows that asked for no change (an untouched row of a returned commitments form): neither
+        stored nor rejected.  ``rows == accepted + rejected + unchanged``.
+    repeated : int
+        Stored rows that repeat rows of an earlier import (only with ``allow_repeats``).
     """
 
     file: str
@@ -69,10 +81,15 @@ class ImportResult:
     import_id: int | None
     stored: int
     encoding: str = ""
+    unchanged: int = 0
+    repeated: int = 0
 
     def summary(self) -> dict:
-        """The JSON the CLI prints: rows, accepted, rejected, report, and encoding if not UTF-8."""
-        out = {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected, "report": self.report}
+        """The JSON the CLI prints: rows, accepted, rejected, unchanged, report; encoding if not UTF-8; repeated."""
+        out = {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected, "unchanged": self.unchanged,
+               "report": self.report}  # fmt: skip
+        if self.repeated:
+            out["repeated"] = self.repeated
         if self.encoding not in ("", "utf-8", "utf-8-sig"):
             out["encoding"] = self.encoding
         return out
@@ -168,17 +185,17 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 
 
 def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None,
-         source: Source | None = None) -> ImportResult:  # fmt: skip
+         source: Source | None = None, allow_repeats: bool = False) -> ImportResult:  # fmt: skip
     """Open the file (unless the caller already has), import or check it, and always release it."""
     source = source or open_source(path)
     try:
-        return _run_source(con, path, source, fmt, report, dry_run, country)
+        return _run_source(con, path, source, fmt, report, dry_run, country, allow_repeats)
     finally:
         source.close()
 
 
 def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
-                country: str | None) -> ImportResult:  # fmt: skip
+                country: str | None, allow_repeats: bool) -> ImportResult:  # fmt: skip
     chosen, canonical = _resolve_format(source, fmt)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
@@ -195,13 +212,14 @@ def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, 
     # (stored rows, audit, rejections) comes at the end.  Staging tables are always dropped.
     tag = uuid.uuid4().hex[:8]
     stage, rej = f"_stage_{target.name}_{tag}", f"_rej_{tag}"
-    staged_cols = [c for c in target.column_names if c not in ("import_id", "rkey")]  # both set when stored
+    derived = ("import_id", "rkey", "scope", "content_key")  # set when stored
+    staged_cols = [c for c in target.column_names if c not in derived]
     in_transaction = False
     try:
         con.execute(create_sql(target, name=stage, temporary=True).replace("TEMP TABLE", "TABLE"))
         con.execute(f'ALTER TABLE "{stage}" ADD COLUMN _row BIGINT')
         con.execute(f'CREATE TABLE "{rej}" ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
-        rows_read = 0
+        rows_read = unchanged = 0
         parts: list[pd.DataFrame] = []  # rows to group (format with a group hook)
         for records in source.batches(config.IMPORT_CHUNK_ROWS):
             rows_read += len(records)
@@ -215,7 +233,8 @@ def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, 
             if chosen.group is not None:  # grouped records are judged once every row is read
                 parts.append(out.assign(_row=rownums, _bad=batch.bad))
                 continue
-            keep = ~batch.bad
+            unchanged += int((batch.unchanged & ~batch.bad).sum())
+            keep = ~batch.bad & ~batch.unchanged
             out = out[keep].copy()
             out["_row"] = rownums[keep]
             _insert(con, stage, out[staged_cols + ["_row"]])
@@ -231,35 +250,32 @@ def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, 
 
         con.execute("BEGIN TRANSACTION")
         in_transaction = True
-        _reject_duplicates(con, target, stage, rej, members)
+        reject_duplicates(con, target, stage, rej, members)
+        repeated = 0
+        if "content_key" in target.column_names:
+            add_content_keys(con, stage, target.name, chosen.name, chosen.content_ids and not chosen.synthetic_ids)
+            repeated = repeated_rows(con, stage, target.name, path.name, allow_repeats)
         for canon, original in {v: k for k, v in _original_names(source.header).items()}.items():
             con.execute(f'UPDATE "{rej}" SET "column" = ? WHERE "column" = ?', [original, canon])
         rejected = scalar(con, f'SELECT count(DISTINCT "row") FROM "{rej}"')
         stored = scalar(con, f'SELECT count(*) FROM "{stage}"')
-        accepted = rows_read - rejected
+        accepted = rows_read - rejected - unchanged
         if chosen.group is None and stored != accepted:
             raise RuntimeError(f"internal error: {stored} rows staged but {accepted} accepted")
         import_id = None
         if not dry_run:
             import_id = scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
-        report_path = report or _default_report(path, import_id)
+        report_path = report or _default_report(path, import_id, con)
         _write_report(con, rej, report_path)
         if not dry_run:
-            cols = ", ".join(f'"{c}"' for c in staged_cols)
-            key_col, key_sql, key_params = "", "", []
-            if "rkey" in target.column_names:  # each journey's secret record key (disclosure.py, cell-key method)
-                key_sql, key_params = record_key_sql(con)
-                key_col, key_sql = ", rkey", f", {key_sql}"
+            _store(con, target.name, stage, staged_cols, import_id, chosen)
             con.execute(
-                f'INSERT INTO "{target.name}" ({cols}, import_id{key_col}) SELECT {cols}, ?{key_sql} FROM "{stage}" '
-                "ORDER BY _row",
-                [import_id, *key_params],
-            )
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO imports (import_id, file_name, sha256, format, target_table, imported_at, rows_read, "
+                "rows_accepted, rows_rejected, report_path, rows_unchanged, rows_repeated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [import_id, path.name, digest, chosen.name, target.name,
                  dt.datetime.now(dt.UTC).replace(tzinfo=None), rows_read, accepted, rejected,
-                 str(report_path)],
+                 str(report_path), unchanged, repeated],
             )  # fmt: skip
             con.execute(f'INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM "{rej}"', [import_id])
         con.execute("ROLLBACK" if dry_run else "COMMIT")
@@ -274,47 +290,42 @@ def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, 
     return ImportResult(
         file=str(path), format=chosen.name, rows=rows_read, accepted=accepted, rejected=rejected,
         report=str(report_path), import_id=import_id, stored=stored,
-        encoding=source.encoding if source.kind == "csv" else "",
+        encoding=source.encoding if source.kind == "csv" else "", unchanged=unchanged, repeated=repeated,
     )  # fmt: skip
 
 
-def _reject_duplicates(con, target, stage: str, rej: str, members: pd.DataFrame | None) -> None:
-    """Reject repeated keys within the file (keeping the first) and keys already stored."""
-    if not target.key:
-        return
-    key = ", ".join(f'"{k}"' for k in target.key)
-    label = "+".join(target.key)
-    value = " || '|' || ".join(f'CAST("{k}" AS VARCHAR)' for k in target.key)
-    s_value = " || '|' || ".join(f's."{k}"::VARCHAR' for k in target.key)
-    join = " AND ".join(f's."{k}" = t."{k}"' for k in target.key)
-    con.execute(
-        f"""CREATE TEMP TABLE _dupes AS
-        SELECT _row, {value} AS value,
-               'duplicate {label}: first seen on row ' || CAST(first_row AS VARCHAR) AS reason
-        FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first_row FROM "{stage}")
-        WHERE _row <> first_row
-        UNION ALL
-        SELECT s._row, {s_value}, '{label} already in the database (import ' ||
-               coalesce(CAST(t.import_id AS VARCHAR), 'build') || ')'
-        FROM "{stage}" s JOIN "{target.name}" t ON {join}"""
-    )
-    if members is not None:
-        con.register("_members_df", members)
-        con.execute(
-            f"""INSERT INTO "{rej}" SELECT m.member_row, '{label}', d.value, d.reason
-            FROM _dupes d JOIN _members_df m ON m._row = d._row"""
-        )
-        con.unregister("_members_df")
-    else:
-        con.execute(f"""INSERT INTO "{rej}" SELECT _row, '{label}', value, reason FROM _dupes""")
-    con.execute(f'DELETE FROM "{stage}" WHERE _row IN (SELECT _row FROM _dupes)')
-    con.execute("DROP TABLE _dupes")
+def _store(con, table: str, stage: str, staged_cols: list[str], import_id: int, chosen: Format) -> None:
+    """Append the staged rows with what is set when stored: the import, ids, record keys, scope, content key."""
+    target = TABLES[table]
+    names = list(staged_cols)
+    values = [f'"{c}"' for c in staged_cols]
+    params: list = []
+    key = target.key[0] if target.key else None
+    if chosen.synthetic_ids and key in names:  # rows without ids of their own: <format>:<import>:<row>
+        values[names.index(key)] = f"'{chosen.name}:{int(import_id)}:' || CAST(_row AS VARCHAR)"
+    names.append("import_id")
+    values.append(str(int(import_id)))
+    if "rkey" in target.column_names:  # each journey's secret record key (disclosure.py, cell-key method)
+        key_sql, key_params = record_key_sql(con, values[names.index("journey_id")])
+        names.append("rkey")
+        values.append(key_sql)
+        params += key_params
+    if "scope" in target.column_names:
+        names.append("scope")
+        values.append(scope_sql())
+    if "content_key" in target.column_names:
+        names.append("content_key")
+        values.append("content_key")
+    cols = ", ".join(f'"{c}"' for c in names)
+    con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {", ".join(values)} FROM "{stage}" ORDER BY _row', params)
 
 
-def _default_report(path: Path, import_id: int | None) -> Path:
+def _default_report(path: Path, import_id: int | None, con) -> Path:
+    """``<database folder>/reports/<file>.<import|check>.<time>.rejections.csv`` (never the checkout's, for a
+    database elsewhere)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     tag = f"import{import_id}" if import_id else "check"
-    return Path(config.REPORTS_DIR) / f"{path.stem}.{tag}.{stamp}.rejections.csv"
+    return reports_dir(database_path(con)) / f"{path.stem}.{tag}.{stamp}.rejections.csv"
 
 
 def _write_report(con, rej: str, report: Path) -> None:
@@ -331,7 +342,7 @@ def _write_report(con, rej: str, report: Path) -> None:
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
                 report: str | Path | None = None, country: str | None = None,
-                source: Source | None = None) -> ImportResult:  # fmt: skip
+                source: Source | None = None, allow_repeats: bool = False) -> ImportResult:  # fmt: skip
     """Import a CSV or Excel file into the database in one transaction.
 
     Parameters
@@ -343,7 +354,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     fmt : str, default "auto"
         ``auto`` (from the header) or one of :data:`gloact_lib.imports.formats.FORMATS`.
     report : str or Path, optional
-        Where to write the rejection report (default ``maps/reports/``).
+        Where to write the rejection report (default: a ``reports`` folder beside the database,
+        :func:`gloact_lib.data.database.reports_dir`).
     country : str, optional
         ISO alpha-3: the importer is this country's focal point.  For commitments (status
         updates), rows of any other country are rejected and a form written for another
@@ -353,6 +365,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
         ``path`` already opened with :func:`gloact_lib.imports.readers.open_source` (the
         command line opens it first, to refuse an unreadable file before any database work):
         it is not opened and scanned again.
+    allow_repeats : bool, default False
+        Store rows that repeat rows an earlier import stored (same content: the same download saved
+        again, renamed...).  By default such an import is refused (:class:`RepeatError`).
 
     Returns
     -------
@@ -363,6 +378,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     ReadError
         When the file cannot be read at all, or is a commitments form that cannot be trusted
         (hidden sheet missing or changed, another country's form); the database is unchanged.
+    RepeatError
+        (a ReadError) When rows repeat an earlier import's and ``allow_repeats`` is False; the
+        message names that import.  The database is unchanged.
 
     Examples
     --------
@@ -375,16 +393,16 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     (0, True)
     """
     return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False, country=country,
-                source=source)
+                source=source, allow_repeats=allow_repeats)
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
                report: str | Path | None = None, country: str | None = None,
-               source: Source | None = None) -> ImportResult:  # fmt: skip
+               source: Source | None = None, allow_repeats: bool = False) -> ImportResult:  # fmt: skip
     """Validate a file exactly as :func:`import_file` would, and store nothing.
 
     Duplicates against the database are checked too.  Parameters and return
     value as for :func:`import_file` (``import_id`` is None).
     """
     return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True, country=country,
-                source=source)
+                source=source, allow_repeats=allow_repeats)

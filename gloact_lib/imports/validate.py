@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from gloact_lib.data.countries import CountryError, normalise_name, resolve_country
+from gloact_lib.data.ends import resolve_end
 
-__all__ = ["Batch", "Places", "parse_period", "parse_date"]
+__all__ = ["Batch", "parse_period", "parse_date"]
 
 _MONTHS = {
     # English
@@ -142,60 +143,6 @@ def _month(y: int, mo: int) -> tuple[dt.date, dt.date]:
     return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
 
 
-class Places:
-    """Known places (transit hubs) by id and by name, with their countries.
-
-    Parameters
-    ----------
-    rows : iterable of (place_id, name, country_iso3)
-    """
-
-    def __init__(self, rows):
-        self.country: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
-        for place_id, name, iso3 in rows:
-            self.country[place_id] = iso3
-            self._keys[place_id.lower()] = place_id
-            for key in _place_keys(name):
-                self._keys.setdefault(key, place_id)
-
-    def find(self, text: str) -> str | None:
-        """The place id for an id or name, or None."""
-        t = text.strip()
-        return self._keys.get(t.lower()) or self._keys.get(normalise_name(t))
-
-
-def _place_keys(name: str) -> set[str]:
-    """Keys for "Sebha (Sabha)": "sebha sabha", "sebha", "sabha"."""
-    keys = {normalise_name(name)}
-    m = re.match(r"^(.*?)\s*\((.*)\)\s*$", name)
-    if m:
-        keys |= {normalise_name(m.group(1)), normalise_name(m.group(2))}
-    return {k for k in keys if k}
-
-
-def resolve_location(text: str, places: Places) -> tuple[str, str]:
-    """Resolve a country reference or a place to ``(id, country)``.
-
-    Countries are tried first (so "Niger" is the country), then places.
-
-    Raises
-    ------
-    ValueError
-        When it is neither; the reason of the country resolver is kept.
-    """
-    try:
-        iso3 = resolve_country(text)
-        return iso3, iso3
-    except CountryError as exc:
-        place = places.find(text)
-        if place is not None:
-            return place, places.country[place]
-        if "ambiguous" in exc.reason:
-            raise ValueError(exc.reason) from None
-        raise ValueError("unknown place or country") from None
-
-
 class Batch:
     """Up to a chunk of rows being validated.
 
@@ -214,6 +161,7 @@ class Batch:
         self.df = frame
         self.rows = rows
         self.bad = np.zeros(len(frame), dtype=bool)
+        self.unchanged = np.zeros(len(frame), dtype=bool)
         self._errors: list[pd.DataFrame] = []
 
     def __len__(self) -> int:
@@ -259,6 +207,13 @@ class Batch:
             )
         )
         self.bad |= mask
+
+    def skip(self, mask) -> None:
+        """Mark rows that ask for no change (an untouched row of a returned form): neither stored nor rejected.
+
+        A row that is also rejected counts as rejected.
+        """
+        self.unchanged |= np.asarray(mask, dtype=bool)
 
     def errors(self) -> pd.DataFrame:
         """All errors recorded so far (row, column, value, reason)."""
@@ -367,6 +322,19 @@ class Batch:
                 raise ValueError(exc.reason) from None
 
         return self.map_unique(column, parse, required)
+
+    def end(self, column: str) -> pd.Series:
+        """Origins or destinations: ISO alpha-3 codes, or ``XXX`` (unknown, also for an empty value),
+        ``XXA`` (stateless), ``XSS`` (sub-Saharan Africa): :func:`gloact_lib.data.countries.resolve_end`."""
+
+        def parse(v: str) -> str:
+            try:
+                return resolve_end(v)
+            except CountryError as exc:
+                raise ValueError(exc.reason) from None
+
+        out = self.map_unique(column, parse, required=False)
+        return out.fillna(resolve_end(""))
 
     def choice(self, column: str, allowed: Mapping[str, str], default: str | None = None) -> pd.Series:
         """One of a closed list; ``allowed`` maps accepted spellings (lower case) to values.

@@ -164,6 +164,12 @@ function gloactControl(map, position, className, markup) {
 .gloact-label:before { display: none; }
 .leaflet-attribution-flag { display: none !important; }
 .gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
+.gloact-offmap { max-width: 300px; font-size: 12px; }
+.gloact-offmap h4 { font-size: 13px; }
+.gloact-account { border-collapse: collapse; }
+.gloact-account td { padding: 0 4px 0 0; vertical-align: top; }
+.gloact-account td.n { text-align: right; white-space: nowrap; padding-left: 8px; font-variant-numeric: tabular-nums; }
+.gloact-account tr:first-child td { font-weight: 600; }
 </style>
 """.replace("SEA_COLOUR", SEA)
 

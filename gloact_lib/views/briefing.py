@@ -40,7 +40,8 @@ from gloact_lib.views.html import (
     text,
     treaty_matrix,
 )
-from gloact_lib.views.route_map import key_figures, route_map
+from gloact_lib.views.map_text import key_figures
+from gloact_lib.views.route_map import route_map
 
 __all__ = ["Briefing", "build_briefing", "briefing_html"]
 

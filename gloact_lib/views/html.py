@@ -17,7 +17,7 @@ from gloact_lib.analysis.commitments import status_matrix
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import label_or, t
 from gloact_lib.views.assets import STATUS_COLOURS
-from gloact_lib.views.route_map import fmt_number
+from gloact_lib.views.map_text import fmt_number
 
 __all__ = ["Markup", "illustrative_badge", "indicator_table", "key_figure_cards", "map_frame", "notes",
            "page_title", "recommendation_list", "status_legend", "status_table", "table", "text", "theme_label",

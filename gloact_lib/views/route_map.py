@@ -29,51 +29,25 @@ from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
 from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
+from gloact_lib.views.map_text import fmt_number, off_map_box
 
-__all__ = ["route_map", "ROLE_COLOURS", "SEA", "fmt_number", "key_figures"]
+__all__ = ["route_map", "ROLE_COLOURS", "SEA"]
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73"}
+ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73", "domestic": "#CC79A7"}
+ROLES = tuple(ROLE_COLOURS)
 NEUTRAL_FILL, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#a23b2a", "#8c8c8c", "#6a1b4d"
 DEFAULT_BOUNDS = [[2.0, -26.0], [48.0, 36.0]]  # West Africa, the Sahel, the Mediterranean
+#: The region maps open on ([[south, west], [north, east]]): the user pans to the rest of the world.
+REGION = [[-5.0, -32.0], [72.0, 55.0]]
 
 
-
-
-def fmt_number(value, lang: str = "en") -> str:
-    """12,673 in English, 12 673 in French."""
-    text = f"{int(value):,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
 
 
 @lru_cache(maxsize=1)
 def _basemap() -> tuple:
     with open(config.BASEMAP_FILE, encoding="utf-8") as fh:
         return tuple(json.load(fh)["features"])
-
-
-def key_figures(flows: Flows, lang: str = "en") -> list[tuple[str, str]]:
-    """The headline figures of a selection as (value, label) pairs, ready to show.
-
-    Total (or "fewer than 5 (hidden)"), origin-destination routes, and the top origin,
-    transit and destination countries with their published counts.
-    """
-    total = flows.summary["persons"]
-    shown = fmt_number(total, lang) if total is not None else t("hidden", lang, n=flows.selection.threshold)
-    cards = [
-        (shown, t("kpi_total", lang, unit=t(flows.selection.unit, lang))),
-        (fmt_number(flows.summary["routes"], lang), t("kpi_routes", lang)),
-    ]
-    roles = flows.roles.dropna(subset=["persons"])
-    for role in ("origin", "transit", "destination"):
-        top = roles[roles["role"] == role].sort_values("persons", ascending=False).head(1)
-        value = (
-            f"{country_name(top.iloc[0]['iso3'], lang)} ({fmt_number(top.iloc[0]['persons'], lang)})"
-            if not top.empty
-            else t("none", lang)
-        )
-        cards.append((value, t(f"kpi_top_{role}", lang)))
-    return cards
 
 
 def _feature(geometry: dict, style: dict, tip: list | None, kind: str, label: str | None = None) -> dict:
@@ -103,7 +77,7 @@ def _country_layer(flows: Flows, lang: str) -> dict:
                 style.update(color="#333333", weight=2, dashArray="5 3")
             tip = [country_name(iso3, lang)] + [
                 f"{t(role, lang)}: {fmt_number(v, lang) + ' ' + unit if v is not None else hidden}"
-                for role, v in sorted(mine.items(), key=lambda kv: ("origin", "transit", "destination").index(kv[0]))
+                for role, v in sorted(mine.items(), key=lambda kv: ROLES.index(kv[0]))
             ]
         features.append(_feature(f["geometry"], style, tip, "gloact-country" + (" gloact-role" if mine else "")))
     return {"type": "FeatureCollection", "features": features}
@@ -188,6 +162,31 @@ def _hub_layer(flows: Flows, lang: str) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _domestic_layer(flows: Flows, lang: str) -> dict:
+    """Domestic journeys: a ring at each country, sized by persons on the same scale as the arcs."""
+    unit = t(flows.selection.unit, lang)
+    home = flows.domestic[flows.domestic["iso3"].map(lambda c: c in flows.nodes and flows.nodes[c].lon is not None)]
+    shown = home["persons"].dropna()
+    tops = [int(shown.max()) if not shown.empty else 0, int(flows.legs["persons"].max(skipna=True) or 0)
+            if not flows.legs.empty and flows.legs["persons"].notna().any() else 0]  # fmt: skip
+    top = max(1, *tops)
+    features = []
+    for r in home.itertuples(index=False):
+        node = flows.nodes[r.iso3]
+        if r.suppressed:
+            value, radius = t("hidden", lang, n=flows.selection.threshold), 5
+            style = {"radius": radius, "color": HIDDEN_ARC, "weight": 2, "dashArray": "3 3", "fillOpacity": 0}
+        else:
+            value = f"{fmt_number(r.persons, lang)} {unit}"
+            radius = round(6 + 22 * math.sqrt(int(r.persons) / top), 1)
+            style = {"radius": radius, "color": ROLE_COLOURS["domestic"], "weight": 3, "fillColor": ROLE_COLOURS[
+                "domestic"], "fillOpacity": 0.25}  # fmt: skip
+        tip = [country_name(r.iso3, lang), t("domestic_tip", lang, n=value)]
+        point = {"type": "Point", "coordinates": [node.lon, node.lat]}
+        features.append(_feature(point, style, tip, "gloact-domestic"))
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _incident_layer(incidents: pd.DataFrame, lang: str) -> dict:
     features = []
     for r in incidents.itertuples(index=False):
@@ -208,7 +207,12 @@ def _incident_layer(incidents: pd.DataFrame, lang: str) -> dict:
 
 
 def _bounds(flows: Flows) -> list:
+    """Fit the nodes in the region (the map opens on it; the user pans to Kabul or Dhaka), or every node
+    when none is in the region (a selection of Asian or American journeys)."""
     points = [(n.lat, n.lon) for n in flows.nodes.values() if n.lon is not None]
+    (south, west), (north, east) = REGION
+    inside = [(la, lo) for la, lo in points if south <= la <= north and west <= lo <= east]
+    points = inside or points
     if not points:
         return DEFAULT_BOUNDS
     lats, lons = [p[0] for p in points], [p[1] for p in points]
@@ -235,6 +239,8 @@ def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool, co
     unit = t(flows.selection.unit, lang)
     parts = [f"<h4>{e(title or t('title', lang))}</h4>", f"<div class='sub'>{e(_subtitle(flows, lang))}</div>"]
     for role, colour in ROLE_COLOURS.items():
+        if role == "domestic" and flows.domestic.empty:
+            continue
         parts.append(f"<div><span class='sw' style='background:{colour}'></span>{e(t(role, lang))}</div>")
     parts.append(f"<div><span class='sw' style='background:#fff;border:2px dashed #333'></span>"
                  f"{e(t('several_roles', lang))}</div>")  # fmt: skip
@@ -242,6 +248,10 @@ def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool, co
                  f"{e(t('arc_width', lang, unit=unit))}</div>")  # fmt: skip
     parts.append(f"<div><span class='sw' style='border-radius:50%;background:#fff;border:2px solid #222'></span>"
                  f"{e(t('hub_size', lang, unit=unit))}</div>")  # fmt: skip
+    if not flows.domestic.empty:
+        parts.append(f"<div><span class='sw' style='border-radius:50%;background:{ROLE_COLOURS['domestic']}40;"
+                     f"border:3px solid {ROLE_COLOURS['domestic']}'></span>{e(t('domestic_size', lang, unit=unit))}"
+                     "</div>")  # fmt: skip
     if with_incidents:
         parts.append(f"<div><span class='sw' style='border-radius:50%;background:{INCIDENT};opacity:.6'></span>"
                      f"{e(t('incidents', lang))}</div>")  # fmt: skip
@@ -319,9 +329,13 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
         GeoLayer(_incident_layer(incidents, lang), t("incidents", lang), show=show_incidents).add_to(m)
     GeoLayer(_flow_layer(flows, lang, max_flows), t("flows", lang)).add_to(m)
     GeoLayer(_hub_layer(flows, lang), t("hubs", lang)).add_to(m)
+    if not flows.domestic.empty:
+        GeoLayer(_domestic_layer(flows, lang), t("domestic", lang)).add_to(m)
     MapBox(_legend(flows, lang, title, with_incidents, compact), "bottomleft").add_to(m)
     if flows.summary["illustrative"]:
         MapBox(html.escape(t("illustrative_badge", lang)), "topright", "gloact-badge").add_to(m)
+    if not flows.empty and flows.accounting["total"] is not None:
+        MapBox(off_map_box(flows, lang), "bottomright", "gloact-legend gloact-offmap").add_to(m)
     notes = []
     if flows.empty:
         notes.append(t("no_data", lang))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from gloact_lib import config
 from gloact_lib.app.cli import main
 
-from ..conftest import journey
+from ..conftest import journey, read_report
 
 
 def run(*args, cwd=None):
@@ -24,7 +26,7 @@ def test_import_json_and_exit_zero_with_rejections(tmp_path, write_csv):
     report = tmp_path / "rej.csv"
     done = run("import", str(path), "--db", str(db), "--json", "--report", str(report))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"rows": 2, "accepted": 1, "rejected": 1, "report": str(report)}
+    assert json.loads(done.stdout) == {"rows": 2, "accepted": 1, "rejected": 1, "unchanged": 0, "report": str(report)}
     assert report.exists()
 
 
@@ -71,3 +73,86 @@ def test_explicit_format_checks_required_columns(tmp_path, write_csv, fmt):
     path = write_csv([journey()])
     done = run("check", str(path), "--format", fmt, "--db", str(tmp_path / "w.duckdb"))
     assert done.returncode == (0 if fmt == "journeys" else 2)
+
+
+# Rejection reports go beside the database given with --db, never into the checkout. The commands
+# run in a subprocess: there config.REPORTS_DIR is the checkout's maps/reports (the autouse fixture
+# points it at tmp_path only in this process), so a report going there would be seen.
+
+CHECKOUT_REPORTS = Path(__file__).resolve().parents[2] / "maps" / "reports"
+
+
+def _snapshot(stems) -> dict[str, int]:
+    """Files under the checkout's maps/reports from these inputs (others' runs may write other files)."""
+    if not CHECKOUT_REPORTS.exists():
+        return {}
+    return {str(p.relative_to(CHECKOUT_REPORTS)): p.stat().st_mtime_ns for p in CHECKOUT_REPORTS.rglob("*")
+            if p.is_file() and p.name.split(".")[0] in stems}  # fmt: skip
+
+
+def test_build_db_writes_its_reports_beside_the_database(tmp_path):
+    from gloact_lib.imports.build import REFERENCE_FILES
+
+    stems = {Path(rel).stem for rel in REFERENCE_FILES}
+    before = _snapshot(stems)
+    db = tmp_path / "w" / "gloact.duckdb"
+    done = run("build-db", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.name for p in (tmp_path / "w" / "reports").rglob("*.csv"))
+    assert written == sorted(f"{stem}.rejections.csv" for stem in stems)  # one report per file imported
+    assert _snapshot(stems) == before
+
+
+@pytest.mark.parametrize(("command", "with_db"), [("import", True), ("check", True), ("check", False)])
+def test_import_and_check_write_their_report_beside_the_database(tmp_path, write_csv, built_db, command, with_db):
+    stem = f"beside_{command}_{with_db}"
+    path = write_csv([journey(journey_id="a"), journey(journey_id="b", persons="0")], name=f"{stem}.csv")
+    db = tmp_path / "w" / "gloact.duckdb"
+    if with_db:
+        db.parent.mkdir()
+        shutil.copy(built_db, db)
+    before = _snapshot({stem})
+    done = run(command, str(path), "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    report = Path(json.loads(done.stdout)["report"])
+    assert report.parent == tmp_path / "w" / "reports"
+    assert report.name.startswith(f"{stem}.{command}.") and report.name.endswith(".rejections.csv")
+    assert [r["reason"] for r in read_report(report)] != []
+    assert db.exists() == with_db  # a check creates no database
+    assert _snapshot({stem}) == before
+
+
+@pytest.mark.parametrize("command", ["import", "check"])
+def test_report_option_wins_over_the_folder_beside_the_database(tmp_path, write_csv, built_db, command):
+    db = tmp_path / "w" / "gloact.duckdb"
+    db.parent.mkdir()
+    shutil.copy(built_db, db)
+    report = tmp_path / "elsewhere" / "mine.csv"
+    path = write_csv([journey(journey_id="a"), journey(journey_id="b", persons="0")])
+    done = run(command, str(path), "--db", str(db), "--report", str(report), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["report"] == str(report) and len(read_report(report)) == 1
+    assert not (tmp_path / "w" / "reports").exists()
+
+
+def test_two_checks_in_one_second_keep_both_reports(tmp_path, write_csv, capsys):
+    path = write_csv([journey(persons="0")])
+    db = tmp_path / "w" / "gloact.duckdb"
+    for _ in range(3):
+        assert main(["check", str(path), "--db", str(db), "--json"]) == 0
+    reports = {json.loads(line)["report"] for line in capsys.readouterr().out.splitlines()}
+    assert len(reports) == 3 and all(Path(r).parent == db.parent / "reports" and Path(r).exists() for r in reports)
+
+
+def test_reports_dir_and_database_path(tmp_path):
+    from gloact_lib.data.database import connect, database_path, reports_dir
+
+    assert reports_dir(tmp_path / "w" / "gloact.duckdb") == tmp_path / "w" / "reports"
+    assert reports_dir(None) == reports_dir(":memory:") == config.REPORTS_DIR
+    con = connect(tmp_path / "x.duckdb")
+    try:
+        assert database_path(con) == (tmp_path / "x.duckdb").resolve()
+        assert reports_dir(database_path(con)) == (tmp_path / "reports").resolve()
+    finally:
+        con.close()
+    assert database_path(connect(":memory:")) is None

@@ -248,7 +248,7 @@ def test_places_table_untouched_by_journey_import(con, write_csv):
 def test_result_summary_is_the_cli_json(con, write_csv):
     result = import_file(con, write_csv([journey()]))
     assert json.loads(json.dumps(result.summary())) == {
-        "rows": 1, "accepted": 1, "rejected": 0, "report": result.report}  # fmt: skip
+        "rows": 1, "accepted": 1, "rejected": 0, "unchanged": 0, "report": result.report}  # fmt: skip
 
 
 def test_staging_left_by_a_killed_import_is_cleaned_on_open(tmp_path):

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from gloact_lib.data.countries import UNKNOWN
 from gloact_lib.data.schema import EXPLOITATIONS, TABLES
+from gloact_lib.imports.places import Places, resolve_location
 from gloact_lib.imports.readers import Source
-from gloact_lib.imports.validate import Batch, Places, resolve_location
+from gloact_lib.imports.validate import Batch
 
 __all__ = ["AGE", "CRIME", "EXPLOITATION", "SEX", "UNIT", "Context", "Format", "GroupHook", "SourceHook",
            "Transform", "locations", "table_frame"]  # fmt: skip
@@ -84,6 +86,13 @@ class Format:
         Rows are grouped into records once the whole file is read (:data:`GroupHook`).
     check_source : SourceHook, optional
         Refuse the file before any row is read (:data:`SourceHook`).
+    synthetic_ids : bool
+        The file has no ids of its own (one row per victim or incident): the pipeline gives each
+        stored row the id ``<format>:<import id>:<row>``, whatever ``transform`` put there.
+    content_ids : bool
+        The ids identify what a row says (the file gave them): they are part of the row's
+        ``content_key`` (:mod:`gloact_lib.data.derived`).  False for ids made from the file's
+        bytes or row numbers, which change when the same data is saved again.
     """
 
     name: str
@@ -94,6 +103,8 @@ class Format:
     aliases: Mapping[str, str] = field(default_factory=dict)
     group: GroupHook | None = None
     check_source: SourceHook | None = None
+    synthetic_ids: bool = False
+    content_ids: bool = True
 
 
 def table_frame(table: str, data: dict, index) -> pd.DataFrame:
@@ -116,9 +127,16 @@ def table_frame(table: str, data: dict, index) -> pd.DataFrame:
     return pd.DataFrame({c: data.get(c) for c in cols}, index=index)[cols]
 
 
-def locations(b: Batch, column: str, ctx: Context, required: bool = True) -> tuple[pd.Series, pd.Series]:
-    """Place ids and their countries for a column of place names or countries."""
-    return b.map_unique(column, lambda v: resolve_location(v, ctx.places), required, parts=2)
+def locations(b: Batch, column: str, ctx: Context, end: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Place ids and their countries for a column of place names or countries.
+
+    With ``end`` (a journey's origin or destination) an unknown end is accepted: empty,
+    ``unknown``, ``N/A``, ``OOO``... give ``XXX`` (:func:`gloact_lib.data.countries.resolve_end`).
+    """
+    ids, countries = b.map_unique(column, lambda v: resolve_location(v, ctx.places, end), not end, parts=2)
+    if end:
+        ids, countries = ids.fillna(UNKNOWN), countries.fillna(UNKNOWN)
+    return ids, countries
 
 
 # -- vocabularies shared by the journey formats (file text -> stored value) ----------------------

@@ -57,8 +57,11 @@ def _commitments(b: Batch, ctx: Context) -> pd.DataFrame:
         listed = set(ctx.meta["rec_ids"].split(";"))
         b.reject((~unknown & (rec_id != "") & ~rec_id.isin(listed)).to_numpy(), "rec_id",
                  "this recommendation is not one of this form's")  # fmt: skip
-    status, date = b.raw("status"), b.raw("date")
-    b.reject(((status == "") & (date == "")).to_numpy(), "status", "no update given (status and date are empty)")
+    status, date, evidence = b.raw("status"), b.raw("date"), b.raw("evidence")
+    # A row left as the form wrote it asks for no change: counted as unchanged, neither stored nor rejected.
+    b.skip(((status == "") & (date == "") & (evidence == "")).to_numpy())
+    b.reject(((status == "") & (date == "") & (evidence != "")).to_numpy(), "status",
+             "evidence given without a status and a date")  # fmt: skip
     b.reject(((status == "") & (date != "")).to_numpy(), "status", "a status is required with a date")
     b.reject(((status != "") & (date == "")).to_numpy(), "date", "a date is required with a status")
     data = {

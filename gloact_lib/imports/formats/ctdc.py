@@ -1,7 +1,11 @@
 """Format ``ctdc``: Counter Trafficking Data Collaborative victim rows, one row per victim.
 
 ``citizenship`` -> ``CountryOfExploitation`` in ``yearOfRegistration``, with ``gender``,
-``ageBroad`` and the exploitation flags.
+``ageBroad`` and the exploitation flags.  As downloaded, many rows have no country of
+exploitation (a country of origin's report), some no citizenship or no year: they are stored
+with the end unknown (``XXX``) or no period, never rejected; a citizenship equal to the country
+of exploitation is domestic trafficking.  Rows have no id (identical rows are separate victims):
+each stored row is ``ctdc:<import>:<row>``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ def _ctdc_age(text: str) -> str:
 
 
 def _ctdc(b: Batch, ctx: Context) -> pd.DataFrame:
-    start, end = b.period("yearofregistration")
+    start, end = b.period("yearofregistration", required=False)
     sexual, labour = _flag(b, "issexualexploit"), _flag(b, "isforcedlabour")
     other, domestic = _flag(b, "isotherexploit"), _flag(b, "typeoflabourdomesticwork")
     exploitation = np.select(
@@ -38,10 +42,10 @@ def _ctdc(b: Batch, ctx: Context) -> pd.DataFrame:
         default="unknown",
     )  # fmt: skip
     age = b.map_unique("agebroad", _ctdc_age, required=False).fillna("unknown")
-    origin = b.country("citizenship")
-    dest = b.country("countryofexploitation")
+    origin = b.end("citizenship")
+    dest = b.end("countryofexploitation")
     data = {
-        "journey_id": "ctdc:" + ctx.sha256[:12] + ":" + pd.Series(b.rows, index=b.df.index).astype(str),
+        "journey_id": "ctdc:" + pd.Series(b.rows, index=b.df.index).astype(str),  # the pipeline adds the import
         "crime": "trafficking",
         "persons": 1,
         "unit": "persons",
@@ -57,7 +61,7 @@ def _ctdc(b: Batch, ctx: Context) -> pd.DataFrame:
         "age_group": age,
         "exploitation": exploitation,
         "reporting_country": None,
-        "source": f"CTDC data ({ctx.file_name})",
+        "source": "Counter Trafficking Data Collaborative (CTDC)",
         "illustrative": False,
     }
     return table_frame("journeys", data, b.df.index)
@@ -69,4 +73,6 @@ FORMAT = Format(
     signature=frozenset({"citizenship", "countryofexploitation"}),
     required=("citizenship", "countryofexploitation", "yearofregistration"),
     transform=_ctdc,
+    synthetic_ids=True,
+    content_ids=False,
 )

@@ -8,32 +8,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gloact_lib.data.countries import CountryError, resolve_country
+from gloact_lib.data.countries import CountryError
+from gloact_lib.data.ends import resolve_end
 from gloact_lib.data.frontex_routes import frontex_route
 from gloact_lib.imports.formats.base import Context, Format, table_frame
 from gloact_lib.imports.validate import Batch
 
 __all__ = ["FORMAT"]
 
-_FRONTEX_SPECIAL = {
-    "OOO": "nationality unknown (Frontex code OOO): no country of origin to map",
-    "OOS": "nationality unidentified sub-Saharan (Frontex code OOS): no country of origin to map",
-    "STL": "stateless (Frontex code STL): no country of origin to map",
-}
 
 
 def _nationality(v: str) -> str:
-    if v.upper() in _FRONTEX_SPECIAL:
-        raise ValueError(_FRONTEX_SPECIAL[v.upper()])
+    """A nationality: a country, or Frontex's OOO (unknown: ``XXX``), STL (stateless: ``XXA``), OOS
+    (unidentified sub-Saharan: ``XSS``), kept in every total and listed or placed on its region."""
     try:
-        return resolve_country(v)
+        return resolve_end(v)
     except CountryError as exc:
         raise ValueError(exc.reason) from None
 
 
 def _frontex(b: Batch, ctx: Context) -> pd.DataFrame:
     routes = b.map_unique("route", frontex_route)
-    origin = b.map_unique("nationality", _nationality)
+    origin = b.map_unique("nationality", _nationality, required=False).fillna(resolve_end(""))
     year = b.integer("year", minimum=1950)
     month = b.integer("month", minimum=1)
     b.reject((month > 12).fillna(False).to_numpy(), "month", "must be 1-12")

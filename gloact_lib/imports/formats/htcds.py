@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gloact_lib.data.countries import UNKNOWN
 from gloact_lib.imports.formats.base import SEX, Context, Format
 from gloact_lib.imports.validate import Batch
 
@@ -24,11 +25,11 @@ HTCDS_TYPES = {"recruitment": "recruitment", "transit": "transit", "exploitation
 
 def _htcds_events(b: Batch, ctx: Context) -> pd.DataFrame:
     """Validate HTCDS event rows; journeys are formed from all events at the end."""
-    country = b.country("hte_country")
+    country = b.end("hte_country")  # unknown or empty: XXX (the event is kept, its place is unknown)
     city = b.raw("hte_city")
     location = []
     for c, iso3 in zip(city, country, strict=True):
-        place = ctx.places.find(c) if c else None
+        place = ctx.places.find(c) if c and iso3 is not None else None
         if place is not None and ctx.places.country[place] == iso3:
             location.append(place)
         else:
@@ -90,25 +91,23 @@ def htcds_journeys(events: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd
             continue
         ev = ev.assign(_rank=ev["type"].map(rank)).sort_values(["start", "_rank", "_row"], na_position="last")
         rec, exp = ev[ev["type"] == "recruitment"], ev[ev["type"] == "exploitation"]
-        problem = None
-        if rec.empty:
-            problem = "case has no valid Recruitment event"
-        elif exp.empty:
-            problem = "case has no valid Exploitation event"
-        elif ev["start"].isna().all():
-            problem = "case has no event date"
-        if problem:
-            errors += [(r, "case_id", case_id, problem) for r in ev["_row"]]
-            continue
-        first, last = rec.iloc[0], exp.iloc[-1]
-        middle = ev[(ev["_row"] != first["_row"]) & (ev["_row"] != last["_row"])]
-        via = [loc for loc in middle["location"] if loc not in (first["location"], last["location"])]
+        # A case without a Recruitment (or Exploitation) event has an unknown origin (or destination):
+        # it is stored and listed beside the map, never dropped.  Without any date it counts only in
+        # selections of the whole period.
+        first = rec.iloc[0] if not rec.empty else None
+        last = exp.iloc[-1] if not exp.empty else None
+        ends = {r["_row"] for r in (first, last) if r is not None}
+        middle = ev[~ev["_row"].isin(ends)]
+        end_places = {r["location"] for r in (first, last) if r is not None}
+        via = [loc for loc in middle["location"] if loc not in end_places and loc != UNKNOWN]
         via = [v for i, v in enumerate(via) if i == 0 or v != via[i - 1]]
         places = ctx.places
         via_countries = [places.country.get(v, v) for v in via]
+        origin = (first["location"], first["country"]) if first is not None else (UNKNOWN, UNKNOWN)
+        destination = (last["location"], last["country"]) if last is not None else (UNKNOWN, UNKNOWN)
         birth = ev["birth"].dropna()
         age = "unknown"
-        if not birth.empty:
+        if not birth.empty and pd.notna(ev["start"].min()):
             years = (ev["start"].min() - birth.iloc[0]).days / 365.25
             age = "child" if years < 18 else "adult"
         journeys.append(
@@ -119,15 +118,15 @@ def htcds_journeys(events: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd
                 "unit": "persons",
                 "period_start": ev["start"].min(),
                 "period_end": ev["end"].max(),
-                "origin": first["location"],
-                "origin_country": first["country"],
+                "origin": origin[0],
+                "origin_country": origin[1],
                 "via": ";".join(via),
                 "via_countries": ";".join(via_countries),
-                "destination": last["location"],
-                "destination_country": last["country"],
+                "destination": destination[0],
+                "destination_country": destination[1],
                 "sex": ev["sex"].iloc[0],
                 "age_group": age,
-                "exploitation": exp["exploitation"].iloc[-1],
+                "exploitation": exp["exploitation"].iloc[-1] if not exp.empty else "unknown",
                 "reporting_country": None,
                 "route": None,
                 "source": f"HTCDS case data ({ctx.file_name})",
@@ -148,4 +147,5 @@ FORMAT = Format(
     transform=_htcds_events,
     aliases=CASE_ID_ALIASES,
     group=htcds_journeys,
+    content_ids=False,
 )

@@ -12,7 +12,7 @@ __all__ = ["FORMAT"]
 
 def _incidents(b: Batch, ctx: Context) -> pd.DataFrame:
     data = {
-        "incident_id": "mmp:" + ctx.sha256[:12] + ":" + pd.Series(b.rows, index=b.df.index).astype(str),
+        "incident_id": "incidents:" + pd.Series(b.rows, index=b.df.index).astype(str),  # the pipeline adds the import
         "date": pd.to_datetime(b.date("date")),
         "type": b.text("type"),
         "route": b.text("route"),
@@ -35,4 +35,6 @@ FORMAT = Format(
     signature=frozenset({"date", "dead_and_missing", "lon", "lat"}),
     required=("date", "dead_and_missing", "lon", "lat"),
     transform=_incidents,
+    synthetic_ids=True,
+    content_ids=False,
 )

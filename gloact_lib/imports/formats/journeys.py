@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from gloact_lib.imports.formats.base import AGE, CRIME, EXPLOITATION, SEX, UNIT, Context, Format, locations, table_frame
-from gloact_lib.imports.validate import Batch, resolve_location
+from gloact_lib.imports.places import resolve_location
+from gloact_lib.imports.validate import Batch
 
 __all__ = ["FORMAT"]
 
@@ -42,8 +43,8 @@ def _journeys(b: Batch, ctx: Context) -> pd.DataFrame:
         _, e_end = b.period("period_end", required=False)
         end = e_end.where(e_end.notna(), end)
         _check_order(b, start, end, "period_end")
-    origin, origin_country = locations(b, "origin", ctx)
-    dest, dest_country = locations(b, "destination", ctx)
+    origin, origin_country = locations(b, "origin", ctx, end=True)
+    dest, dest_country = locations(b, "destination", ctx, end=True)
     via, via_countries = b.map_unique("via", _via_parser(ctx), required=False, parts=2)
     data = {
         "journey_id": b.text("journey_id", required=True),
