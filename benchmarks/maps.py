@@ -1,7 +1,9 @@
 """Measurement 4: bytes of the self-contained overview map against ``geopandas.GeoDataFrame.explore()``.
 
 :func:`gloact_lib.views.route_map.route_map` of the shipped data against ``explore()`` of the
-same arcs and countries, and the time to draw and save each.
+same arcs and countries, and the time to draw and save each.  Also the Frontex overview map
+drawn on the world basemap (``config.BASEMAP_FILE``) against the same map on the former
+regional basemap (``baselines/countries_region_before.geojson``), in the same run.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from pathlib import Path
 
 from common import REPEATS, Context, Result, Row, paired_times, shipped_db
 
-TITLE = "4. overview map size against GeoDataFrame.explore()"
+TITLE = "4. overview map size against GeoDataFrame.explore(); world against regional basemap"
+#: The regional basemap (lon -32..55, lat -5..72) that the world basemap replaced, kept as the baseline.
+REGIONAL_BASEMAP = Path(__file__).resolve().parent / "baselines" / "countries_region_before.geojson"
 
 
 def bench_map(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
@@ -142,8 +146,78 @@ def explore_map(flows, countries):
                          style_kwds={"style_function": width, "opacity": 0.75})  # fmt: skip
 
 
+def bench_basemap(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dict]:
+    """The Frontex overview map's HTML on the world basemap against the former regional basemap.
+
+    Each page is drawn from a database built with its basemap (the ``countries`` table takes its
+    label points, the ends of the flows, from the basemap), and with ``config.BASEMAP_FILE``
+    pointing at that basemap while the map is drawn (``route_map`` caches the basemap: its cache
+    is cleared around the switch).
+
+    Parameters
+    ----------
+    tmp : Path
+        Scratch folder (HTML files, the databases).
+    log : callable
+        Progress messages.
+
+    Returns
+    -------
+    rows : list of Row
+    details : dict
+        For each basemap: file bytes, features, page bytes, countries not drawn.
+    """
+    from gloact_lib import config
+    from gloact_lib.analysis.flows import Flows, Selection
+    from gloact_lib.data.database import connect
+    from gloact_lib.imports.build import build_db
+    from gloact_lib.views import route_map as rm
+
+    world = config.BASEMAP_FILE
+    details = {}
+    for name, basemap in (("regional", REGIONAL_BASEMAP), ("world", world)):
+        config.BASEMAP_FILE = basemap
+        rm._basemap.cache_clear()
+        try:
+            if name == "world":
+                db = shipped_db(tmp)
+            else:
+                db = tmp / "gloact-regional-basemap.duckdb"
+                build_db(db, report_dir=tmp / "reports-regional-basemap")
+            con = connect(db, read_only=True)
+            try:
+                flows = Flows.from_db(con, Selection(unit="detections"), level="country")
+            finally:
+                con.close()
+            page = tmp / f"overview-frontex-{name}.html"
+            rm.route_map(flows).save(str(page))
+            details[name] = {
+                "basemap": basemap.name,
+                "basemap_bytes": basemap.stat().st_size,
+                "basemap_features": len(rm._basemap()),
+                "page_bytes": page.stat().st_size,
+                "not_drawn": len(flows.unmapped),
+            }
+        finally:
+            config.BASEMAP_FILE = world
+            rm._basemap.cache_clear()
+    before, after = details["regional"], details["world"]
+    ratio = after["page_bytes"] / before["page_bytes"]
+    details["ratio"] = ratio
+    note = (f"basemap {after['basemap_features']} countries, {after['basemap_bytes']:,} bytes vs "
+            f"{before['basemap_features']}, {before['basemap_bytes']:,}; countries not drawn "
+            f"{after['not_drawn']} vs {before['not_drawn']}")  # fmt: skip
+    rows = [
+        Row("map", "Frontex overview HTML bytes, world basemap", "bytes", after["page_bytes"], before["page_bytes"],
+            ratio, 1, "regional basemap (before)", note),
+    ]  # fmt: skip
+    log(f"  Frontex overview: world basemap {after['page_bytes']:,} bytes, regional {before['page_bytes']:,} bytes, "
+        f"ratio {ratio:.3f}; {note}")  # fmt: skip
+    return rows, details
+
 
 def run(ctx: Context) -> Result:
     """Measurement 4 (on the shipped data, whatever ``ctx.scale``)."""
     rows, details = bench_map(ctx.tmp, ctx.log)
-    return Result(rows, {"map": details})
+    basemap_rows, basemap = bench_basemap(ctx.tmp, ctx.log)
+    return Result(rows + basemap_rows, {"map": details, "basemap": basemap})

@@ -16,12 +16,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from gloact_lib.analysis.disclosure import cell_key_sql
+from gloact_lib.analysis.disclosure import MODULUS, cell_key_sql
 from gloact_lib.analysis.selection import Selection, selected_sql
 from gloact_lib.data.countries import NOT_PLACED, STATELESS, UNKNOWN
 
-__all__ = ["accounting", "country_roles", "domestic", "hubs", "incidents", "legs", "listed", "monthly", "od_pairs",
-           "summary"]  # fmt: skip
+__all__ = ["accounting", "country_roles", "domestic", "ends", "hubs", "incidents", "legs", "listed", "monthly",
+           "od_pairs", "summary"]  # fmt: skip
 
 #: The cell key of a group of journeys (SQL aggregate).
 _CK = cell_key_sql()
@@ -33,24 +33,46 @@ _REASON = (f"CASE WHEN o = '{STATELESS}' THEN 'stateless' WHEN o = '{UNKNOWN}' A
            "THEN 'destination_unknown' ELSE 'no_place' END")  # fmt: skip
 
 
-def _ends_sql(selection: Selection) -> tuple[str, list]:
-    """Persons per (origin country, destination country, scope), with whether each end has a place on the map
-    and the journey's category: ``drawn`` (cross-border, both ends placed), ``domestic`` (placed), ``listed``."""
+def ends(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """Persons per (origin country, destination country, scope), and where they go on a map.
+
+    One small table (a row per pair) from which :func:`accounting`, :func:`domestic` and :func:`listed`
+    are derived without reading the journeys again.
+
+    Returns
+    -------
+    DataFrame
+        ``o``, ``d``, ``scope``, ``persons``, ``journeys``, ``ckey``; ``category``: ``drawn`` (cross-border,
+        both ends with a place), ``domestic`` (its country has a place) or ``listed``; ``reason`` (for listed
+        pairs: ``origin_unknown``, ``destination_unknown``, ``both_unknown``, ``stateless``, ``no_place``).
+    """
     sql, params = selected_sql(selection)
-    return (
-        f"""SELECT g.*, CASE WHEN scope = 'domestic' AND co.label_lon IS NOT NULL THEN 'domestic'
-                             WHEN scope = 'cross_border' AND co.label_lon IS NOT NULL AND cd.label_lon IS NOT NULL
-                             THEN 'drawn' ELSE 'listed' END AS category
-            FROM (SELECT origin_country AS o, destination_country AS d, scope, sum(persons) AS persons,
-                         count(*) AS journeys, {_CK} AS ckey
-                  FROM ({sql}) GROUP BY ALL) g
-            LEFT JOIN countries co ON co.iso3 = g.o LEFT JOIN countries cd ON cd.iso3 = g.d""",
+    return con.execute(
+        f"""SELECT *, CASE WHEN category = 'listed' THEN {_REASON} END AS reason FROM (
+              SELECT g.*, CASE WHEN scope = 'domestic' AND co.label_lon IS NOT NULL THEN 'domestic'
+                               WHEN scope = 'cross_border' AND co.label_lon IS NOT NULL
+                                    AND cd.label_lon IS NOT NULL THEN 'drawn' ELSE 'listed' END AS category
+              FROM (SELECT origin_country AS o, destination_country AS d, scope, sum(persons)::BIGINT AS persons,
+                           count(*) AS journeys, {_CK} AS ckey
+                    FROM ({sql}) GROUP BY ALL) g
+              LEFT JOIN countries co ON co.iso3 = g.o LEFT JOIN countries cd ON cd.iso3 = g.d)
+            ORDER BY o, d, scope""",
         params,
-    )
+    ).df()
 
 
-def accounting(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+def _cell(frame: pd.DataFrame, mask=None) -> tuple[int, int]:
+    part = frame if mask is None else frame[mask]
+    return int(part["persons"].sum()), int(part["ckey"].sum()) % MODULUS
+
+
+def accounting(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.DataFrame | None = None) -> dict:
     """Where the persons of a selection are: on the map (drawn or domestic), or listed beside it.
+
+    Parameters
+    ----------
+    frame : DataFrame, optional
+        :func:`ends` of the selection, when the caller has it.
 
     Returns
     -------
@@ -60,24 +82,15 @@ def accounting(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
         ``listed_ckey``.  Every journey is in exactly one of on the map and listed:
         ``on_map + listed == total``.
     """
-    ends, params = _ends_sql(selection)
-    ck = cell_key_sql("ckey")
-    row = con.execute(
-        f"""SELECT coalesce(sum(persons), 0)::BIGINT, {ck},
-                   coalesce(sum(persons) FILTER (WHERE category <> 'listed'), 0)::BIGINT,
-                   {ck.replace("sum(ckey)", "sum(ckey) FILTER (WHERE category <> 'listed')")},
-                   coalesce(sum(persons) FILTER (WHERE scope = 'domestic'), 0)::BIGINT,
-                   {ck.replace("sum(ckey)", "sum(ckey) FILTER (WHERE scope = 'domestic')")},
-                   coalesce(sum(persons) FILTER (WHERE category = 'listed'), 0)::BIGINT,
-                   {ck.replace("sum(ckey)", "sum(ckey) FILTER (WHERE category = 'listed')")}
-            FROM ({ends})""",
-        params,
-    ).fetchall()[0]
-    keys = ("total", "total_ckey", "on_map", "on_map_ckey", "domestic", "domestic_ckey", "listed", "listed_ckey")
-    return dict(zip(keys, (int(v) for v in row), strict=True))
+    f = ends(con, selection) if frame is None else frame
+    out = {}
+    for name, mask in (("total", None), ("on_map", f["category"] != "listed"), ("domestic", f["scope"] == "domestic"),
+                       ("listed", f["category"] == "listed")):  # fmt: skip
+        out[name], out[f"{name}_ckey"] = _cell(f, mask)
+    return out
 
 
-def domestic(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+def domestic(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Persons per country of domestic journeys (origin and destination in that country).
 
     Returns
@@ -86,16 +99,15 @@ def domestic(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFra
         ``iso3``, ``persons``, ``journeys``, ``ckey`` (cell key), ``placed`` (the country has a place
         on the map); largest first.
     """
-    ends, params = _ends_sql(selection)
-    return con.execute(
-        f"""SELECT o AS iso3, sum(persons)::BIGINT AS persons, sum(journeys)::BIGINT AS journeys,
-                   {cell_key_sql("ckey")} AS ckey, bool_and(category = 'domestic') AS placed
-            FROM ({ends}) WHERE scope = 'domestic' GROUP BY o ORDER BY persons DESC, iso3""",
-        params,
-    ).df()
+    f = ends(con, selection) if frame is None else frame
+    f = f[f["scope"] == "domestic"].assign(placed=lambda x: x["category"] == "domestic")
+    out = f.groupby("o", as_index=False).agg(persons=("persons", "sum"), journeys=("journeys", "sum"),
+                                              ckey=("ckey", "sum"), placed=("placed", "all"))  # fmt: skip
+    out = out.rename(columns={"o": "iso3"}).assign(ckey=lambda x: x["ckey"] % MODULUS)
+    return out.sort_values(["persons", "iso3"], ascending=[False, True], ignore_index=True)
 
 
-def listed(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+def listed(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Journeys that cannot be drawn, per known end: an end unknown or stateless, or a country with no place.
 
     Returns
@@ -105,13 +117,12 @@ def listed(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame
         (``origin_unknown``, ``destination_unknown``, ``both_unknown``, ``stateless``, ``no_place``),
         ``persons``, ``journeys``, ``ckey``; largest first.
     """
-    ends, params = _ends_sql(selection)
-    return con.execute(
-        f"""SELECT o AS origin, d AS destination, {_REASON} AS reason, sum(persons)::BIGINT AS persons,
-                   sum(journeys)::BIGINT AS journeys, {cell_key_sql("ckey")} AS ckey
-            FROM ({ends}) WHERE category = 'listed' GROUP BY ALL ORDER BY persons DESC, origin, destination""",
-        params,
-    ).df()
+    f = ends(con, selection) if frame is None else frame
+    f = f[f["category"] == "listed"]
+    out = f.groupby(["o", "d", "reason"], as_index=False).agg(persons=("persons", "sum"),
+                                                             journeys=("journeys", "sum"), ckey=("ckey", "sum"))
+    out = out.rename(columns={"o": "origin", "d": "destination"}).assign(ckey=lambda x: x["ckey"] % MODULUS)
+    return out.sort_values(["persons", "origin", "destination"], ascending=[False, True, True], ignore_index=True)
 
 
 def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
@@ -155,14 +166,16 @@ def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = 
     Returns
     -------
     DataFrame
-        ``origin``, ``destination``, ``persons``, ``journeys``, ``ckey`` (cell key); largest first.
+        ``origin``, ``destination``, ``scope`` (``domestic``, ``cross_border``, ``unknown``: a journey that
+        leaves and comes back is a cross-border pair of one country), ``persons``, ``journeys``, ``ckey``
+        (cell key); largest first.
     """
     o, d = ("origin_country", "destination_country") if level == "country" else ("origin", "destination")
     sql, params = selected_sql(selection)
     return con.execute(
-        f"""SELECT {o} AS origin, {d} AS destination, sum(persons)::BIGINT AS persons, count(*) AS journeys,
+        f"""SELECT {o} AS origin, {d} AS destination, scope, sum(persons)::BIGINT AS persons, count(*) AS journeys,
                    {_CK} AS ckey
-            FROM ({sql}) GROUP BY {o}, {d} ORDER BY persons DESC, origin, destination""",
+            FROM ({sql}) GROUP BY {o}, {d}, scope ORDER BY persons DESC, origin, destination, scope""",
         params,
     ).df()
 
@@ -173,7 +186,9 @@ def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
     sql, params = selected_sql(selection)
     # Only cross-border journeys are drawn as legs: a domestic journey is a flow of its own (domestic()),
     # a journey with an unknown end is listed beside the map (listed()), never drawn as a line to nowhere.
-    sql = f"SELECT * FROM ({sql}) WHERE scope = 'cross_border'"
+    placed = "(SELECT iso3 FROM countries WHERE label_lon IS NOT NULL)"  # an end with no place is listed (listed())
+    sql = (f"SELECT * FROM ({sql}) WHERE scope = 'cross_border' AND origin_country IN {placed} "
+           f"AND destination_country IN {placed}")
     # Journeys share few distinct paths: add them up per path first, then cut paths into legs.
     return (
         f"""SELECT persons, journeys, ckey,

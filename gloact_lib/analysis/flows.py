@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from gloact_lib.analysis.counts import _CK, accounting, country_roles, domestic, legs, listed, summary
+from gloact_lib.analysis.counts import _CK, accounting, country_roles, domestic, ends, legs, listed, summary
 from gloact_lib.analysis.disclosure import publish, publish_value, suppress
 from gloact_lib.analysis.selection import Selection, selected_sql
 
@@ -150,10 +150,12 @@ class Flows:
 
         info = summary(con, selection)
         info["persons"] = publish_value(info["persons"], info.pop("ckey"), **rule)
-        home = domestic(con, selection)
+        pairs = ends(con, selection)  # read once; the three below are derived from it
+        home = domestic(con, selection, pairs)
         home = publish(home[home["persons"] > 0], **rule)[["iso3", "persons", "suppressed", "placed"]]
-        off_map = publish(listed(con, selection), **rule)[["origin", "destination", "reason", "persons", "suppressed"]]
-        account = _account(accounting(con, selection), info["persons"], off_map, rule)
+        off_map = publish(listed(con, selection, pairs), **rule)[["origin", "destination", "reason", "persons",
+                                                                   "suppressed"]]  # fmt: skip
+        account = _account(accounting(con, selection, pairs), info["persons"], off_map, rule)
 
         visible = published.dropna(subset=["persons"])
         hidden_nodes = set(published.loc[published["suppressed"], "source"]) | set(

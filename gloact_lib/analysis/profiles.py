@@ -13,6 +13,8 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
+from gloact_lib.data.countries import NOT_PLACED
+
 __all__ = ["country_box", "incident_summary", "indicators", "journey_countries", "journey_years", "meeting",
            "meetings", "meetings_attended", "member_countries", "participants", "treaty_status"]  # fmt: skip
 
@@ -42,11 +44,13 @@ def journey_years(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         year when there is no journey.
     """
     first, last = con.execute("SELECT min(year(period_start)), max(year(period_end)) FROM journeys").fetchall()[0]
+    # journeys with no date (period_start empty) are left out here: they count when the whole period is chosen
     return (first or 2009, last or dt.date.today().year)
 
 
 def journey_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every country some journey starts or ends in (ISO alpha-3, sorted).
+    """Every country some journey starts or ends in (ISO alpha-3, sorted; the sub-Saharan region ``XSS`` too, not
+    the unknown and stateless ends).
 
     Returns
     -------
@@ -54,7 +58,7 @@ def journey_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
     """
     rows = con.execute("SELECT DISTINCT origin_country FROM journeys UNION "
                        "SELECT DISTINCT destination_country FROM journeys ORDER BY 1").fetchall()  # fmt: skip
-    return [r[0] for r in rows]
+    return [r[0] for r in rows if r[0] not in NOT_PLACED]
 
 
 def treaty_status(con: duckdb.DuckDBPyConnection, countries: str | Iterable[str]) -> pd.DataFrame:

@@ -46,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("file")
         p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
         p.add_argument("--report", help="rejection report to write (CSV; default: in the reports/ folder beside --db)")
-        p.add_argument("--json", action="store_true", help='print {"rows", "accepted", "rejected", "report"}')
+        p.add_argument("--json", action="store_true",
+                       help='print {"rows", "accepted", "rejected", "unchanged", "report"} (and "repeated")')
+        p.add_argument("--allow-repeats", action="store_true",
+                       help="store rows that repeat rows of an earlier import (the same content, e.g. the same "
+                            "download saved again); by default such an import is refused, naming the earlier one")
         p.add_argument("--as-country", metavar="ISO3",
                        help="you are this country's focal point: commitments rows of other countries are rejected "
                             "and another country's form is refused")  # fmt: skip
@@ -129,7 +133,8 @@ def _import(args) -> int:
             con = connect(args.db)
         run = import_file if args.command == "import" else check_file
         report = args.report or _default_report(args)
-        result = run(con, args.file, fmt=args.format, report=report, country=country, source=source)
+        result = run(con, args.file, fmt=args.format, report=report, country=country, source=source,
+                     allow_repeats=args.allow_repeats)
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -141,9 +146,11 @@ def _import(args) -> int:
         verb = "imported" if args.command == "import" else "checked (nothing stored)"
         if "encoding" in result.summary():  # said only when the file is not UTF-8
             verb += f" (read as {encoding_name(result.encoding)})"
+        unchanged = f", {result.unchanged} unchanged" if result.unchanged else ""
+        repeated = f" ({result.repeated} repeating an earlier import, as asked)" if result.repeated else ""
         print(
             f"{Path(args.file).name}: {verb} as {result.format}: {result.rows} rows read, "
-            f"{result.accepted} accepted, {result.rejected} rejected; report: {result.report}"
+            f"{result.accepted} accepted{repeated}, {result.rejected} rejected{unchanged}; report: {result.report}"
         )
     return 0
 

@@ -28,7 +28,7 @@ from gloact_lib.views.html import (
     text,
     treaty_section,
 )
-from gloact_lib.views.map_text import fmt_number
+from gloact_lib.views.map_text import fmt_number, pair_names
 from gloact_lib.views.route_map import route_map
 
 __all__ = ["CountryDashboard"]
@@ -120,7 +120,7 @@ class CountryDashboard(Panel):
         lang, e = self.lang, html.escape
         mine = flows.roles[flows.roles["iso3"] == self.country]
         cards = []
-        for role in ("origin", "transit", "destination"):
+        for role in ("origin", "transit", "destination", "domestic"):
             row = mine[mine["role"] == role]
             if row.empty:
                 value = "0"
@@ -141,7 +141,8 @@ class CountryDashboard(Panel):
                                          ("partners_in", Selection(destination=iso3), "origin")):  # fmt: skip
             cells = publish(od_pairs(self.con, selection), **selection.disclosure)
             top = cells.dropna(subset=["persons"]).sort_values(["persons", column], ascending=[False, True]).head(5)
-            rows = [(country_name(getattr(r, column), lang), fmt_number(r.persons, lang)) for r in top.itertuples()]
+            rows = [(pair_names(r.origin, r.destination, r.scope, lang)[1 if column == "destination" else 0],
+                     fmt_number(r.persons, lang)) for r in top.itertuples()]  # fmt: skip
             parts.append(f"<div style='flex:1'><h4>{e(t(label, lang, country=country_name(iso3, lang)))}</h4>"
                          f"{table(rows, numeric=(1,), empty=t('none', lang))}</div>")  # fmt: skip
         return (f"<div style='display:flex;gap:24px'>{''.join(parts)}</div>"

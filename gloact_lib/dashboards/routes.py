@@ -12,12 +12,13 @@ from gloact_lib.analysis.counts import monthly, od_pairs
 from gloact_lib.analysis.disclosure import publish
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import journey_countries, journey_years
+from gloact_lib.analysis.selection import SCOPES
 from gloact_lib.dashboards.base import Panel
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
 from gloact_lib.views.html import key_figure_cards, map_frame, notes, page_title, table, trend_chart
-from gloact_lib.views.map_text import fmt_number, key_figures
+from gloact_lib.views.map_text import fmt_number, key_figures, off_map_lines, pair_names
 from gloact_lib.views.route_map import route_map
 
 __all__ = ["RoutesDashboard"]
@@ -44,7 +45,7 @@ class RoutesDashboard(Panel):
 
     selection = Instance(Selection)
 
-    URL_PARAMETERS = ("country", "role", "unit")
+    URL_PARAMETERS = ("country", "role", "unit", "scope")
 
     def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, present: bool = False,
                  **kwargs):  # fmt: skip
@@ -63,8 +64,9 @@ class RoutesDashboard(Panel):
         self.sex = w.Dropdown()
         self.age = w.Dropdown()
         self.route = w.Dropdown()
-        self._controls = (self.unit, self.data, self.period, self.crime, self.country, self.role, self.sex, self.age,
-                          self.route)  # fmt: skip
+        self.scope = w.Dropdown()
+        self._controls = (self.unit, self.data, self.period, self.crime, self.scope, self.country, self.role, self.sex,
+                          self.age, self.route)  # fmt: skip
         self.title = w.HTML()
         self.kpis = w.HTML()
         self.map = w.HTML(layout=w.Layout(width="100%"))
@@ -72,8 +74,9 @@ class RoutesDashboard(Panel):
         self.chart = w.HTML(layout=w.Layout(width="54%"))
         self.notes = w.HTML()
         self._relabel(lang)
-        for control, value in ((self.unit, "persons"), (self.data, "all"), (self.crime, ""), (self.country, ""),
-                               (self.role, ""), (self.sex, ""), (self.age, ""), (self.route, "")):  # fmt: skip
+        for control, value in ((self.unit, "persons"), (self.data, "all"), (self.crime, ""), (self.scope, ""),
+                               (self.country, ""), (self.role, ""), (self.sex, ""), (self.age, ""),
+                               (self.route, "")):  # fmt: skip
             control.value = value
         for control in self._controls:
             control.observe(self._filters_changed, names="value")
@@ -93,8 +96,10 @@ class RoutesDashboard(Panel):
             self.unit.value = params["unit"]
         if params.get("country", "").upper() in self._countries:
             self.country.value = params["country"].upper()
-        if params.get("role") in ("origin", "transit", "destination"):
+        if params.get("role") in ("origin", "transit", "destination", "domestic"):
             self.role.value = params["role"]
+        if params.get("scope") in SCOPES:
+            self.scope.value = params["scope"]
 
     def _settle(self) -> None:
         self._filters_changed()  # redraws only when the filters changed
@@ -114,12 +119,14 @@ class RoutesDashboard(Panel):
         self.period.description = t("period", lang)
         self.crime.options = opts(["", "trafficking", "smuggling"])
         self.crime.description = t("crime", lang)
+        self.scope.options = [(t(f"scope_{v or 'all'}", lang), v) for v in ("", *SCOPES)]
+        self.scope.description = t("scope", lang)
         self.country.options = [(t("all", lang), "")] + sorted(
             ((country_name(c, lang), c) for c in self._countries), key=lambda o: o[0]
         )
         self.country.description = t("country", lang)
-        self.role.options = [(t("any_role", lang), "")] + [(t(r, lang), r) for r in ("origin", "transit",
-                                                                                       "destination")]  # fmt: skip
+        roles = ("origin", "transit", "destination", "domestic")
+        self.role.options = [(t("any_role", lang), "")] + [(t(r, lang), r) for r in roles]
         self.role.description = t("role", lang)
         self.sex.options = opts(["", "female", "male", "other", "unknown"])
         self.sex.description = t("sex", lang)
@@ -142,14 +149,17 @@ class RoutesDashboard(Panel):
             return
         try:
             first, last = self.period.value
+            whole = (first, last) == (self.period.min, self.period.max)  # then journeys with no date count too
             role = self.role.value
             country = (self.country.value,) if self.country.value else ()
+            scope = ("domestic",) if role == "domestic" else (self.scope.value or ())
             self.selection = Selection(
-                start=dt.date(first, 1, 1), end=dt.date(last, 12, 31), unit=self.unit.value, data=self.data.value,
+                start=None if whole else dt.date(first, 1, 1), end=None if whole else dt.date(last, 12, 31),
+                unit=self.unit.value, data=self.data.value, scope=scope,
                 crime=self.crime.value or (), sex=self.sex.value or (), age_group=self.age.value or (),
                 route=self.route.value or (),
                 country=country if not role else (),
-                origin=country if role == "origin" else (),
+                origin=country if role in ("origin", "domestic") else (),
                 transit=country if role == "transit" else (),
                 destination=country if role == "destination" else (),
             )  # fmt: skip
@@ -184,7 +194,7 @@ class RoutesDashboard(Panel):
         cells = publish(od_pairs(self.con, s), **s.disclosure)  # ranked by published, not true, counts
         top = cells.dropna(subset=["persons"]).sort_values(["persons", "origin", "destination"],
                                                            ascending=[False, True, True]).head(10)  # fmt: skip
-        rows = [(country_name(r.origin, lang), country_name(r.destination, lang), fmt_number(r.persons, lang))
+        rows = [(*pair_names(r.origin, r.destination, r.scope, lang), fmt_number(r.persons, lang))
                 for r in top.itertuples()]  # fmt: skip
         return (f"<h4>{html.escape(t('top_routes', lang))}</h4>"
                 + table(rows, head=(t("from", lang), t("to", lang), t(s.unit, lang)), numeric=(2,)))  # fmt: skip
@@ -195,4 +205,7 @@ class RoutesDashboard(Panel):
         lines.append(t("caveat_detections", lang) if flows.selection.unit == "detections" else t("caveat_cases", lang))
         if flows.summary["illustrative"]:
             lines.append(t("caveat_illustrative", lang))
+        off_map = off_map_lines(flows, lang)
+        if off_map:
+            lines.append(f"{t('off_map_title', lang)}: " + "; ".join(off_map))
         return notes(lines, lang, sources=flows.summary["sources"])

@@ -150,13 +150,13 @@ function gloactControl(map, position, className, markup) {
 </script>
 <style>
 .leaflet-container { background: SEA_COLOUR; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-.gloact-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px; max-width: 320px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.25); color: #222; }
-.gloact-legend h4 { margin: 0 0 2px; font-size: 15px; }
+.gloact-legend, .gloact-offmap { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px;
+  max-width: 320px; box-shadow: 0 1px 4px rgba(0,0,0,.25); color: #222; }
+.gloact-legend h4, .gloact-offmap h4 { margin: 0 0 2px; font-size: 15px; }
 .gloact-legend .sub { color: #444; margin-bottom: 6px; }
 .gloact-legend .sw { display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: -1px;
   border: 1px solid #666; }
-.gloact-legend .small { font-size: 11.5px; color: #444; margin-top: 6px; }
+.gloact-legend .small, .gloact-offmap .small { font-size: 11.5px; color: #444; margin-top: 6px; }
 .gloact-badge { background: #b00020; color: #fff; font-weight: 700; padding: 4px 10px; border-radius: 4px;
   letter-spacing: .04em; }
 .gloact-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 3px; font-size: 12px;
@@ -228,6 +228,10 @@ body.gloact-briefing { margin: 0; font-family: system-ui, -apple-system, "Segoe 
   padding: 1.5mm 3mm; }
 .gloact-briefing .small, .gloact-briefing .gloact-notes { font-size: 10pt; color: #444; }
 .gloact-briefing .gloact-recs { font-size: 10pt; }
+.gloact-offmaps { display: flex; gap: 8mm; font-size: 9.5pt; margin: 2mm 0; }
+.gloact-offmaps .gloact-offmap { flex: 1; }
+.gloact-offmaps h4 { margin: 0 0 1mm; font-size: 11pt; }
+.gloact-offmaps .gloact-account td.n { text-align: right; padding-left: 4mm; }
 @media screen { body.gloact-briefing { background: #555; }
   .gloact-briefing .view { margin: 8mm auto; box-shadow: 0 2px 10px rgba(0,0,0,.4); } }
 """

@@ -40,7 +40,7 @@ from gloact_lib.views.html import (
     text,
     treaty_matrix,
 )
-from gloact_lib.views.map_text import key_figures
+from gloact_lib.views.map_text import key_figures, off_map_box
 from gloact_lib.views.route_map import route_map
 
 __all__ = ["Briefing", "build_briefing", "briefing_html"]
@@ -103,7 +103,9 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
                             height="100%")))  # fmt: skip
 
     figures = (f"<h3>{e(t('persons', lang))}</h3>{key_figure_cards(key_figures(journeys, lang))}"
-               f"<h3>{e(t('detections', lang))} (Frontex)</h3>{key_figure_cards(key_figures(frontex, lang))}")
+               f"<h3>{e(t('detections', lang))} (Frontex)</h3>{key_figure_cards(key_figures(frontex, lang))}"
+               f"<div class='gloact-offmaps'>{off_map_box(journeys, lang, None)}{off_map_box(frontex, lang, None)}"
+               "</div>")  # fmt: skip
     national = profiles.indicators(con, countries)
     if not national.empty:
         figures += indicator_table(national.head(8), lang, by_country=True)

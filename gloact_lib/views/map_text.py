@@ -12,7 +12,8 @@ from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import STATELESS, UNKNOWN, country_name
 from gloact_lib.i18n import t
 
-__all__ = ["OFF_MAP_LINES", "account_lines", "end_name", "fmt_number", "key_figures", "off_map_box", "off_map_lines"]
+__all__ = ["OFF_MAP_LINES", "account_lines", "end_name", "fmt_number", "key_figures", "off_map_box", "off_map_lines",
+           "pair_names"]  # fmt: skip
 
 #: Listed entries shown in the map's side panel (the rest are summed in one line).
 OFF_MAP_LINES = 6
@@ -66,6 +67,20 @@ def end_name(code: str, lang: str = "en", role: str = "origin") -> str:
     return country_name(code, lang)
 
 
+def pair_names(origin: str, destination: str, scope: str, lang: str = "en") -> tuple[str, str]:
+    """A route's two ends as a table shows them: "Niger", "Niger (domestic)"; "Niger", "destination unknown".
+
+    Examples
+    --------
+    >>> pair_names("NER", "NER", "domestic", "fr")
+    ('Niger', 'Niger (interne)')
+    """
+    to = end_name(destination, lang, "destination")
+    if scope == "domestic":
+        to = f"{to} ({t('domestic', lang).lower()})"
+    return end_name(origin, lang, "origin"), to
+
+
 def off_map_lines(flows: Flows, lang: str = "en", limit: int | None = None) -> list[str]:
     """The journeys listed beside the map, one line per known end: "Niger → destination unknown: 120".
 
@@ -93,10 +108,10 @@ def off_map_lines(flows: Flows, lang: str = "en", limit: int | None = None) -> l
 def account_lines(flows: Flows, lang: str = "en") -> list[tuple[str, str]]:
     """The published total and its three parts, as (label, value): on the map + listed + hidden = total.
 
-    Empty when the total itself is hidden.
+    Empty when the total itself is hidden, or there is nothing to account for.
     """
     a = flows.accounting
-    if a["total"] is None:
+    if a["total"] is None or flows.empty:
         return []
     unit = t(flows.selection.unit, lang)
     perturbed = flows.selection.unit == "persons" and flows.selection.perturb
@@ -113,13 +128,14 @@ def account_lines(flows: Flows, lang: str = "en") -> list[tuple[str, str]]:
     ]
 
 
-def off_map_box(flows: Flows, lang: str) -> str:
-    """The side panel: the total in three parts, then what is listed rather than drawn."""
+def off_map_box(flows: Flows, lang: str, limit: int | None = OFF_MAP_LINES) -> str:
+    """The side panel (HTML, escaped): the total in three parts, then what is listed rather than drawn
+    (the ``limit`` largest entries; None for all, as the briefing's key-figures page shows them)."""
     e = html.escape
     rows = "".join(f"<tr><td>{e(label)}</td><td class='n'>{e(value)}</td></tr>"
                    for label, value in account_lines(flows, lang))  # fmt: skip
     parts = [f"<h4>{e(t('off_map_title', lang))}</h4>", f"<table class='gloact-account'>{rows}</table>"]
-    lines = off_map_lines(flows, lang, OFF_MAP_LINES)
+    lines = off_map_lines(flows, lang, limit)
     if lines:
         parts.append("<div class='small'>" + "<br>".join(e(x) for x in lines) + "</div>")
     return "".join(parts)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from gloact_lib import config
 from gloact_lib.analysis.flows import Flows
-from gloact_lib.data.countries import country_name
+from gloact_lib.data.countries import SUBSAHARAN, country_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
 from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
@@ -144,7 +144,9 @@ def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
 
 def _hub_layer(flows: Flows, lang: str) -> dict:
     unit = t(flows.selection.unit, lang)
-    hubs = flows.hubs[flows.hubs["is_place"] & ~flows.hubs["node"].isin(flows.unmapped)]
+    # places, and the sub-Saharan region (Frontex OOS): a point in the sea, so it is named on the map
+    hubs = flows.hubs[(flows.hubs["is_place"] | (flows.hubs["node"] == SUBSAHARAN))
+                      & ~flows.hubs["node"].isin(flows.unmapped)]  # fmt: skip
     top = max([1, *(max(h.inflow, h.outflow) for h in hubs.itertuples())])
     features = []
     for h in hubs.itertuples(index=False):
@@ -157,6 +159,8 @@ def _hub_layer(flows: Flows, lang: str) -> dict:
             tip.append("+ " + t("some_hidden", lang))
         style = {"radius": round(4 + 14 * math.sqrt(volume / top), 1), "color": "#222222", "weight": 1.5,
                  "fillColor": "#ffffff", "fillOpacity": 0.95}  # fmt: skip
+        if not h.is_place:  # a region, not a place
+            style.update(dashArray="4 3", fillOpacity=0.6)
         point = {"type": "Point", "coordinates": [node.lon, node.lat]}
         features.append(_feature(point, style, tip, "gloact-hub", label=node.name(lang).split(" (")[0]))
     return {"type": "FeatureCollection", "features": features}
@@ -335,7 +339,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     if flows.summary["illustrative"]:
         MapBox(html.escape(t("illustrative_badge", lang)), "topright", "gloact-badge").add_to(m)
     if not flows.empty and flows.accounting["total"] is not None:
-        MapBox(off_map_box(flows, lang), "bottomright", "gloact-legend gloact-offmap").add_to(m)
+        MapBox(off_map_box(flows, lang), "bottomright", "gloact-offmap").add_to(m)
     notes = []
     if flows.empty:
         notes.append(t("no_data", lang))

@@ -156,3 +156,29 @@ def test_reports_dir_and_database_path(tmp_path):
     finally:
         con.close()
     assert database_path(connect(":memory:")) is None
+
+
+def test_import_refuses_a_repeated_download_and_allow_repeats_stores_it(tmp_path):
+    """Issue 11: the same CTDC download saved with LF endings is refused (exit 2, one line naming the earlier
+    import); --allow-repeats stores it and says so; --json counts unchanged rows."""
+    from tests.imports.ctdc_download import ctdc_rows, write_ctdc
+
+    db = tmp_path / "w.duckdb"
+    rows = ctdc_rows(120)
+    first = write_ctdc(tmp_path / "ctdc.csv", rows)
+    again = write_ctdc(tmp_path / "ctdc-lf.csv", rows, newline="\n")
+    assert run("build-db", "--db", str(db)).returncode == 0
+    done = run("import", "--db", str(db), "--json", str(first))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["accepted"] == 120
+    refused = run("import", "--db", str(db), str(again))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert all(part in refused.stderr for part in ("ctdc.csv", "120 row(s) repeat", "--allow-repeats"))
+    checked = run("check", "--db", str(db), str(again))
+    assert checked.returncode == 2 and "repeat" in checked.stderr
+    stored = run("import", "--db", str(db), "--json", "--allow-repeats", str(again))
+    assert stored.returncode == 0, stored.stderr
+    summary = json.loads(stored.stdout)
+    assert summary["repeated"] == 120 and summary["rows"] == summary["accepted"] + summary["rejected"] + summary[
+        "unchanged"]  # fmt: skip

@@ -90,10 +90,20 @@ def test_empty_selection_says_so(built_con):
     assert "No data for this selection." in page
 
 
-def test_unmapped_places_are_reported(built_con):
-    flows = Flows.from_db(built_con, Selection(unit="detections", route="Western African Route"), level="country")
-    assert "IND" in flows.unmapped  # India is outside the regional basemap
-    assert "Not drawn (no coordinates)" in html_of(route_map(flows)) and "India" in html_of(route_map(flows))
+def test_the_world_is_drawn_and_what_has_no_place_is_listed(built_con):
+    """Issue 11: the Frontex overview draws Afghanistan, Pakistan and Bangladesh; what is not drawn is listed
+    beside the map with its reason: unknown and stateless nationalities, and ends with no place on the basemap
+    (Gibraltar has no shape in Natural Earth 1:50m), never a line to nowhere."""
+    flows = Flows.from_db(built_con, Selection(unit="detections"), level="country")
+    drawn = set(flows.legs["source"]) | set(flows.legs["target"])
+    assert {"AFG", "PAK", "BGD", "IND", "SYR", "XSS"} <= drawn and flows.unmapped == []
+    assert not drawn & {"XXX", "XXA"}
+    reasons = set(flows.listed["reason"])
+    assert reasons <= {"origin_unknown", "stateless", "destination_unknown", "no_place"}
+    assert set(flows.listed.loc[flows.listed["reason"] == "no_place", "origin"]) <= {"GIB"}
+    page = html_of(route_map(flows))
+    assert "origin unknown → Hungary: " in page and "stateless → " in page
+    assert "Not drawn (no coordinates)" not in page
 
 
 def test_detections_carry_their_caveat(built_con):
