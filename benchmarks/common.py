@@ -70,6 +70,7 @@ def journeys_sql(con) -> tuple[str, list]:
     params : list
         The parameters after the first (the number of journeys).
     """
+    from gloact_lib.data.derived import scope_sql
     from gloact_lib.data.record_keys import record_key_sql
 
     journey_id = "'bench-' || lpad(i::VARCHAR, 9, '0')"
@@ -81,7 +82,7 @@ def journeys_sql(con) -> tuple[str, list]:
     return f"""
     INSERT INTO journeys (journey_id, crime, persons, unit, period_start, period_end, origin, origin_country, via,
                           via_countries, destination, destination_country, sex, age_group, exploitation,
-                          reporting_country, route, source, illustrative, rkey)
+                          reporting_country, route, source, illustrative, rkey, scope, content_key)
     WITH g AS (
         SELECT i,
                1 + floor({len(SQL_ORIGINS)} * pow({u(1)}, 2))::INT AS o,
@@ -93,21 +94,23 @@ def journeys_sql(con) -> tuple[str, list]:
         SELECT *, {_sql_list(SQL_ORIGINS)}[o] AS origin_c, {dests}[r] AS dest_choices,
                (DATE '2010-01-01' + to_months(floor(um * 180)::INT))::DATE AS start
         FROM g
-    )
-    SELECT {journey_id},
-           CASE WHEN uc < 0.55 THEN 'smuggling' ELSE 'trafficking' END,
-           1 + floor(-ln(1 - up) * 3)::BIGINT,
-           'persons', start, last_day(start),
-           origin_c, origin_c,
-           {vias}[r], {via_countries}[r],
-           dest_choices[1 + floor(ud * len(dest_choices))::INT], dest_choices[1 + floor(ud * len(dest_choices))::INT],
-           ['male', 'male', 'female', 'unknown'][1 + floor(us * 4)::INT],
-           ['adult', 'adult', 'adult', 'child', 'unknown'][1 + floor(ua * 5)::INT],
+    ), rows AS (
+    SELECT {journey_id} AS journey_id,
+           CASE WHEN uc < 0.55 THEN 'smuggling' ELSE 'trafficking' END AS crime,
+           1 + floor(-ln(1 - up) * 3)::BIGINT AS persons,
+           'persons' AS unit, start AS period_start, last_day(start) AS period_end,
+           origin_c AS origin, origin_c AS origin_country,
+           {vias}[r] AS via, {via_countries}[r] AS via_countries,
+           dest_choices[1 + floor(ud * len(dest_choices))::INT] AS destination,
+           dest_choices[1 + floor(ud * len(dest_choices))::INT] AS destination_country,
+           ['male', 'male', 'female', 'unknown'][1 + floor(us * 4)::INT] AS sex,
+           ['adult', 'adult', 'adult', 'child', 'unknown'][1 + floor(ua * 5)::INT] AS age_group,
            CASE WHEN uc < 0.55 THEN 'unknown' ELSE {_sql_list(EXPLOITATIONS)}[1 + floor(ue * {len(EXPLOITATIONS)})::INT]
-           END,
-           ['MLI', 'MAR', 'NER'][1 + floor(ur * 3)::INT], '',
-           'benchmark: synthetic journeys', false, {key_sql}
-    FROM h""", key_params
+           END AS exploitation,
+           ['MLI', 'MAR', 'NER'][1 + floor(ur * 3)::INT] AS reporting_country, '' AS route,
+           'benchmark: synthetic journeys' AS source, false AS illustrative, {key_sql} AS rkey
+    FROM h)
+    SELECT *, {scope_sql()}, ('0x' || left(md5(journey_id), 16))::UBIGINT FROM rows""", key_params
 
 
 

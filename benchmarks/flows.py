@@ -78,7 +78,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     rows : list of Row
     parts : list of dict
         Per size, seconds of each query of ``Flows.from_db`` (legs, publication,
-        country_roles, summary, nodes) and of the baseline.
+        country_roles, ends, summary, nodes) and of the baseline.
     builds : dict
         Seconds to generate each table.
     """
@@ -160,7 +160,8 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     dict
         ``legs``, ``publish_legs``, ``country_roles``, ``publish_roles`` (the cell-key perturbation,
         :func:`gloact_lib.analysis.disclosure.publish`),
-        ``summary``, ``nodes`` and ``baseline`` in seconds.
+        ``ends`` (persons per origin-destination pair and scope: where they go on the map), ``summary``
+        (given those), ``nodes`` and ``baseline`` in seconds.
     """
     import pandas as pd
 
@@ -169,14 +170,16 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
 
     wide = counts.country_roles(con, selection)
     raw_roles = pd.concat([wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
-                           for r in ("origin", "transit", "destination")], ignore_index=True)  # fmt: skip
+                           for r in ("origin", "transit", "destination", "domestic")], ignore_index=True)  # fmt: skip
     raw_roles = raw_roles[raw_roles["persons"] > 0]
     names = sorted(set(raw_legs["source"]) | set(raw_legs["target"]))
+    pairs = counts.ends(con, selection)
     steps = {
         "publish_legs": lambda: publish(raw_legs, **selection.disclosure),
         "country_roles": lambda: counts.country_roles(con, selection),
         "publish_roles": lambda: publish(raw_roles, **selection.disclosure),
-        "summary": lambda: counts.summary(con, selection),
+        "ends": lambda: counts.ends(con, selection),
+        "summary": lambda: counts.summary(con, selection, pairs),
         "nodes": lambda: flows._nodes(con, names),
         "baseline": baseline,
     }

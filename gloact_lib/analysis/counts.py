@@ -125,8 +125,13 @@ def listed(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.DataF
     return out.sort_values(["persons", "origin", "destination"], ascending=[False, True, True], ignore_index=True)
 
 
-def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+def summary(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.DataFrame | None = None) -> dict:
     """Headline figures of a selection (raw; publish ``persons`` with :func:`published_total`).
+
+    Parameters
+    ----------
+    frame : DataFrame, optional
+        :func:`ends` of the selection, when the caller has it (the counts come from it).
 
     Returns
     -------
@@ -136,23 +141,19 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
         ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
         ``sources`` (distinct sources, at most 10), ``crimes`` (present in the selection).
     """
+    f = ends(con, selection) if frame is None else frame
     sql, params = selected_sql(selection)
     row = con.execute(
-        f"""SELECT coalesce(sum(persons), 0), {_CK}, count(*),
-                   count(DISTINCT origin_country || '>' || destination_country) FILTER (WHERE scope = 'cross_border'),
-                   min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative)
+        f"""SELECT min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative),
+                   array_agg(DISTINCT source ORDER BY source), array_agg(DISTINCT crime ORDER BY crime)
             FROM ({sql})""",
         params,
     ).fetchall()[0]
-    sources = [r[0] for r in con.execute(f"SELECT DISTINCT source FROM ({sql}) ORDER BY 1 LIMIT 10", params).fetchall()]
-    crimes = [r[0] for r in con.execute(f"SELECT DISTINCT crime FROM ({sql}) ORDER BY 1", params).fetchall()]
-    keys = ("persons", "ckey", "journeys", "routes", "start", "end", "illustrative", "real")
-    out = dict(zip(keys, row, strict=True))
-    out["illustrative"] = bool(out["illustrative"])
-    out["real"] = bool(out["real"])
-    out["sources"] = sources
-    out["crimes"] = crimes
-    return out
+    persons, ckey = _cell(f)
+    return {"persons": persons, "ckey": ckey, "journeys": int(f["journeys"].sum()),
+            "routes": int((f["scope"] == "cross_border").sum()), "start": row[0], "end": row[1],
+            "illustrative": bool(row[2]), "real": bool(row[3]), "sources": list(row[4] or [])[:10],
+            "crimes": list(row[5] or [])}  # fmt: skip
 
 
 def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "country") -> pd.DataFrame:

@@ -148,9 +148,9 @@ class Flows:
         })  # fmt: skip
         roles = publish(raw_roles[raw_roles["persons"].to_numpy() > 0], **rule)
 
-        info = summary(con, selection)
+        pairs = ends(con, selection)  # read once; the summary's counts and the three below are derived from it
+        info = summary(con, selection, pairs)
         info["persons"] = publish_value(info["persons"], info.pop("ckey"), **rule)
-        pairs = ends(con, selection)  # read once; the three below are derived from it
         home = domestic(con, selection, pairs)
         home = publish(home[home["persons"] > 0], **rule)[["iso3", "persons", "suppressed", "placed"]]
         off_map = publish(listed(con, selection, pairs), **rule)[["origin", "destination", "reason", "persons",
