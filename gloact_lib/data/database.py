@@ -227,8 +227,20 @@ def _label_points() -> dict[str, tuple[float, float]]:
     return {f["properties"]["iso3"]: (f["properties"]["label_lon"], f["properties"]["label_lat"]) for f in features}
 
 
+#: Label points (lon, lat; rounded to 0.01 degree) of the ISO 3166-1 territories Natural Earth 1:50m has no
+#: shape for (``data/basemap/SOURCE.md``), so that their flows can still be drawn to a point.
+POINTS_WITHOUT_SHAPE = {
+    "BVT": (3.36, -54.42),  # Bouvet Island
+    "CCK": (96.83, -12.19),  # Cocos (Keeling) Islands
+    "GIB": (-5.35, 36.14),  # Gibraltar
+    "TKL": (-171.85, -9.2),  # Tokelau
+    "UMI": (166.63, 19.29),  # United States Minor Outlying Islands (Wake Island)
+    "VAT": (12.45, 41.9),  # Holy See
+}
+
+
 def _country_rows() -> pd.DataFrame:
-    points = {**_label_points(), SUBSAHARAN: SUBSAHARAN_POINT}
+    points = {**POINTS_WITHOUT_SHAPE, **_label_points(), SUBSAHARAN: SUBSAHARAN_POINT}
     rows = [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None)), "country")
             for c in all_countries()]  # fmt: skip
     rows += [(c.iso3, c.iso2, c.numeric, c.name_en, c.name_fr, *points.get(c.iso3, (None, None)),

@@ -21,6 +21,7 @@ from gloact_lib.data.sql import scalar
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.imports.repeats import RepeatError
 from gloact_lib.views.map_text import key_figures
+from gloact_lib.views.route_map import route_map
 from tests.conftest import journey
 from tests.imports.ctdc_download import HEADER, UNKNOWN_CODES, ctdc_rows, write_ctdc
 
@@ -75,6 +76,11 @@ def test_ctdc_download_counts_like_pandas(con, ctdc_file):
     cards = dict((label, value) for value, label in key_figures(flows))
     assert cards["domestic (within one country)"] == f"{int(expected['domestic'].sum()):,}"
     assert set(flows.domestic["iso3"]) == set(expected["domestic"].index)
+    page = route_map(flows).get_root().render()
+    for iso3, n in expected["domestic"].items():  # every domestic country has its ring, with the pandas count
+        assert f"domestic: {n} persons" in page, iso3
+    for iso3, n in expected["origin"].items():  # every country of origin its tooltip
+        assert f"Origin: {n:,} persons" in page, iso3
 
 
 def test_ctdc_download_keeps_unknowns_and_identical_rows(con, ctdc_file):
