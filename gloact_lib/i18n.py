@@ -214,6 +214,17 @@ LABELS: dict[str, dict[str, str]] = {
     "briefing_frontex": {"en": "Detections at the EU's external borders (Frontex)",
                          "fr": "Détections aux frontières extérieures de l'UE (Frontex)"},
     "briefing_figures": {"en": "Key figures", "fr": "Chiffres clés"},
+    "briefing_off_map": {"en": "Everyone counted: on the maps or listed",
+                         "fr": "Tous comptés : sur les cartes ou listés"},
+    "off_map_note": {
+        "en": "Each total is split into the persons (or detections) drawn on the map, those listed here because an "
+              "end is unknown or stateless, and what disclosure control hides (groups of fewer than {n}) or "
+              "perturbs. Domestic journeys are drawn as rings at their country.",
+        "fr": "Chaque total se répartit entre les personnes (ou détections) représentées sur la carte, celles listées "
+              "ici parce qu'une extrémité est inconnue ou apatride, et ce que le contrôle de divulgation masque "
+              "(groupes de moins de {n}) ou perturbe. Les parcours internes sont représentés par des anneaux sur "
+              "leur pays.",
+    },
     "briefing_commitments": {"en": "Commitments of the participants", "fr": "Engagements des participants"},
     "briefing_treaties": {"en": "Legal frameworks", "fr": "Cadres juridiques"},
     "briefing_sources": {"en": "Sources and caveats", "fr": "Sources et mises en garde"},
@@ -249,7 +260,7 @@ LABELS: dict[str, dict[str, str]] = {
     "scope_all": {"en": "all", "fr": "tous"},
     "scope_cross_border": {"en": "cross-border", "fr": "transfrontaliers"},
     "scope_domestic": {"en": "domestic", "fr": "internes"},
-    "scope_unknown": {"en": "an end unknown", "fr": "origine ou destination inconnue"},
+    "scope_unknown": {"en": "an end unknown", "fr": "extrémité inconnue"},
     "origin_unknown": {"en": "origin unknown", "fr": "origine inconnue"},
     "destination_unknown": {"en": "destination unknown", "fr": "destination inconnue"},
     "stateless": {"en": "stateless", "fr": "apatrides"},
@@ -259,9 +270,13 @@ LABELS: dict[str, dict[str, str]] = {
     "account_on_map": {"en": "on the map", "fr": "sur la carte"},
     "account_listed": {"en": "listed here, not drawn", "fr": "listés ici, non tracés"},
     "account_hidden": {"en": "hidden (groups of fewer than {n})", "fr": "masqués (groupes de moins de {n})"},
-    "account_adjusted": {"en": "hidden groups and privacy perturbation",
-                         "fr": "groupes masqués et perturbation de confidentialité"},
+    "account_adjusted": {"en": "privacy adjustment (hidden groups, perturbation; may be negative)",
+                         "fr": "ajustement de confidentialité (groupes masqués, perturbation ; peut être négatif)"},
     "listed_hidden": {"en": "{k} more groups of fewer than {n}", "fr": "{k} autres groupes de moins de {n}"},
+    "listed_hidden_one": {"en": "{k} more group of fewer than {n}", "fr": "{k} autre groupe de moins de {n}"},
+    "return_trip": {"en": "return via another country", "fr": "retour par un autre pays"},
+    "off_map_persons": {"en": "Persons not on the map", "fr": "Personnes hors de la carte"},
+    "off_map_detections": {"en": "Detections not on the map", "fr": "Détections hors de la carte"},
 }
 
 #: The language switch shows each language in itself.

@@ -147,6 +147,15 @@ class RoutesDashboard(Panel):
     def _filters_changed(self, change=None) -> None:
         if self._updating:
             return
+        # The role "domestic" and the Journeys filter must agree: the control changed last wins, and the
+        # other follows (its own change then builds the selection).
+        owner = getattr(change, "owner", None) if change is not None else None
+        if owner is self.role and self.role.value == "domestic" and self.scope.value not in ("", "domestic"):
+            self.scope.value = "domestic"
+            return
+        if owner is self.scope and self.scope.value not in ("", "domestic") and self.role.value == "domestic":
+            self.role.value = ""
+            return
         try:
             first, last = self.period.value
             whole = (first, last) == (self.period.min, self.period.max)  # then journeys with no date count too

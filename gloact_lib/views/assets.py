@@ -228,9 +228,9 @@ body.gloact-briefing { margin: 0; font-family: system-ui, -apple-system, "Segoe 
   padding: 1.5mm 3mm; }
 .gloact-briefing .small, .gloact-briefing .gloact-notes { font-size: 10pt; color: #444; }
 .gloact-briefing .gloact-recs { font-size: 10pt; }
-.gloact-offmaps { display: flex; gap: 8mm; font-size: 9.5pt; margin: 2mm 0; }
+.gloact-offmaps { display: flex; gap: 10mm; font-size: 12pt; margin: 2mm 0; }
 .gloact-offmaps .gloact-offmap { flex: 1; }
-.gloact-offmaps h4 { margin: 0 0 1mm; font-size: 11pt; }
+.gloact-offmaps h4 { margin: 0 0 2mm; font-size: 15pt; }
 .gloact-offmaps .gloact-account td.n { text-align: right; padding-left: 4mm; }
 @media screen { body.gloact-briefing { background: #555; }
   .gloact-briefing .view { margin: 8mm auto; box-shadow: 0 2px 10px rgba(0,0,0,.4); } }

@@ -103,9 +103,7 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
                             height="100%")))  # fmt: skip
 
     figures = (f"<h3>{e(t('persons', lang))}</h3>{key_figure_cards(key_figures(journeys, lang))}"
-               f"<h3>{e(t('detections', lang))} (Frontex)</h3>{key_figure_cards(key_figures(frontex, lang))}"
-               f"<div class='gloact-offmaps'>{off_map_box(journeys, lang, None)}{off_map_box(frontex, lang, None)}"
-               "</div>")  # fmt: skip
+               f"<h3>{e(t('detections', lang))} (Frontex)</h3>{key_figure_cards(key_figures(frontex, lang))}")
     national = profiles.indicators(con, countries)
     if not national.empty:
         figures += indicator_table(national.head(8), lang, by_country=True)
@@ -114,6 +112,11 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
     if journeys.summary["illustrative"]:
         caveats.append(t("caveat_illustrative", lang))
     views.append(("figures", t("briefing_figures", lang), figures + notes(caveats, lang)))
+    # every person on the maps or named: the totals in their parts, and what is listed rather than drawn
+    views.append(("off_map", t("briefing_off_map", lang), "<div class='gloact-offmaps'>" + "".join(
+        f"<div class='gloact-offmap'>{off_map_box(f, lang, 12, t(title, lang))}</div>"
+        for f, title in ((journeys, "off_map_persons"), (frontex, "off_map_detections")) if not f.empty) + "</div>"
+        + notes([t("off_map_note", lang, n=journeys.selection.threshold)], lang)))  # fmt: skip
 
     everyone = latest_status(con)
     status = everyone[everyone["iso3"].isin(countries)]

@@ -12,8 +12,8 @@ from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import STATELESS, UNKNOWN, country_name
 from gloact_lib.i18n import t
 
-__all__ = ["OFF_MAP_LINES", "account_lines", "end_name", "fmt_number", "key_figures", "off_map_box", "off_map_lines",
-           "pair_names"]  # fmt: skip
+__all__ = ["OFF_MAP_LINES", "account_lines", "colon", "end_name", "fmt_number", "key_figures", "off_map_box",
+           "off_map_lines", "pair_names"]  # fmt: skip
 
 #: Listed entries shown in the map's side panel (the rest are summed in one line).
 OFF_MAP_LINES = 6
@@ -67,18 +67,29 @@ def end_name(code: str, lang: str = "en", role: str = "origin") -> str:
     return country_name(code, lang)
 
 
+def colon(lang: str = "en") -> str:
+    """": " in English, " : " in French (a narrow no-break space before the colon)."""
+    return "\u202f: " if lang == "fr" else ": "
+
+
 def pair_names(origin: str, destination: str, scope: str, lang: str = "en") -> tuple[str, str]:
-    """A route's two ends as a table shows them: "Niger", "Niger (domestic)"; "Niger", "destination unknown".
+    """A route's two ends as a table shows them.
+
+    A domestic pair says so on both sides ("Niger (domestic)"); a journey that leaves its country and
+    comes back says so too ("Niger (return via another country)"); an unknown end is named.
 
     Examples
     --------
     >>> pair_names("NER", "NER", "domestic", "fr")
-    ('Niger', 'Niger (interne)')
+    ('Niger (interne)', 'Niger (interne)')
+    >>> pair_names("NGA", "XXX", "unknown")
+    ('Nigeria', 'destination unknown')
     """
-    to = end_name(destination, lang, "destination")
-    if scope == "domestic":
-        to = f"{to} ({t('domestic', lang).lower()})"
-    return end_name(origin, lang, "origin"), to
+    o, d = end_name(origin, lang, "origin"), end_name(destination, lang, "destination")
+    if origin == destination and scope in ("domestic", "cross_border"):
+        note = t("domestic", lang).lower() if scope == "domestic" else t("return_trip", lang)
+        o, d = f"{o} ({note})", f"{d} ({note})"
+    return o, d
 
 
 def off_map_lines(flows: Flows, lang: str = "en", limit: int | None = None) -> list[str]:
@@ -95,13 +106,14 @@ def off_map_lines(flows: Flows, lang: str = "en", limit: int | None = None) -> l
         where = f"{end_name(r.origin, lang, 'origin')} → {end_name(r.destination, lang, 'destination')}"
         if r.reason == "no_place":
             where += f" ({t('no_place', lang)})"
-        lines.append(f"{where}: {fmt_number(r.persons, lang)} {unit}")
+        lines.append(f"{where}{colon(lang)}{fmt_number(r.persons, lang)} {unit}")
     if limit is not None and len(lines) > limit:
         rest = int(shown["persons"].iloc[limit:].sum())
         more = t("and_more", lang, n=len(shown) - limit).strip()
-        lines = lines[:limit] + [f"{more}: {fmt_number(rest, lang)} {unit}"]
+        lines = lines[:limit] + [f"{more}{colon(lang)}{fmt_number(rest, lang)} {unit}"]
     if hidden:
-        lines.append(t("listed_hidden", lang, k=hidden, n=flows.selection.threshold))
+        lines.append(t("listed_hidden" if hidden > 1 else "listed_hidden_one", lang, k=hidden,
+                       n=flows.selection.threshold))  # fmt: skip
     return lines
 
 
@@ -128,13 +140,13 @@ def account_lines(flows: Flows, lang: str = "en") -> list[tuple[str, str]]:
     ]
 
 
-def off_map_box(flows: Flows, lang: str, limit: int | None = OFF_MAP_LINES) -> str:
+def off_map_box(flows: Flows, lang: str, limit: int | None = OFF_MAP_LINES, title: str | None = None) -> str:
     """The side panel (HTML, escaped): the total in three parts, then what is listed rather than drawn
     (the ``limit`` largest entries; None for all, as the briefing's key-figures page shows them)."""
     e = html.escape
     rows = "".join(f"<tr><td>{e(label)}</td><td class='n'>{e(value)}</td></tr>"
                    for label, value in account_lines(flows, lang))  # fmt: skip
-    parts = [f"<h4>{e(t('off_map_title', lang))}</h4>", f"<table class='gloact-account'>{rows}</table>"]
+    parts = [f"<h4>{e(title or t('off_map_title', lang))}</h4>", f"<table class='gloact-account'>{rows}</table>"]
     lines = off_map_lines(flows, lang, limit)
     if lines:
         parts.append("<div class='small'>" + "<br>".join(e(x) for x in lines) + "</div>")

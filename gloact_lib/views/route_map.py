@@ -40,6 +40,8 @@ NEUTRAL_FILL, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#a23b2a", "#8c8c8c", "#6a1
 DEFAULT_BOUNDS = [[2.0, -26.0], [48.0, 36.0]]  # West Africa, the Sahel, the Mediterranean
 #: The region maps open on ([[south, west], [north, east]]): the user pans to the rest of the world.
 REGION = [[-5.0, -32.0], [72.0, 55.0]]
+#: The smallest span (degrees) a map opens on.
+MIN_SPAN = 12.0
 
 
 
@@ -178,11 +180,11 @@ def _domestic_layer(flows: Flows, lang: str) -> dict:
     for r in home.itertuples(index=False):
         node = flows.nodes[r.iso3]
         if r.suppressed:
-            value, radius = t("hidden", lang, n=flows.selection.threshold), 5
+            value, radius = t("hidden", lang, n=flows.selection.threshold), 9
             style = {"radius": radius, "color": HIDDEN_ARC, "weight": 2, "dashArray": "3 3", "fillOpacity": 0}
         else:
             value = f"{fmt_number(r.persons, lang)} {unit}"
-            radius = round(6 + 22 * math.sqrt(int(r.persons) / top), 1)
+            radius = round(9 + 22 * math.sqrt(int(r.persons) / top), 1)  # never lost under a hub circle
             style = {"radius": radius, "color": ROLE_COLOURS["domestic"], "weight": 3, "fillColor": ROLE_COLOURS[
                 "domestic"], "fillOpacity": 0.25}  # fmt: skip
         tip = [country_name(r.iso3, lang), t("domestic_tip", lang, n=value)]
@@ -220,7 +222,9 @@ def _bounds(flows: Flows) -> list:
     if not points:
         return DEFAULT_BOUNDS
     lats, lons = [p[0] for p in points], [p[1] for p in points]
-    pad_lat, pad_lon = max(1.5, (max(lats) - min(lats)) * 0.08), max(1.5, (max(lons) - min(lons)) * 0.08)
+    # at least ~12 degrees across, so that one country (a domestic view) shows with its neighbours
+    pad_lat = max(1.5, (max(lats) - min(lats)) * 0.08, (MIN_SPAN - (max(lats) - min(lats))) / 2)
+    pad_lon = max(1.5, (max(lons) - min(lons)) * 0.08, (MIN_SPAN - (max(lons) - min(lons))) / 2)
     return [[min(lats) - pad_lat, min(lons) - pad_lon], [max(lats) + pad_lat, max(lons) + pad_lon]]
 
 

@@ -98,3 +98,21 @@ def test_commitments_dashboard(built_con):
     d.lang = "fr"
     assert "Progrès par pays" in d.bars.value and "Changements depuis" in d.changes.value
     assert d.since.value == "niamey-2018-06"
+
+
+def test_journeys_filter_and_domestic_role_agree(routes):
+    """Issue 11: the Journeys filter (all, cross-border, domestic, an end unknown) and the role "domestic" never
+    contradict each other: the control changed last wins, the other follows."""
+    routes.scope.value = "cross_border"
+    assert routes.selection.scope == ("cross_border",)
+    routes.country.value = "NER"
+    routes.role.value = "domestic"
+    assert routes.scope.value == "domestic"
+    assert routes.selection.scope == ("domestic",) and routes.selection.origin == ("NER",)
+    routes.scope.value = "unknown"
+    assert routes.role.value == "" and routes.selection.scope == ("unknown",)
+    assert routes.selection.country == ("NER",)
+    # the whole period counts journeys with no date; a narrower one does not
+    assert routes.selection.start is None and routes.selection.end is None
+    routes.period.value = (routes.period.min + 1, routes.period.max)
+    assert routes.selection.start is not None

@@ -13,7 +13,7 @@ from gloact_lib.views.briefing import briefing_html, build_briefing
 from ..browser import chromium, distinct_colours, watched_page
 from ..conftest import ARTIFACTS
 
-VIEWS = ["title", "routes", "frontex", "figures", "commitments", "treaties", "sources"]
+VIEWS = ["title", "routes", "frontex", "figures", "off_map", "commitments", "treaties", "sources"]
 
 
 def test_briefing_is_parameterised(built_con):
