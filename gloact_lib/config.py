@@ -38,6 +38,15 @@ FORM_KEY_FILE = Path(os.environ.get("GLOACT_FORM_KEY_FILE", DATA_DIR / ".form-ke
 DISCLOSURE_THRESHOLD = 5
 
 #: Rows handled per batch when importing: bounds memory for very large files.
+#: How long a command or a dashboard waits for a database another process is writing (an import's
+#: final append, well under a second for 100k rows), retrying every LOCK_RETRY_SECONDS, before it
+#: says what holds it.
+LOCK_WAIT_SECONDS = float(os.environ.get("GLOACT_LOCK_WAIT", 60.0))
+LOCK_RETRY_SECONDS = 0.1
+#: A dashboard waits less (a viewer's page must answer): long enough for an import's final append;
+#: after it, the viewer reads "busy" and the dashboard retries by itself.
+DASHBOARD_LOCK_WAIT_SECONDS = 3.0
+
 IMPORT_CHUNK_ROWS = 100_000
 
 #: A batch also ends after this many characters of text, so that long rows cannot make it large.

@@ -115,6 +115,9 @@ LABELS: dict[str, dict[str, str]] = {
     "from": {"en": "From", "fr": "De"},
     "to": {"en": "To", "fr": "Vers"},
     "status_ok": {"en": "Updated.", "fr": "Mis à jour."},
+    "data_as_of": {"en": "Data as of {when}.", "fr": "Données au {when}."},
+    "status_waiting": {"en": "Waiting for an import to finish…", "fr": "En attente de la fin d'une importation…"},
+    "refresh": {"en": "Refresh", "fr": "Actualiser"},
     "status_error": {"en": "Could not update: {reason}", "fr": "Mise à jour impossible : {reason}"},
     # what a viewer reads when something fails (details go to the server log, never to the page)
     "err_busy": {"en": "The data is being updated. This view will try again in a moment.",

@@ -111,7 +111,6 @@ def _default_report(args) -> Path:
 
 def _import(args) -> int:
     from gloact_lib.data.countries import CountryError, resolve_country
-    from gloact_lib.data.database import connect
     from gloact_lib.imports.build import build_db, scratch
     from gloact_lib.imports.pipeline import check_file, import_file
     from gloact_lib.imports.readers import ReadError, open_source
@@ -125,16 +124,19 @@ def _import(args) -> int:
         source = open_source(args.file)  # an unreadable file fails before any database work
         # A check needs the known places, not a database file: don't create one.
         if args.command == "check" and not Path(args.db).exists():
-            con = scratch()
+            workbook = scratch()
         else:
             if not Path(args.db).exists():  # an import needs the reference data (places) first
                 print(f"gloact: building {args.db} from data/ first", file=sys.stderr)
                 build_db(args.db)
-            con = connect(args.db)
+            # the path, not a connection: the workbook is opened only for a moment at the start and for
+            # the final append, so dashboards and other imports go on while the file is read
+            workbook = args.db
         run = import_file if args.command == "import" else check_file
         report = args.report or _default_report(args)
-        result = run(con, args.file, fmt=args.format, report=report, country=country, source=source,
-                     allow_repeats=args.allow_repeats)
+        result = run(workbook, args.file, fmt=args.format, report=report, country=country, source=source,
+                     allow_repeats=args.allow_repeats,
+                     on_wait=lambda message: print(f"gloact {args.command}: {message}", file=sys.stderr))
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -153,6 +155,11 @@ def _import(args) -> int:
             f"{result.accepted} accepted{repeated}, {result.rejected} rejected{unchanged}; report: {result.report}"
         )
     return 0
+
+
+def _say_waiting(args):
+    """What a command prints (one line on stderr) when it waits for a database another process writes."""
+    return lambda message: print(f"gloact {args.command}: {message}", file=sys.stderr)
 
 
 def _missing_db(args) -> bool:
@@ -210,19 +217,19 @@ def _dispatch(args) -> int:
     if args.command in ("import", "check"):
         return _import(args)
     if args.command == "build-maps":
-        from gloact_lib.data.database import connect, verify
+        from gloact_lib.data.database import snapshot, verify
         from gloact_lib.views.build_maps import build_maps
 
         if _missing_db(args):
             return 1
-        con = connect(args.db, read_only=True)
-        verify(con, args.db)  # a damaged block is found now, not halfway through the maps
-        written = build_maps(con, args.out, args.lang)
+        with snapshot(args.db, on_wait=_say_waiting(args)) as con:  # imports go on while the maps are drawn
+            verify(con, args.db)  # a damaged block is found now, not halfway through the maps
+            written = build_maps(con, args.out, args.lang)
         print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
         return 0
     if args.command == "briefing":
         from gloact_lib.data.countries import CountryError, resolve_country
-        from gloact_lib.data.database import connect, verify
+        from gloact_lib.data.database import snapshot, verify
         from gloact_lib.views.briefing import build_briefing
 
         if _missing_db(args):
@@ -231,10 +238,10 @@ def _dispatch(args) -> int:
             countries = [resolve_country(c) for c in args.countries.split(",")] if args.countries else None
             start = dt.date.fromisoformat(args.start) if args.start else None
             end = dt.date.fromisoformat(args.end) if args.end else None
-            con = connect(args.db, read_only=True)
-            verify(con, args.db)
-            pack = build_briefing(con, args.meeting, args.lang, countries, start, end,
-                                  args.out, images=not args.no_images)  # fmt: skip
+            with snapshot(args.db, on_wait=_say_waiting(args)) as con:
+                verify(con, args.db)
+                pack = build_briefing(con, args.meeting, args.lang, countries, start, end,
+                                      args.out, images=not args.no_images)  # fmt: skip
         except (CountryError, ValueError) as exc:
             print(f"gloact briefing: {exc}", file=sys.stderr)
             return 2
@@ -262,14 +269,15 @@ def _dispatch(args) -> int:
         return 0
     if args.command == "commitments":
         from gloact_lib.data.countries import CountryError, resolve_country
-        from gloact_lib.data.database import connect
+        from gloact_lib.data.database import open_waiting
         from gloact_lib.views.forms import write_template
 
         if _missing_db(args):
             return 1
         try:
             country = resolve_country(args.country)
-            path = write_template(connect(args.db, read_only=True), country, args.lang, args.out)
+            path = write_template(open_waiting(args.db, read_only=True, on_wait=_say_waiting(args)), country,
+                                  args.lang, args.out)  # fmt: skip
         except (CountryError, ValueError) as exc:
             print(f"gloact commitments: {exc}", file=sys.stderr)
             return 2

@@ -126,10 +126,10 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     port : int, default 8866
     pool_size : int, default 1
     """
-    from gloact_lib.data.database import connect, verify
+    from gloact_lib.data.database import open_waiting, verify
 
     db_path = Path(db or config.DEFAULT_DB).resolve()
-    con = connect(db_path, read_only=True)  # DatabaseError: missing, held, damaged, not a workbook
+    con = open_waiting(db_path, read_only=True)  # DatabaseError: missing, held (after a wait), damaged, foreign
     try:
         verify(con, db_path)
     finally:

@@ -2,8 +2,13 @@
 
 A dashboard is a :class:`Panel` (an ``ipywidgets.VBox``) whose state lives in traitlets.
 :class:`Panel` gives it the ``lang`` and ``status`` traits, the language switch, the status
-line, presenter mode, the database connection (opened again after a failure), and the one way
-of building from the page's address, :meth:`Panel.from_url`.
+line with the data's date and a refresh button, presenter mode, the database connection, and the
+one way of building from the page's address, :meth:`Panel.from_url`.
+
+A dashboard holds the workbook database only while it draws: ``self.con`` opens a read-only
+connection on first use (waiting, with a word in the status line, while an import appends) and it
+is closed when the drawing ends, so that imports are never blocked by an open page, and the next
+drawing (a filter change, the refresh button) sees what was imported meanwhile.
 
 The contract: a dashboard class provides
 
@@ -51,7 +56,8 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 from traitlets import Unicode, observe
 
-from gloact_lib.data.database import connect
+from gloact_lib import config
+from gloact_lib.data.database import data_as_of, open_waiting
 from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from gloact_lib.views.assets import STYLESHEET
 
@@ -180,6 +186,22 @@ def _build_or_recover(build, lang: str):
         return Recovering(build, exc, lang)
 
 
+def _releasing(refresh):
+    """Wrap a dashboard's ``refresh`` so that the connection it opened is closed when the outermost one ends."""
+
+    def wrapped(self, *args, **kwargs):
+        self._drawing += 1
+        try:
+            return refresh(self, *args, **kwargs)
+        finally:
+            self._drawing -= 1
+            if self._drawing == 0:
+                self._release()
+
+    wrapped.__doc__, wrapped.__name__ = refresh.__doc__, refresh.__name__
+    return wrapped
+
+
 class Panel(w.VBox):
     """The base of every dashboard (see the module's docstring for what a dashboard provides).
 
@@ -200,15 +222,27 @@ class Panel(w.VBox):
     #: URL parameters the dashboard reads besides ``lang`` and ``present``.
     URL_PARAMETERS: tuple[str, ...] = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "refresh" in cls.__dict__:  # every drawing ends by letting the database go
+            cls.refresh = _releasing(cls.__dict__["refresh"])
+
     def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
         self._ready = self._updating = self._stale = False
-        self._owns_con = con is None
-        self.con = con or connect(read_only=True)
+        self._given_con, self._open_con, self._drawing = con, None, 0
         self.lang_toggle = w.ToggleButtons(options=[(name, code) for code, name in LANGUAGE_NAMES.items()],
                                            value=lang)  # fmt: skip
         self.status_line = w.HTML()
-        header, body, slides = self._layout(lang)
-        super().__init__([w.HTML(f"<style>{STYLESHEET}</style>"), w.HBox([*header, self.lang_toggle]), *body,
+        self.refresh_button = w.Button(icon="refresh", tooltip=t("refresh", lang), description=t("refresh", lang),
+                                       layout=w.Layout(width="auto"))  # fmt: skip
+        self.refresh_button.add_class("gloact-refresh")
+        self.refresh_button.on_click(lambda _button: self.refresh())
+        try:
+            header, body, slides = self._layout(lang)
+        finally:
+            self._release()
+        super().__init__([w.HTML(f"<style>{STYLESHEET}</style>"),
+                          w.HBox([*header, self.refresh_button, self.lang_toggle]), *body,
                           self.status_line], **kwargs)  # fmt: skip
         self.add_class("gloact-dashboard")
         for panel in slides:
@@ -271,6 +305,8 @@ class Panel(w.VBox):
                 self.refresh()
         except Exception as exc:  # a bad link must not break the page
             self._fail(exc)
+        finally:
+            self._release()
         return self
 
     # -- redrawing ---------------------------------------------------------------------------------
@@ -292,8 +328,10 @@ class Panel(w.VBox):
 
     def _ok(self) -> None:
         self._stale = False
+        when = data_as_of(self.con)
         self.status = t("status_ok", self.lang)
-        self.status_line.value = _status_html(self.status)
+        self.as_of = t("data_as_of", self.lang, when=f"{when:%Y-%m-%d %H:%M} UTC") if when is not None else ""
+        self.status_line.value = _status_html(f"{self.status} {self.as_of}".strip())
 
     def _fail(self, exc: Exception) -> None:
         """Show a sentence the viewer can read (details to the server log); try again in a moment."""
@@ -313,17 +351,36 @@ class Panel(w.VBox):
         if not self._ready:
             return  # still being built: the first drawing comes at the end
         self.lang_toggle.value = change["new"]
+        self.refresh_button.description = self.refresh_button.tooltip = t("refresh", change["new"])
         with self._quietly(), self.hold_trait_notifications():
             self._relabel(change["new"])
         self._redraw()  # same state, new language: every label again
+        self._release()
+
+    @property
+    def con(self):
+        """The database, read-only: the connection given, or one opened for the current drawing."""
+        if self._given_con is not None:
+            return self._given_con
+        if self._open_con is None:
+            self._open_con = open_waiting(read_only=True, wait=config.DASHBOARD_LOCK_WAIT_SECONDS,
+                                          on_wait=self._waiting)  # fmt: skip
+        return self._open_con
+
+    def _waiting(self, message: str) -> None:
+        """The database is being written (an import's final append): say so while the drawing waits."""
+        self.status_line.value = _status_html(t("status_waiting", self.lang))
+
+    def _release(self) -> None:
+        """Let the database go (a connection this dashboard opened); the next drawing opens a new one."""
+        con, self._open_con = self._open_con, None
+        if con is not None:
+            try:
+                con.close()
+            except Exception:  # already closed or broken: nothing to keep
+                pass
 
     def _connection(self):
-        """The database connection; after a failure, a new one (the file may have been rebuilt)."""
-        if getattr(self, "_reconnect", False) and self._owns_con:
-            try:
-                self.con.close()
-            except Exception:  # already closed or broken: a new one is what we want
-                pass
-            self.con = connect(read_only=True)
+        """The database connection for a drawing (kept for the dashboards' ``refresh``)."""
         self._reconnect = False
         return self.con

@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -24,7 +28,8 @@ from gloact_lib.data.record_keys import add_record_keys, ensure_secret
 from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.sql import scalar
 
-__all__ = ["DatabaseError", "connect", "database_error", "database_path", "reports_dir", "verify", "query"]
+__all__ = ["DatabaseError", "connect", "data_as_of", "database_error", "database_path", "open_waiting", "query",
+           "reports_dir", "snapshot", "verify"]
 
 
 class DatabaseError(Exception):
@@ -192,6 +197,86 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         ensure_secret(con)  # the cell-key method's secret, made once per database (disclosure.py)
         add_record_keys(con)  # journeys stored before record keys existed get theirs
     return con
+
+
+def open_waiting(db: str | Path | None = None, read_only: bool = False, wait: float | None = None,
+                 on_wait=None) -> duckdb.DuckDBPyConnection:  # fmt: skip
+    """:func:`connect`, waiting while another process holds the database (an import's final append).
+
+    A workbook database is held only for short units of work (a dashboard's redraw, an import's
+    final append), so a busy database is tried again every ``config.LOCK_RETRY_SECONDS`` for up to
+    ``wait`` seconds; ``on_wait(message)`` is called once, when the waiting starts.
+
+    Parameters
+    ----------
+    db : str or Path, optional
+    read_only : bool
+    wait : float, optional
+        Seconds to wait at most (default :data:`gloact_lib.config.LOCK_WAIT_SECONDS`; 0: no wait).
+    on_wait : callable, optional
+        Called with a sentence ("waiting for another process to finish with ...") when the wait starts.
+
+    Raises
+    ------
+    DatabaseError
+        ``kind="busy"`` after the wait, saying what holds the file; any other failure at once.
+
+    Examples
+    --------
+    >>> open_waiting(":memory:").close()
+    """
+    limit = config.LOCK_WAIT_SECONDS if wait is None else wait
+    deadline = time.monotonic() + limit
+    told = False
+    while True:
+        try:
+            return connect(db, read_only=read_only)
+        except DatabaseError as exc:
+            if exc.kind != "busy" or time.monotonic() >= deadline:
+                if exc.kind == "busy" and limit > 0:
+                    raise DatabaseError(f"{exc} (waited {limit:g} s)", "busy") from None
+                raise
+            if not told and on_wait is not None:
+                on_wait(f"waiting for {str(exc).split('in use by ', 1)[-1].split(',')[0]} to finish with "
+                        f"{db or config.DEFAULT_DB}…")  # fmt: skip
+            told = True
+            time.sleep(config.LOCK_RETRY_SECONDS)
+
+
+@contextmanager
+def snapshot(db: str | Path | None = None, on_wait=None):
+    """A private read-only copy of the workbook, for long reads (map builds, briefing packs).
+
+    The file is copied while a read-only connection keeps writers out (a moment: about a second
+    for a million journeys), then let go: an import can append while the maps are drawn from the copy.
+
+    Yields
+    ------
+    duckdb.DuckDBPyConnection
+        Read-only, on the copy (removed afterwards).
+    """
+    source = Path(db or config.DEFAULT_DB)
+    folder = Path(tempfile.mkdtemp(prefix="gloact-snapshot-"))
+    try:
+        holding = open_waiting(source, read_only=True, on_wait=on_wait)
+        try:
+            for suffix in ("", ".wal"):
+                if Path(f"{source}{suffix}").exists():
+                    shutil.copyfile(f"{source}{suffix}", folder / f"{source.name}{suffix}")
+        finally:
+            holding.close()
+        con = connect(folder / source.name, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection):
+    """When the data last changed: the time of the latest import (UTC), or None for an empty database."""
+    return con.execute("SELECT max(imported_at) FROM imports").fetchall()[0][0]
 
 
 def verify(con: duckdb.DuckDBPyConnection, path: str | Path = "database") -> None:

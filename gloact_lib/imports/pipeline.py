@@ -18,25 +18,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import uuid
+import shutil
+import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pandas as pd
 
-from gloact_lib import config
-from gloact_lib.data.database import database_path, reports_dir
+from gloact_lib.data.database import database_path, open_waiting, reports_dir
 from gloact_lib.data.derived import scope_sql
 from gloact_lib.data.record_keys import record_key_sql
-from gloact_lib.data.schema import TABLES, create_sql
+from gloact_lib.data.schema import TABLES
 from gloact_lib.data.sql import scalar
 from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
 from gloact_lib.imports.places import Places
 from gloact_lib.imports.readers import ReadError, Source, open_source, sha256_of
 from gloact_lib.imports.repeats import RepeatError, add_content_keys, reject_duplicates, repeated_rows
-from gloact_lib.imports.validate import Batch
+from gloact_lib.imports.stage import stage_rows
 from gloact_lib.spreadsheet import safe_cell, safe_row
 
 __all__ = ["ImportResult", "ReadError", "RepeatError", "check_file", "import_file", "safe_cell"]
@@ -148,126 +147,89 @@ def _places(con: duckdb.DuckDBPyConnection) -> Places:
     return Places(rows)
 
 
-def _frame(records: list[tuple[int, list[str], list | None]], header: list[str], canonical: dict[str, str]):
-    """Split a batch into well-formed rows (as a frame) and rows to reject.
-
-    Rejected here: the rows the reader could not take as written (their problems
-    name the column, value and reason) and the rows with the wrong field count.
-    """
-    width = len(header)
-    good = [r for r in records if r[2] is None and len(r[1]) == width]
-    wrong = [r for r in records if r[2] is None and len(r[1]) != width]
-    unread = [(r[0], *problem) for r in records if r[2] is not None for problem in r[2]]
-    frame = pd.DataFrame([r[1] for r in good], columns=[canonical[h.strip().lower()] for h in header], dtype=object)
-    rows = np.fromiter((r[0] for r in good), dtype=np.int64, count=len(good))
-    errors = pd.DataFrame(
-        {
-            "row": [r[0] for r in wrong] + [u[0] for u in unread],
-            "column": [""] * len(wrong) + [u[1] for u in unread],
-            "value": [safe_cell((r[1] + [""])[0])[:200] for r in wrong] + [safe_cell(u[2])[:200] for u in unread],
-            "reason": [f"expected {width} fields, found {len(r[1])}" for r in wrong] + [u[3] for u in unread],
-        }
-    )
-    return frame, rows, errors.astype({"row": "int64"})
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
+@contextmanager
+def _workbook(workbook, read_only: bool, on_wait=None):
+    """A connection for one unit of work: the caller's (kept open), or one opened for it (waiting while
+    another process holds the database) and closed after."""
+    if isinstance(workbook, duckdb.DuckDBPyConnection):
+        yield workbook
         return
-    import pyarrow as pa
-
-    con.register("_batch", pa.Table.from_pandas(frame, preserve_index=False))
+    con = open_waiting(workbook, read_only=read_only, on_wait=on_wait)
     try:
-        cols = ", ".join(f'"{c}"' for c in frame.columns)
-        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')
+        yield con
     finally:
-        con.unregister("_batch")
+        con.close()
 
 
-def _run(con, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None,
-         source: Source | None = None, allow_repeats: bool = False) -> ImportResult:  # fmt: skip
+def _run(workbook, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None,
+         source: Source | None = None, allow_repeats: bool = False, on_wait=None) -> ImportResult:  # fmt: skip
     """Open the file (unless the caller already has), import or check it, and always release it."""
     source = source or open_source(path)
     try:
-        return _run_source(con, path, source, fmt, report, dry_run, country, allow_repeats)
+        return _run_source(workbook, path, source, fmt, report, dry_run, country, allow_repeats, on_wait)
     finally:
         source.close()
 
 
-def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
-                country: str | None, allow_repeats: bool) -> ImportResult:  # fmt: skip
+def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
+                country: str | None, allow_repeats: bool, on_wait=None) -> ImportResult:  # fmt: skip
     chosen, canonical = _resolve_format(source, fmt)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
-    recommendations = {
-        rec: tuple(countries.split(";"))
-        for rec, countries in con.execute("SELECT rec_id, countries FROM recommendations").fetchall()
-    }
-    ctx = Context(file_name=path.name, sha256=digest, places=_places(con), recommendations=recommendations,
-                  meta=source.meta, country=country)  # fmt: skip
+    with _workbook(workbook, True, on_wait) as con:  # what validation needs, read in a moment
+        rows = con.execute("SELECT rec_id, countries FROM recommendations").fetchall()
+        recommendations = {rec: tuple(countries.split(";")) for rec, countries in rows}
+        ctx = Context(file_name=path.name, sha256=digest, places=_places(con), recommendations=recommendations,
+                      meta=source.meta, country=country)  # fmt: skip
     if chosen.check_source is not None:  # e.g. a returned form is refused as a whole before any row is read
         chosen.check_source(source, ctx)
-    # Staging tables are ordinary tables written in autocommitted batches, so that a file of
-    # millions of rows never sits in memory; the one transaction that changes the workbook
-    # (stored rows, audit, rejections) comes at the end.  Staging tables are always dropped.
-    tag = uuid.uuid4().hex[:8]
-    stage, rej = f"_stage_{target.name}_{tag}", f"_rej_{tag}"
+    # The rows are validated and staged in a database of their own (a temporary file), so that the
+    # workbook is not held while a file of millions of rows is read: it is opened only at the end, to
+    # compare with what it holds and append, in one transaction.  The stage is always removed.
+    folder = Path(tempfile.mkdtemp(prefix="gloact-stage-"))
     derived = ("import_id", "rkey", "scope", "content_key")  # set when stored
     staged_cols = [c for c in target.column_names if c not in derived]
+    try:
+        stage_con = duckdb.connect(str(folder / "stage.duckdb"))
+        try:
+            rows_read, unchanged, members = stage_rows(stage_con, source, chosen, canonical, ctx, target, staged_cols)
+        finally:
+            stage_con.close()
+        with _workbook(workbook, False, on_wait) as con:
+            return _finish(con, folder / "stage.duckdb", path, source, chosen, target, staged_cols, digest, report,
+                           dry_run, allow_repeats, rows_read, unchanged, members)  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, target, staged_cols: list[str],
+            digest: str, report: Path | None, dry_run: bool, allow_repeats: bool, rows_read: int, unchanged: int,
+            members) -> ImportResult:  # fmt: skip
+    """Compare the staged rows with the workbook, then (unless a check) append them in one transaction."""
+    con.execute("ATTACH ? AS gloact_stage", [str(stage_file)])
+    stage, rej = "gloact_stage.stage", "gloact_stage.rej"
     in_transaction = False
     try:
-        con.execute(create_sql(target, name=stage, temporary=True).replace("TEMP TABLE", "TABLE"))
-        con.execute(f'ALTER TABLE "{stage}" ADD COLUMN _row BIGINT')
-        con.execute(f'CREATE TABLE "{rej}" ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
-        rows_read = unchanged = 0
-        parts: list[pd.DataFrame] = []  # rows to group (format with a group hook)
-        for records in source.batches(config.IMPORT_CHUNK_ROWS):
-            rows_read += len(records)
-            frame, rownums, wrong = _frame(records, source.header, canonical)
-            _insert(con, rej, wrong)
-            if frame.empty:
-                continue
-            batch = Batch(frame, rownums)
-            out = chosen.transform(batch, ctx)
-            _insert(con, rej, batch.errors().astype({"row": "int64"}))
-            if chosen.group is not None:  # grouped records are judged once every row is read
-                parts.append(out.assign(_row=rownums, _bad=batch.bad))
-                continue
-            unchanged += int((batch.unchanged & ~batch.bad).sum())
-            keep = ~batch.bad & ~batch.unchanged
-            out = out[keep].copy()
-            out["_row"] = rownums[keep]
-            _insert(con, stage, out[staged_cols + ["_row"]])
-        members = None
-        if chosen.group is not None and parts:
-            grouped, errors = chosen.group(pd.concat(parts, ignore_index=True), ctx)
-            _insert(con, rej, errors)
-            if not grouped.empty:
-                members = grouped[["_row", "_members"]].explode("_members")
-                members.columns = ["_row", "member_row"]
-                members = members.astype("int64")
-                _insert(con, stage, grouped[staged_cols + ["_row"]])
-
-        con.execute("BEGIN TRANSACTION")
-        in_transaction = True
+        # these change only the stage (DuckDB writes one database per transaction); the workbook is held
+        # by this connection, so nothing changes it in between
         reject_duplicates(con, target, stage, rej, members)
         repeated = 0
         if "content_key" in target.column_names:
             add_content_keys(con, stage, target.name, chosen.name, chosen.content_ids and not chosen.synthetic_ids)
             repeated = repeated_rows(con, stage, target.name, path.name, allow_repeats)
         for canon, original in {v: k for k, v in _original_names(source.header).items()}.items():
-            con.execute(f'UPDATE "{rej}" SET "column" = ? WHERE "column" = ?', [original, canon])
-        rejected = scalar(con, f'SELECT count(DISTINCT "row") FROM "{rej}"')
-        stored = scalar(con, f'SELECT count(*) FROM "{stage}"')
+            con.execute(f'UPDATE {rej} SET "column" = ? WHERE "column" = ?', [original, canon])
+        rejected = scalar(con, f'SELECT count(DISTINCT "row") FROM {rej}')
+        stored = scalar(con, f"SELECT count(*) FROM {stage}")
         accepted = rows_read - rejected - unchanged
         if chosen.group is None and stored != accepted:
             raise RuntimeError(f"internal error: {stored} rows staged but {accepted} accepted")
-        import_id = None
-        if not dry_run:
-            import_id = scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+        import_id = None if dry_run else scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
         report_path = report or _default_report(path, import_id, con)
         _write_report(con, rej, report_path)
         if not dry_run:
+            con.execute("BEGIN TRANSACTION")
+            in_transaction = True
             _store(con, target.name, stage, staged_cols, import_id, chosen)
             con.execute(
                 "INSERT INTO imports (import_id, file_name, sha256, format, target_table, imported_at, rows_read, "
@@ -277,16 +239,15 @@ def _run_source(con, path: Path, source: Source, fmt: str, report: Path | None, 
                  dt.datetime.now(dt.UTC).replace(tzinfo=None), rows_read, accepted, rejected,
                  str(report_path), unchanged, repeated],
             )  # fmt: skip
-            con.execute(f'INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM "{rej}"', [import_id])
-        con.execute("ROLLBACK" if dry_run else "COMMIT")
-        in_transaction = False
+            con.execute(f'INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM {rej}', [import_id])
+            con.execute("COMMIT")
+            in_transaction = False
     except BaseException:
         if in_transaction:
             con.execute("ROLLBACK")
         raise
     finally:
-        con.execute(f'DROP TABLE IF EXISTS "{stage}"')
-        con.execute(f'DROP TABLE IF EXISTS "{rej}"')
+        con.execute("DETACH gloact_stage")
     return ImportResult(
         file=str(path), format=chosen.name, rows=rows_read, accepted=accepted, rejected=rejected,
         report=str(report_path), import_id=import_id, stored=stored,
@@ -317,7 +278,7 @@ def _store(con, table: str, stage: str, staged_cols: list[str], import_id: int, 
         names.append("content_key")
         values.append("content_key")
     cols = ", ".join(f'"{c}"' for c in names)
-    con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {", ".join(values)} FROM "{stage}" ORDER BY _row', params)
+    con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {", ".join(values)} FROM {stage} ORDER BY _row', params)
 
 
 def _default_report(path: Path, import_id: int | None, con) -> Path:
@@ -332,7 +293,7 @@ def _write_report(con, rej: str, report: Path) -> None:
     """Write every rejection, formula-safe, ordered by row."""
     report = Path(report)
     report.parent.mkdir(parents=True, exist_ok=True)
-    cur = con.execute(f'SELECT "row", "column", "value", reason FROM "{rej}" ORDER BY "row", "column"')
+    cur = con.execute(f'SELECT "row", "column", "value", reason FROM {rej} ORDER BY "row", "column"')
     with open(report, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", "column", "value", "reason"])
@@ -340,15 +301,18 @@ def _write_report(con, rej: str, report: Path) -> None:
             writer.writerows(safe_row(record) for record in chunk)
 
 
-def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
+def import_file(con: duckdb.DuckDBPyConnection | str | Path, path: str | Path, fmt: str = "auto",
                 report: str | Path | None = None, country: str | None = None,
-                source: Source | None = None, allow_repeats: bool = False) -> ImportResult:  # fmt: skip
+                source: Source | None = None, allow_repeats: bool = False, on_wait=None) -> ImportResult:  # fmt: skip
     """Import a CSV or Excel file into the database in one transaction.
 
     Parameters
     ----------
-    con : duckdb.DuckDBPyConnection
-        An open workbook database (see :func:`gloact_lib.data.database.connect`).
+    con : duckdb.DuckDBPyConnection, str or Path
+        An open workbook database (see :func:`gloact_lib.data.database.connect`), or the path of one:
+        then it is opened only for as long as needed (a moment to read the places, the final compare
+        and append), waiting while another process holds it, so that dashboards and other imports are
+        not blocked while the file is read and validated.
     path : str or Path
         The file.
     fmt : str, default "auto"
@@ -368,6 +332,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     allow_repeats : bool, default False
         Store rows that repeat rows an earlier import stored (same content: the same download saved
         again, renamed...).  By default such an import is refused (:class:`RepeatError`).
+    on_wait : callable, optional
+        With a path: called once with a sentence when the database is busy and the import waits.
 
     Returns
     -------
@@ -393,16 +359,16 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "au
     (0, True)
     """
     return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=False, country=country,
-                source=source, allow_repeats=allow_repeats)
+                source=source, allow_repeats=allow_repeats, on_wait=on_wait)
 
 
-def check_file(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str = "auto",
+def check_file(con: duckdb.DuckDBPyConnection | str | Path, path: str | Path, fmt: str = "auto",
                report: str | Path | None = None, country: str | None = None,
-               source: Source | None = None, allow_repeats: bool = False) -> ImportResult:  # fmt: skip
+               source: Source | None = None, allow_repeats: bool = False, on_wait=None) -> ImportResult:  # fmt: skip
     """Validate a file exactly as :func:`import_file` would, and store nothing.
 
     Duplicates against the database are checked too.  Parameters and return
     value as for :func:`import_file` (``import_id`` is None).
     """
     return _run(con, Path(path), fmt, Path(report) if report else None, dry_run=True, country=country,
-                source=source, allow_repeats=allow_repeats)
+                source=source, allow_repeats=allow_repeats, on_wait=on_wait)

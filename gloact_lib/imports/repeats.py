@@ -51,11 +51,11 @@ def add_content_keys(con: duckdb.DuckDBPyConnection, stage: str, table: str, fmt
     """
     content = content_sql(table, "?", None if with_ids else "''")
     con.execute(
-        f"""UPDATE "{stage}" SET content_key = k.key FROM (
+        f"""UPDATE {stage} AS s SET content_key = k.key FROM (
               SELECT _row AS r, {content_key_sql("c", "rank")} AS key FROM (
                 SELECT _row, c, row_number() OVER (PARTITION BY c ORDER BY _row) AS rank
-                FROM (SELECT _row, {content} AS c FROM "{stage}"))) k
-            WHERE "{stage}"._row = k.r""",
+                FROM (SELECT _row, {content} AS c FROM {stage}))) k
+            WHERE s._row = k.r""",
         [fmt],
     )
 
@@ -72,12 +72,12 @@ def repeated_rows(con: duckdb.DuckDBPyConnection, stage: str, table: str, file_n
     earlier = con.execute(
         f"""SELECT r.import_id, coalesce(i.file_name, '(unknown file)'), i.imported_at, r.n
             FROM (SELECT t.import_id, count(DISTINCT s._row) AS n
-                  FROM "{stage}" s JOIN "{table}" t ON t.content_key = s.content_key GROUP BY t.import_id) r
+                  FROM {stage} s JOIN "{table}" t ON t.content_key = s.content_key GROUP BY t.import_id) r
             LEFT JOIN imports i ON i.import_id = r.import_id
             ORDER BY r.n DESC, r.import_id""",
     ).fetchall()
     repeated = con.execute(
-        f'SELECT count(*) FROM "{stage}" s SEMI JOIN "{table}" t ON t.content_key = s.content_key'
+        f'SELECT count(*) FROM {stage} s SEMI JOIN "{table}" t ON t.content_key = s.content_key'
     ).fetchall()[0][0]
     if repeated and not allow:
         first = earlier[0]
@@ -107,21 +107,21 @@ def reject_duplicates(con: duckdb.DuckDBPyConnection, target: Table, stage: str,
         f"""CREATE TEMP TABLE _dupes AS
         SELECT _row, {value} AS value,
                'duplicate {label}: first seen on row ' || CAST(first_row AS VARCHAR) AS reason
-        FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first_row FROM "{stage}")
+        FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first_row FROM {stage})
         WHERE _row <> first_row
         UNION ALL
         SELECT s._row, {s_value}, '{label} already in the database (import ' ||
                coalesce(CAST(t.import_id AS VARCHAR), 'build') || ')'
-        FROM "{stage}" s JOIN "{target.name}" t ON {join}"""
+        FROM {stage} s JOIN "{target.name}" t ON {join}"""
     )
     if members is not None:
         con.register("_members_df", members)
         con.execute(
-            f"""INSERT INTO "{rej}" SELECT m.member_row, '{label}', d.value, d.reason
+            f"""INSERT INTO {rej} SELECT m.member_row, '{label}', d.value, d.reason
             FROM _dupes d JOIN _members_df m ON m._row = d._row"""
         )
         con.unregister("_members_df")
     else:
-        con.execute(f"""INSERT INTO "{rej}" SELECT _row, '{label}', value, reason FROM _dupes""")
-    con.execute(f'DELETE FROM "{stage}" WHERE _row IN (SELECT _row FROM _dupes)')
+        con.execute(f"""INSERT INTO {rej} SELECT _row, '{label}', value, reason FROM _dupes""")
+    con.execute(f'DELETE FROM {stage} WHERE _row IN (SELECT _row FROM _dupes)')
     con.execute("DROP TABLE _dupes")

@@ -208,24 +208,24 @@ def test_crash_midway_leaves_the_database_as_before(con, write_csv, monkeypatch)
     rows = [journey(journey_id=f"n{i}") for i in range(7)]
     path = write_csv(rows, name="big.csv")
 
-    from gloact_lib.imports import pipeline as importers
+    from gloact_lib.imports import stage as staging
 
-    real = importers._insert
+    real = staging.insert_frame
     calls = {"n": 0}
 
     def failing_insert(con_, table, frame):
-        if table.startswith("_stage"):
+        if table == "stage":
             calls["n"] += 1
             if calls["n"] == 3:
                 raise OSError("disk full (simulated)")
         return real(con_, table, frame)
 
-    monkeypatch.setattr(importers, "_insert", failing_insert)
+    monkeypatch.setattr(staging, "insert_frame", failing_insert)
     with pytest.raises(OSError, match="simulated"):
         import_file(con, path)
     assert calls["n"] == 3  # two batches were staged before the failure
     assert snapshot(con) == before
-    monkeypatch.setattr(importers, "_insert", real)
+    monkeypatch.setattr(staging, "insert_frame", real)
     assert import_file(con, path).accepted == 7  # and the connection is still usable
 
 
