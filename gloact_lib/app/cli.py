@@ -52,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="store rows that repeat rows of an earlier import (the same content, e.g. the same "
                             "download saved again); by default such an import is refused, naming the earlier one")
         p.add_argument("--as-country", metavar="ISO3",
-                       help="you are this country's focal point: commitments rows of other countries are rejected "
-                            "and another country's form is refused")  # fmt: skip
+                       help="you are this country's focal point: journeys reported by another country and "
+                            "commitments rows of other countries are rejected (and reported), another country's "
+                            "form is refused; journeys with no reporting country are recorded as yours")  # fmt: skip
 
     p = sub.add_parser("build-maps", help="write self-contained HTML maps (overview, routes, countries)")
     _add_db(p)

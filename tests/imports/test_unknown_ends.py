@@ -192,3 +192,20 @@ def test_frontex_unknown_nationalities_stay_in_the_totals(con):
     assert codes[SUBSAHARAN] == 87_098 and codes[UNKNOWN] > 0 and codes[STATELESS] > 0
     a = flows.accounting
     assert a["on_map"] + a["listed"] + a["hidden"] == a["total"] == file_total
+
+
+def test_a_focal_points_file_with_another_countrys_rows(con, write_csv):
+    """Issue 12: importing as Mali's focal point, rows reported by Niger are rejected and reported (not dropped);
+    rows with no reporting country are recorded as Mali's."""
+    from tests.conftest import read_report
+
+    path = write_csv([journey(journey_id="m", reporting_country="MLI"),
+                      journey(journey_id="n", reporting_country="NER"),
+                      journey(journey_id="e", reporting_country="")])  # fmt: skip
+    result = import_file(con, path, country="MLI")
+    assert (result.accepted, result.rejected) == (2, 1)
+    stored = dict(con.execute("SELECT journey_id, reporting_country FROM journeys").fetchall())
+    assert stored == {"m": "MLI", "e": "MLI"}
+    [row] = read_report(result.report)
+    assert (row["row"], row["column"], row["value"]) == ("3", "reporting_country", "NER")
+    assert "focal point of MLI" in row["reason"]
