@@ -61,7 +61,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
 #: The areas, in the order they run and are reported: each is the module of that name (next to this file), with
 #: ``TITLE`` and ``run(ctx: common.Context) -> common.Result``.
-AREAS = ["imports", "flows", "maps", "dashboards", "briefing"]
+AREAS = ["imports", "flows", "maps", "dashboards", "briefing", "shared"]
 
 
 def _code_measured(state: dict) -> str:
