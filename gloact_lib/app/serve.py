@@ -129,6 +129,8 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     from gloact_lib.data.database import open_waiting, verify
 
     db_path = Path(db or config.DEFAULT_DB).resolve()
+    if db_path.exists():  # a database made by an earlier version gets what this one reads (once, in a moment)
+        open_waiting(db_path).close()
     con = open_waiting(db_path, read_only=True)  # DatabaseError: missing, held (after a wait), damaged, foreign
     try:
         verify(con, db_path)
