@@ -162,6 +162,10 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     0
     """
     target = str(db if db is not None else config.DEFAULT_DB)
+    if "://" in target:  # a server's address, not a file: never made into a folder named "postgresql:"
+        scheme = target.split("://", 1)[0]
+        raise DatabaseError(f"{scheme}://…: a workbook on a database server is not supported yet; give the path of a "
+                            "workbook file (e.g. data/gloact.duckdb)", "missing")  # fmt: skip
     existed = False
     if target != ":memory:":
         path = Path(target)

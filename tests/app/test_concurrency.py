@@ -115,3 +115,16 @@ def test_a_killed_import_changes_nothing(db, tmp_path):
     proc.kill()
     proc.wait()
     assert (_persons(db), scalar(connect(db, read_only=True), "SELECT count(*) FROM imports")) == before
+
+
+def test_a_server_address_is_refused_in_one_line_not_made_a_folder(tmp_path):
+    """`--db postgresql://…` (a server, not supported yet) is one line and exit 2; nothing is created."""
+    url = "postgresql://nobody@unreachable.invalid:5432/gloact"
+    rows = write_ctdc(tmp_path / "c.csv", ctdc_rows(5))
+    for command in ("import", "check", "build-maps"):
+        args = [command, "--db", url] + ([str(rows)] if command != "build-maps" else ["--out", str(tmp_path / "m")])
+        done = subprocess.run([sys.executable, "-m", "gloact_lib.app.cli", *args], capture_output=True, text=True,
+                              cwd=tmp_path)  # fmt: skip
+        assert done.returncode in (1, 2) and len(done.stderr.strip().splitlines()) == 1, (command, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]  # no folder "postgresql:", no database
