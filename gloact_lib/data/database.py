@@ -71,6 +71,9 @@ def database_error(exc: Exception, path: str | Path) -> DatabaseError | None:
         holder = f"another process (PID {pid.group(1)})" if pid else "another process"
         return DatabaseError(f"{path}: in use by {holder}, e.g. an import or `gloact serve`; "
                              "try again when it has finished", "busy")  # fmt: skip
+    if "different configuration" in text:
+        return DatabaseError(f"{path}: already open in this process in another mode (read-only or not); use that "
+                             "connection, or close it first", "busy")  # fmt: skip
     if "not a valid DuckDB database" in text or "Corrupt database file" in text or "checksum" in text.lower():
         return DatabaseError(f"{path}: damaged or not a workbook database; rebuild it with "
                              f"`gloact build-db --force --db {path}` or restore a copy", "damaged")  # fmt: skip
@@ -352,34 +355,47 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """Add what later versions added to a database made by an earlier one (idempotent, cheap when done).
 
-    The countries (with label points and the ends that are no country) are reloaded; journeys get
-    their ``scope`` and journeys and incidents their ``content_key`` (:mod:`gloact_lib.data.derived`);
-    ``imports`` its counts of unchanged and repeated rows.
+    The countries (with label points and the ends that are no country) are reloaded; journeys may have
+    no period; journeys get their ``scope`` and journeys and incidents their ``content_key``
+    (:mod:`gloact_lib.data.derived`); ``imports`` its counts of unchanged and repeated rows.  Each step
+    adds its column and fills it in one transaction: an upgrade cut short leaves no half-filled column.
     """
+    nullable = dict(con.execute("SELECT column_name, is_nullable FROM duckdb_columns() WHERE table_name = 'journeys' "
+                                "AND column_name IN ('period_start', 'period_end')").fetchall())  # fmt: skip
+    for column, ok in nullable.items():
+        if not ok:  # journeys with no date (a CTDC row with no year) are kept since issue 11
+            con.execute(f"ALTER TABLE journeys ALTER COLUMN {column} DROP NOT NULL")
+    steps = []
     if "kind" not in _columns(con, "countries"):
-        con.execute("ALTER TABLE countries ADD COLUMN kind VARCHAR")
-        con.execute("DELETE FROM countries")
-    for column in ("rows_unchanged", "rows_repeated"):
-        con.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {column} BIGINT")
+        steps.append(["ALTER TABLE countries ADD COLUMN kind VARCHAR", "DELETE FROM countries"])
+    missing = [c for c in ("rows_unchanged", "rows_repeated") if c not in _columns(con, "imports")]
+    if missing:
+        steps.append([f"ALTER TABLE imports ADD COLUMN {c} BIGINT" for c in missing])
     if "scope" not in _columns(con, "journeys"):
-        con.execute("ALTER TABLE journeys ADD COLUMN scope VARCHAR")
-        con.execute(f"UPDATE journeys SET scope = {scope_sql()}")
+        steps.append(["ALTER TABLE journeys ADD COLUMN scope VARCHAR", f"UPDATE journeys SET scope = {scope_sql()}"])
     for table in ("journeys", "incidents"):
         if "content_key" in _columns(con, table):
             continue
-        con.execute(f"ALTER TABLE {table} ADD COLUMN content_key UBIGINT")
         key = TABLES[table].key[0]
         id_less = ", ".join(f"'{f}'" for f in ID_LESS_FORMATS)
         content = content_sql(table, "coalesce(i.format, '')",
                               f"CASE WHEN i.format IN ({id_less}) THEN '' ELSE CAST(t.\"{key}\" AS VARCHAR) END")
-        con.execute(
-            f"""UPDATE {table} SET content_key = k.content_key FROM (
-                  SELECT id, {content_key_sql("c", "rank")} AS content_key FROM (
-                    SELECT id, c, row_number() OVER (PARTITION BY import_id, c ORDER BY id) AS rank FROM (
-                      SELECT t."{key}" AS id, t.import_id, {content} AS c
-                      FROM {table} t LEFT JOIN imports i USING (import_id)))) k
-                WHERE {table}."{key}" = k.id"""
-        )
+        steps.append([f"ALTER TABLE {table} ADD COLUMN content_key UBIGINT",
+                      f"""UPDATE {table} SET content_key = k.content_key FROM (
+                            SELECT id, {content_key_sql("c", "rank")} AS content_key FROM (
+                              SELECT id, c, row_number() OVER (PARTITION BY import_id, c ORDER BY id) AS rank FROM (
+                                SELECT t."{key}" AS id, t.import_id, {content} AS c
+                                FROM {table} t LEFT JOIN imports i USING (import_id)))) k
+                          WHERE {table}."{key}" = k.id"""])  # fmt: skip
+    for statements in steps:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:

@@ -20,6 +20,8 @@ import csv
 import datetime as dt
 import shutil
 import tempfile
+import threading
+import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -147,6 +149,20 @@ def _places(con: duckdb.DuckDBPyConnection) -> Places:
     return Places(rows)
 
 
+_TURNS: dict[str, threading.Lock] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _turn(con):
+    """One final compare-and-append at a time per workbook in this process."""
+    key = str(database_path(con) or id(con))
+    with _TURNS_LOCK:
+        lock = _TURNS.setdefault(key, threading.Lock())
+    with lock:
+        yield
+
+
 @contextmanager
 def _workbook(workbook, read_only: bool, on_wait=None):
     """A connection for one unit of work: the caller's (kept open), or one opened for it (waiting while
@@ -195,19 +211,22 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
             rows_read, unchanged, members = stage_rows(stage_con, source, chosen, canonical, ctx, target, staged_cols)
         finally:
             stage_con.close()
-        with _workbook(workbook, False, on_wait) as con:
+        # a check only reads the workbook; an import holds it, and imports of this process take turns (DuckDB
+        # shares one database between a process's connections: the file lock does not separate them)
+        with _workbook(workbook, dry_run, on_wait) as con, _turn(con):
             return _finish(con, folder / "stage.duckdb", path, source, chosen, target, staged_cols, digest, report,
-                           dry_run, allow_repeats, rows_read, unchanged, members)  # fmt: skip
+                           dry_run, allow_repeats, rows_read, unchanged, members, country)  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, target, staged_cols: list[str],
             digest: str, report: Path | None, dry_run: bool, allow_repeats: bool, rows_read: int, unchanged: int,
-            members) -> ImportResult:  # fmt: skip
+            members, country: str | None = None) -> ImportResult:  # fmt: skip
     """Compare the staged rows with the workbook, then (unless a check) append them in one transaction."""
-    con.execute("ATTACH ? AS gloact_stage", [str(stage_file)])
-    stage, rej = "gloact_stage.stage", "gloact_stage.rej"
+    alias = f"gloact_stage_{uuid.uuid4().hex[:12]}"
+    con.execute(f"ATTACH ? AS {alias} (READ_WRITE)", [str(stage_file)])  # writable even on a read-only connection
+    stage, rej = f"{alias}.stage", f"{alias}.rej"
     in_transaction = False
     try:
         # these change only the stage (DuckDB writes one database per transaction); the workbook is held
@@ -230,7 +249,7 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
         if not dry_run:
             con.execute("BEGIN TRANSACTION")
             in_transaction = True
-            _store(con, target.name, stage, staged_cols, import_id, chosen)
+            _store(con, target.name, stage, staged_cols, import_id, chosen, country)
             con.execute(
                 "INSERT INTO imports (import_id, file_name, sha256, format, target_table, imported_at, rows_read, "
                 "rows_accepted, rows_rejected, report_path, rows_unchanged, rows_repeated) "
@@ -247,7 +266,8 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
             con.execute("ROLLBACK")
         raise
     finally:
-        con.execute("DETACH gloact_stage")
+        con.execute("DROP TABLE IF EXISTS _dupes")
+        con.execute(f"DETACH {alias}")
     return ImportResult(
         file=str(path), format=chosen.name, rows=rows_read, accepted=accepted, rejected=rejected,
         report=str(report_path), import_id=import_id, stored=stored,
@@ -255,12 +275,17 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
     )  # fmt: skip
 
 
-def _store(con, table: str, stage: str, staged_cols: list[str], import_id: int, chosen: Format) -> None:
-    """Append the staged rows with what is set when stored: the import, ids, record keys, scope, content key."""
+def _store(con, table: str, stage: str, staged_cols: list[str], import_id: int, chosen: Format,
+           country: str | None = None) -> None:  # fmt: skip
+    """Append the staged rows with what is set when stored: the import, ids, record keys, scope, content key,
+    and (for a focal point's file) the importer's country where the file gives none."""
     target = TABLES[table]
     names = list(staged_cols)
     values = [f'"{c}"' for c in staged_cols]
     params: list = []
+    if country and "reporting_country" in names:
+        values[names.index("reporting_country")] = "coalesce(nullif(reporting_country, ''), ?)"
+        params.append(country)
     key = target.key[0] if target.key else None
     if chosen.synthetic_ids and key in names:  # rows without ids of their own: <format>:<import>:<row>
         values[names.index(key)] = f"'{chosen.name}:{int(import_id)}:' || CAST(_row AS VARCHAR)"

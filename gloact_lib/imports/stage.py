@@ -59,13 +59,13 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
         con.unregister("_batch")
 
 
-def _own_country(batch: Batch, reporting, country: str):
-    """A focal point's rows: empty ``reporting_country`` is theirs; another country's row is rejected
-    (reported with its value, never silently dropped)."""
+def _other_country(batch: Batch, reporting, country: str) -> None:
+    """A focal point's file: rows reported by another country are rejected (reported with their value, never
+    silently dropped).  Rows with no reporting country are recorded as the importer's when stored (after the
+    repeat check, which compares what the file says)."""
     other = (reporting.notna() & (reporting != "") & (reporting != country)).to_numpy()
     batch.reject(other, "reporting_country", f"you import as the focal point of {country}: rows reported by "
                  "another country are not accepted")  # fmt: skip
-    return reporting.where(reporting.notna() & (reporting != ""), country)
 
 
 def stage_rows(con, source: Source, chosen: Format, canonical: dict, ctx: Context, target, staged_cols: list[str]):
@@ -91,7 +91,7 @@ def stage_rows(con, source: Source, chosen: Format, canonical: dict, ctx: Contex
         batch = Batch(frame, rownums)
         out = chosen.transform(batch, ctx)
         if ctx.country and "reporting_country" in out.columns:
-            out["reporting_country"] = _own_country(batch, out["reporting_country"], ctx.country)
+            _other_country(batch, out["reporting_country"], ctx.country)
         insert_frame(con, "rej", batch.errors().astype({"row": "int64"}))
         if chosen.group is not None:  # grouped records are judged once every row is read
             parts.append(out.assign(_row=rownums, _bad=batch.bad))

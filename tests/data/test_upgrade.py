@@ -56,3 +56,19 @@ def test_an_old_database_is_upgraded_on_open(old_db, tmp_path):
     assert Flows.from_db(con, Selection(unit="detections")).summary["persons"] > 4_000_000
     con.close()
     connect(path).close()  # a second open has nothing left to do
+
+
+def test_an_upgraded_database_takes_journeys_with_no_date(built_db, tmp_path):
+    """The previous schema required a period; once upgraded, a CTDC row with no year is stored."""
+    path = tmp_path / "old.duckdb"
+    shutil.copy(built_db, path)
+    con = connect(path)
+    _make_old(con)
+    for column in ("period_start", "period_end"):
+        con.execute(f"ALTER TABLE journeys ALTER COLUMN {column} SET NOT NULL")
+    con.close()
+    con = connect(path)
+    result = import_file(con, write_ctdc(tmp_path / "c.csv", ctdc_rows(200, seed=4)))
+    assert result.rejected == 0
+    assert scalar(con, "SELECT count(*) FROM journeys WHERE period_start IS NULL") > 0
+    con.close()

@@ -209,3 +209,38 @@ def test_a_focal_points_file_with_another_countrys_rows(con, write_csv):
     [row] = read_report(result.report)
     assert (row["row"], row["column"], row["value"]) == ("3", "reporting_country", "NER")
     assert "focal point of MLI" in row["reason"]
+
+
+def test_review_mends_for_focal_points_checks_and_ids(con, write_csv, tmp_path):
+    """The same CTDC download imported as another focal point is still a repeat; HTCDS journeys get the
+    importer's country; a check works on a read-only connection and changes nothing; a file cannot use the
+    ids the workbook gives rows without ids; every synthetic format's ids have that reserved form."""
+    import re
+
+    from gloact_lib.data.database import connect
+    from gloact_lib.imports.formats import FORMATS
+    from gloact_lib.imports.formats.base import SYNTHETIC_ID
+    from gloact_lib.imports.pipeline import check_file
+
+    ctdc = config.SAMPLE_DIR / "examples" / "ctdc_example.csv"
+    import_file(con, ctdc)
+    with pytest.raises(RepeatError):
+        import_file(con, ctdc, country="NER")
+    htcds = import_file(con, config.SAMPLE_DIR / "examples" / "htcds_example.csv", country="NER")
+    assert con.execute("SELECT DISTINCT reporting_country FROM journeys WHERE import_id = ?",
+                       [htcds.import_id]).fetchall() == [("NER",)]  # fmt: skip
+    reserved = write_csv([journey(journey_id="ctdc:99:2"), journey(journey_id="ctdc-like:1")])
+    result = import_file(con, reserved)
+    assert (result.accepted, result.rejected) == (1, 1)
+    for fmt in FORMATS.values():
+        if fmt.synthetic_ids:
+            assert re.match(SYNTHETIC_ID, f"{fmt.name}:12:34"), fmt.name
+    db = tmp_path / "ro.duckdb"
+    con.execute(f"ATTACH '{db}' AS ro_copy")
+    con.execute("COPY FROM DATABASE memory TO ro_copy")
+    con.execute("DETACH ro_copy")
+    before = db.read_bytes()
+    ro = connect(db, read_only=True)
+    checked = check_file(ro, write_csv([journey(journey_id="new-one")], name="chk.csv"))
+    ro.close()
+    assert checked.accepted == 1 and db.read_bytes() == before

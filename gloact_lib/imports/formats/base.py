@@ -28,8 +28,8 @@ from gloact_lib.imports.places import Places, resolve_location
 from gloact_lib.imports.readers import Source
 from gloact_lib.imports.validate import Batch
 
-__all__ = ["AGE", "CRIME", "EXPLOITATION", "SEX", "UNIT", "Context", "Format", "GroupHook", "SourceHook",
-           "Transform", "locations", "table_frame"]  # fmt: skip
+__all__ = ["AGE", "CRIME", "EXPLOITATION", "SEX", "SYNTHETIC_ID", "UNIT", "Context", "Format", "GroupHook",
+           "SourceHook", "Transform", "locations", "table_frame"]  # fmt: skip
 
 
 @dataclass
@@ -137,6 +137,11 @@ def locations(b: Batch, column: str, ctx: Context, end: bool = False) -> tuple[p
     if end:
         ids, countries = ids.fillna(UNKNOWN), countries.fillna(UNKNOWN)
     return ids, countries
+
+
+#: Ids the pipeline gives rows without ids of their own (``Format.synthetic_ids``): ``<format>:<import>:<row>``.
+#: A file may not use this form itself (it could take an id the workbook gives later).
+SYNTHETIC_ID = r"^(ctdc|incidents):\d+:\d+$"
 
 
 # -- vocabularies shared by the journey formats (file text -> stored value) ----------------------

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gloact_lib.imports.formats.base import AGE, CRIME, EXPLOITATION, SEX, UNIT, Context, Format, locations, table_frame
+from gloact_lib.imports.formats.base import (
+    AGE,
+    CRIME,
+    EXPLOITATION,
+    SEX,
+    SYNTHETIC_ID,
+    UNIT,
+    Context,
+    Format,
+    locations,
+    table_frame,
+)
 from gloact_lib.imports.places import resolve_location
 from gloact_lib.imports.validate import Batch
 
@@ -46,8 +57,11 @@ def _journeys(b: Batch, ctx: Context) -> pd.DataFrame:
     origin, origin_country = locations(b, "origin", ctx, end=True)
     dest, dest_country = locations(b, "destination", ctx, end=True)
     via, via_countries = b.map_unique("via", _via_parser(ctx), required=False, parts=2)
+    ids = b.text("journey_id", required=True)
+    b.reject(ids.str.match(SYNTHETIC_ID).to_numpy(), "journey_id",
+             "reserved form of id (<format>:<import>:<row> is given by the workbook to rows without ids)")
     data = {
-        "journey_id": b.text("journey_id", required=True),
+        "journey_id": ids,
         "crime": b.choice("crime", CRIME),
         "persons": b.integer("persons", minimum=1),
         "unit": b.choice("unit", UNIT, default="persons"),
