@@ -48,9 +48,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--report", help="rejection report to write (CSV; default: in the reports/ folder beside --db)")
         p.add_argument("--json", action="store_true",
                        help='print {"rows", "accepted", "rejected", "unchanged", "report"} (and "repeated")')
-        p.add_argument("--allow-repeats", action="store_true",
-                       help="store rows that repeat rows of an earlier import (the same content, e.g. the same "
-                            "download saved again); by default such an import is refused, naming the earlier one")
+        repeats = p.add_mutually_exclusive_group()
+        repeats.add_argument("--allow-repeats", action="store_true",
+                             help="store rows that repeat rows of an earlier import (the same content, e.g. the same "
+                                  "download saved again); by default such an import is refused, naming the earlier "
+                                  "one")  # fmt: skip
+        repeats.add_argument("--skip-repeats", action="store_true",
+                             help="an updated download: store only the rows not stored yet, and report the others")
         p.add_argument("--as-country", metavar="ISO3",
                        help="you are this country's focal point: journeys reported by another country and "
                             "commitments rows of other countries are rejected (and reported), another country's "
@@ -136,7 +140,7 @@ def _import(args) -> int:
         run = import_file if args.command == "import" else check_file
         report = args.report or _default_report(args)
         result = run(workbook, args.file, fmt=args.format, report=report, country=country, source=source,
-                     allow_repeats=args.allow_repeats,
+                     allow_repeats="skip" if args.skip_repeats else args.allow_repeats,
                      on_wait=lambda message: print(f"gloact {args.command}: {message}", file=sys.stderr))
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)

@@ -178,8 +178,11 @@ def _workbook(workbook, read_only: bool, on_wait=None):
 
 
 def _run(workbook, path: Path, fmt: str, report: Path | None, dry_run: bool, country: str | None = None,
-         source: Source | None = None, allow_repeats: bool = False, on_wait=None) -> ImportResult:  # fmt: skip
+         source: Source | None = None, allow_repeats: bool | str = False, on_wait=None) -> ImportResult:  # fmt: skip
     """Open the file (unless the caller already has), import or check it, and always release it."""
+    if allow_repeats not in (False, True, "skip"):
+        raise ValueError(f"allow_repeats must be False, True or 'skip', not {allow_repeats!r}")
+    allow_repeats = "allow" if allow_repeats is True else (allow_repeats or "")
     source = source or open_source(path)
     try:
         return _run_source(workbook, path, source, fmt, report, dry_run, country, allow_repeats, on_wait)
@@ -188,7 +191,7 @@ def _run(workbook, path: Path, fmt: str, report: Path | None, dry_run: bool, cou
 
 
 def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
-                country: str | None, allow_repeats: bool, on_wait=None) -> ImportResult:  # fmt: skip
+                country: str | None, allow_repeats: str, on_wait=None) -> ImportResult:  # fmt: skip
     chosen, canonical = _resolve_format(source, fmt)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
@@ -221,7 +224,7 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
 
 
 def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, target, staged_cols: list[str],
-            digest: str, report: Path | None, dry_run: bool, allow_repeats: bool, rows_read: int, unchanged: int,
+            digest: str, report: Path | None, dry_run: bool, allow_repeats: str, rows_read: int, unchanged: int,
             members, country: str | None = None) -> ImportResult:  # fmt: skip
     """Compare the staged rows with the workbook, then (unless a check) append them in one transaction."""
     alias = f"gloact_stage_{uuid.uuid4().hex[:12]}"
@@ -235,7 +238,8 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
         repeated = 0
         if "content_key" in target.column_names:
             add_content_keys(con, stage, target.name, chosen.name, chosen.content_ids and not chosen.synthetic_ids)
-            repeated = repeated_rows(con, stage, target.name, path.name, allow_repeats)
+            repeated = repeated_rows(con, stage, target.name, path.name, allow_repeats == "allow",
+                                     allow_repeats == "skip", rej, members)  # fmt: skip
         for canon, original in {v: k for k, v in _original_names(source.header).items()}.items():
             con.execute(f'UPDATE {rej} SET "column" = ? WHERE "column" = ?', [original, canon])
         rejected = scalar(con, f'SELECT count(DISTINCT "row") FROM {rej}')
@@ -328,7 +332,8 @@ def _write_report(con, rej: str, report: Path) -> None:
 
 def import_file(con: duckdb.DuckDBPyConnection | str | Path, path: str | Path, fmt: str = "auto",
                 report: str | Path | None = None, country: str | None = None,
-                source: Source | None = None, allow_repeats: bool = False, on_wait=None) -> ImportResult:  # fmt: skip
+                source: Source | None = None, allow_repeats: bool | str = False,
+                on_wait=None) -> ImportResult:  # fmt: skip
     """Import a CSV or Excel file into the database in one transaction.
 
     Parameters
@@ -354,9 +359,10 @@ def import_file(con: duckdb.DuckDBPyConnection | str | Path, path: str | Path, f
         ``path`` already opened with :func:`gloact_lib.imports.readers.open_source` (the
         command line opens it first, to refuse an unreadable file before any database work):
         it is not opened and scanned again.
-    allow_repeats : bool, default False
-        Store rows that repeat rows an earlier import stored (same content: the same download saved
-        again, renamed...).  By default such an import is refused (:class:`RepeatError`).
+    allow_repeats : bool or "skip", default False
+        Rows that repeat rows an earlier import stored (same content: the same download saved again,
+        renamed...): by default the import is refused (:class:`RepeatError`); True stores them too;
+        ``"skip"`` (an updated download) stores only the new rows and reports the repeated ones.
     on_wait : callable, optional
         With a path: called once with a sentence when the database is busy and the import waits.
 
@@ -389,7 +395,8 @@ def import_file(con: duckdb.DuckDBPyConnection | str | Path, path: str | Path, f
 
 def check_file(con: duckdb.DuckDBPyConnection | str | Path, path: str | Path, fmt: str = "auto",
                report: str | Path | None = None, country: str | None = None,
-               source: Source | None = None, allow_repeats: bool = False, on_wait=None) -> ImportResult:  # fmt: skip
+               source: Source | None = None, allow_repeats: bool | str = False,
+               on_wait=None) -> ImportResult:  # fmt: skip
     """Validate a file exactly as :func:`import_file` would, and store nothing.
 
     Duplicates against the database are checked too.  Parameters and return

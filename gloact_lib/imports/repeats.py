@@ -9,7 +9,9 @@ stored journey and incident has a ``content_key`` (:mod:`gloact_lib.data.derived
 the row says, and its rank among the identical rows of its import.  An import whose rows'
 keys are already stored repeats an earlier import and is refused as a whole, naming it;
 ``allow_repeats=True`` (``gloact import --allow-repeats``) stores them knowingly and the
-``imports`` row records how many.
+``imports`` row records how many; ``skip_repeats=True`` (``--skip-repeats``, for an updated
+download that repeats what was stored and adds new rows) stores only the new rows and reports
+the others.
 
 Identical rows inside one file stay separate persons (ranks 1, 2, 3...); a second file
 holding the same identical rows again repeats them.
@@ -61,13 +63,17 @@ def add_content_keys(con: duckdb.DuckDBPyConnection, stage: str, table: str, fmt
 
 
 def repeated_rows(con: duckdb.DuckDBPyConnection, stage: str, table: str, file_name: str,
-                  allow: bool) -> int:  # fmt: skip
-    """How many staged rows repeat stored ones; refuse the import unless ``allow``.
+                  allow: bool, skip: bool = False, rej: str | None = None,
+                  members: pd.DataFrame | None = None) -> int:  # fmt: skip
+    """How many staged rows repeat stored ones; refuse the import unless ``allow`` or ``skip``.
+
+    With ``skip`` (an updated download: the rows already stored are left out, the new ones stored), the
+    repeated rows are taken out of the stage and reported in ``rej`` with the import that stored them.
 
     Raises
     ------
     RepeatError
-        When rows repeat and ``allow`` is False; the message names the earlier import(s).
+        When rows repeat and neither ``allow`` nor ``skip``; the message names the earlier import(s).
     """
     earlier = con.execute(
         f"""SELECT r.import_id, coalesce(i.file_name, '(unknown file)'), i.imported_at, r.n
@@ -79,6 +85,9 @@ def repeated_rows(con: duckdb.DuckDBPyConnection, stage: str, table: str, file_n
     repeated = con.execute(
         f'SELECT count(*) FROM {stage} s SEMI JOIN "{table}" t ON t.content_key = s.content_key'
     ).fetchall()[0][0]
+    if repeated and skip:
+        _skip(con, stage, table, rej, members)
+        return 0
     if repeated and not allow:
         first = earlier[0]
         when = f", {first[2]:%Y-%m-%d %H:%M} UTC" if first[2] is not None else ""
@@ -86,11 +95,33 @@ def repeated_rows(con: duckdb.DuckDBPyConnection, stage: str, table: str, file_n
         raise RepeatError(
             f"{file_name}: {repeated:,} row(s) repeat rows already stored by import {first[0]} ({first[1]}{when})"
             f"{others}: the same data imported again (saved again, renamed or re-exported?); nothing was imported. "
-            "Import it anyway with --allow-repeats (allow_repeats=True) only if these are new persons.",
+            "Store only the new rows with --skip-repeats (an updated download), or everything with --allow-repeats "
+            "only if these are new persons.",
             repeated,
             earlier,
         )
     return int(repeated)
+
+
+def _skip(con: duckdb.DuckDBPyConnection, stage: str, table: str, rej: str, members: pd.DataFrame | None) -> None:
+    """Take the repeated rows out of the stage and report each (every file row of a grouped record)."""
+    con.execute(
+        f"""CREATE TEMP TABLE _repeats AS
+            SELECT s._row, min(t.import_id) AS import_id
+            FROM {stage} s JOIN "{table}" t ON t.content_key = s.content_key GROUP BY s._row"""
+    )
+    try:
+        reason = "'already stored by import ' || coalesce(CAST(r.import_id AS VARCHAR), '?') || ' (--skip-repeats)'"
+        if members is not None:
+            con.register("_repeat_members", members)
+            con.execute(f"""INSERT INTO {rej} SELECT m.member_row, '', '', {reason}
+                            FROM _repeats r JOIN _repeat_members m ON m._row = r._row""")
+            con.unregister("_repeat_members")
+        else:
+            con.execute(f"INSERT INTO {rej} SELECT r._row, '', '', {reason} FROM _repeats r")
+        con.execute(f"DELETE FROM {stage} WHERE _row IN (SELECT _row FROM _repeats)")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _repeats")
 
 
 def reject_duplicates(con: duckdb.DuckDBPyConnection, target: Table, stage: str, rej: str,

@@ -244,3 +244,30 @@ def test_review_mends_for_focal_points_checks_and_ids(con, write_csv, tmp_path):
     checked = check_file(ro, write_csv([journey(journey_id="new-one")], name="chk.csv"))
     ro.close()
     assert checked.accepted == 1 and db.read_bytes() == before
+
+
+def test_an_updated_download_stores_only_its_new_rows_with_skip_repeats(con, tmp_path):
+    """A cumulative download (what was imported, plus new rows): refused by default; --skip-repeats stores the
+    new rows only and reports each repeated one with the import that stored it."""
+    from tests.conftest import read_report
+
+    rows = ctdc_rows(300, seed=8)
+    first = import_file(con, write_ctdc(tmp_path / "v1.csv", rows[:200]))
+    updated = write_ctdc(tmp_path / "v2.csv", rows, newline="\n")
+    with pytest.raises(RepeatError, match="--skip-repeats"):
+        import_file(con, updated)
+    result = import_file(con, updated, allow_repeats="skip")
+    assert result.rows == 300 and result.accepted + result.rejected == 300 and result.repeated == 0
+    assert scalar(con, "SELECT count(*) FROM journeys") == first.accepted + result.accepted
+    report = read_report(result.report)
+    assert len(report) == result.rejected >= 100
+    assert all(r["reason"] == f"already stored by import {first.import_id} (--skip-repeats)" for r in report)
+    # every person of the download is stored exactly once: as many as a fresh import of v2 alone
+    fresh = import_file(connect_memory_with_places(), updated)
+    assert scalar(con, "SELECT count(*) FROM journeys") == fresh.accepted
+
+
+def connect_memory_with_places():
+    from gloact_lib.imports.build import scratch
+
+    return scratch()
