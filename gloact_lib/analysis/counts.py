@@ -251,12 +251,13 @@ def hubs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "pla
 
 
 def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
-    """Each country's volume as origin, transit and destination of journeys that cross a border (or may:
-    an end unknown), and as the country of domestic journeys.
+    """Each country's volume as origin, transit and destination, and as the country of domestic journeys.
 
-    A domestic journey counts only as ``domestic`` (not as origin or destination); unknown and stateless
-    ends (``XXX``, ``XXA``) are no country and have no row.  So, per country, ``origin`` is the persons
-    who left it (the destination known or not), ``destination`` the persons who came to it.
+    The roles are those a :class:`~gloact_lib.analysis.selection.Selection` filters by, so that a country's
+    role on the map is the total of the selection of that country in that role: ``origin`` counts every
+    journey starting there (domestic ones too), ``transit`` every journey through it, ``destination``
+    every journey ending there; ``domestic`` the journeys that stay in it (also in its origin and
+    destination).  Unknown and stateless ends (``XXX``, ``XXA``) are no country and have no row.
 
     Returns
     -------
@@ -269,7 +270,7 @@ def country_roles(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.Da
         f"""WITH s AS (SELECT origin_country, via_countries, destination_country, scope, sum(persons) AS persons,
                               {_CK} AS k
                        FROM ({sql}) GROUP BY origin_country, via_countries, destination_country, scope),
-            x AS (SELECT * FROM s WHERE scope <> 'domestic'),
+            x AS (SELECT * FROM s),
             t AS (SELECT persons, k, unnest(list_distinct(string_split(via_countries, ';'))) AS iso3
                   FROM x WHERE via_countries <> '')
             SELECT iso3, coalesce(sum(o), 0)::BIGINT AS origin, coalesce(sum(tr), 0)::BIGINT AS transit,

@@ -41,12 +41,25 @@ _TEMPLATES = [
     (("MAR",), "tangier", ("ESP", "FRA"), "trafficking", ("forced_labour", "forced_criminality"), 0.3, 0.3, 1),
 ]  # fmt: skip
 
+#: Domestic trafficking (origin and destination in one country, through its own hubs): much of the trafficking
+#: detected in the region is within one country.  (country, via hubs, exploitation choices, share female,
+#: share child, weight); generated after the cross-border rows, from a seed of its own.
+_DOMESTIC = [
+    ("NGA", "kano", ("sexual", "domestic_work", "forced_labour"), 0.75, 0.4, 4),
+    ("NER", "agadez;niamey", ("forced_labour", "begging", "domestic_work"), 0.4, 0.5, 3),
+    ("MLI", "gao;bamako", ("begging", "forced_labour", "domestic_work"), 0.35, 0.6, 3),
+    ("MAR", "tangier", ("domestic_work", "forced_labour"), 0.7, 0.3, 1),
+]  # fmt: skip
+#: Domestic rows added to the ``n`` cross-border rows of :func:`sample_rows` (a tenth of them).
+DOMESTIC_SHARE = 0.1
+
 COLUMNS = ["journey_id", "crime", "persons", "period_start", "period_end", "origin", "via", "destination",
            "sex", "age_group", "exploitation", "reporting_country", "source", "illustrative"]  # fmt: skip
 
 
 def sample_rows(n: int = 2400, seed: int = SEED) -> list[dict[str, str]]:
-    """Generate ``n`` illustrative journeys, one per month-and-route cell.
+    """Generate ``n`` illustrative cross-border journeys, one per month-and-route cell, then a tenth as many
+    domestic ones (:data:`DOMESTIC_SHARE`).
 
     Parameters
     ----------
@@ -95,6 +108,28 @@ def sample_rows(n: int = 2400, seed: int = SEED) -> list[dict[str, str]]:
                 "illustrative": "true",
             }
         )
+    return rows + _domestic_rows(int(n * DOMESTIC_SHARE), seed + 1, months, first=n + 1)
+
+
+def _domestic_rows(n: int, seed: int, months: list, first: int) -> list[dict[str, str]]:
+    """``n`` illustrative domestic journeys (:data:`_DOMESTIC`), numbered from ``first``."""
+    rng = np.random.default_rng(seed)
+    weights = np.array([d[-1] for d in _DOMESTIC], dtype=float)
+    weights /= weights.sum()
+    rows = []
+    for i in range(n):
+        country, via, kinds, p_female, p_child, _ = _DOMESTIC[rng.choice(len(_DOMESTIC), p=weights)]
+        year, month = months[rng.integers(len(months))]
+        start = dt.date(year, month, 1)
+        end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        rows.append({
+            "journey_id": f"sample-{first + i:05d}", "crime": "trafficking", "persons": str(int(rng.geometric(0.3))),
+            "period_start": start.isoformat(), "period_end": end.isoformat(), "origin": country, "via": via,
+            "destination": country, "sex": "female" if rng.random() < p_female else "male",
+            "age_group": "child" if rng.random() < p_child else "adult", "exploitation": str(rng.choice(kinds)),
+            "reporting_country": country, "source": SOURCE,
+            "illustrative": "true",
+        })  # fmt: skip
     return rows
 
 

@@ -50,7 +50,7 @@ def test_bare_call_draws_a_good_offline_map(built_con):
     page = html_of(m)
     assert external_refs(page) == []
     assert "cdn." not in page and "tile.openstreetmap" not in page
-    assert page.count("gloactLayer(") == 3 + 1  # countries, flows, hubs (+ the helper's definition)
+    assert page.count("gloactLayer(") == 4 + 1  # countries, flows, hubs, domestic (+ the helper's definition)
     assert "ILLUSTRATIVE DATA" in page
     assert "fitBounds" in page
 
@@ -59,8 +59,8 @@ def test_each_layer_is_one_object_not_one_per_flow(built_con):
     flows = Flows.from_db(built_con, Selection(data="illustrative"))
     m = route_map(flows)
     layers = [c for c in m._children.values() if isinstance(c, GeoLayer)]
-    assert len(layers) == 3
-    assert len(flows.legs) > 20
+    assert len(layers) == 4  # countries, flows, hubs, domestic rings
+    assert len(flows.legs) > 20 and len(flows.domestic) > 1
 
 
 def test_markup_from_data_is_never_markup(hostile):
