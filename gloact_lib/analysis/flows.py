@@ -42,7 +42,8 @@ def published_total(con: duckdb.DuckDBPyConnection, selection: Selection) -> int
 
 @dataclass
 class Node:
-    """A point flows start, pass or end at: a place (hub) or a country's label point."""
+    """A point flows start, pass or end at: a place (hub), a country's label point, or a region's (``is_region``:
+    Frontex's unidentified sub-Saharan nationals, drawn and named like a hub)."""
 
     node: str
     country: str
@@ -51,6 +52,7 @@ class Node:
     name_en: str
     name_fr: str
     is_place: bool
+    is_region: bool = False
 
     def name(self, lang: str = "en") -> str:
         """Display name in ``lang``."""
@@ -201,9 +203,9 @@ def _nodes(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, Node]:
         rows = con.execute(
             """SELECT n.node, coalesce(p.country_iso3, c.iso3), coalesce(p.lon, c.label_lon),
                       coalesce(p.lat, c.label_lat), coalesce(p.name, c.name_en), coalesce(p.name, c.name_fr),
-                      p.place_id IS NOT NULL
+                      p.place_id IS NOT NULL, coalesce(c.kind = 'region', false)
                FROM _names n LEFT JOIN places p ON p.place_id = n.node LEFT JOIN countries c ON c.iso3 = n.node"""
         ).fetchall()
     finally:
         con.unregister("_names")
-    return {r[0]: Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0], r[5] or r[0], bool(r[6])) for r in rows}
+    return {r[0]: Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0], r[5] or r[0], bool(r[6]), bool(r[7])) for r in rows}

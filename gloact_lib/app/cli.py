@@ -189,12 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         Exit status.
     """
     args = _parser().parse_args(argv)
-    if "://" in str(getattr(args, "db", "")):  # a server's address: said once, before any file is made
-        scheme = str(args.db).split("://", 1)[0]
-        print(f"gloact {args.command}: --db {scheme}://…: a workbook on a database server is not supported yet; "
-              "give the path of a workbook file (e.g. data/gloact.duckdb)", file=sys.stderr)  # fmt: skip
-        return 2
     try:
+        if hasattr(args, "db"):  # a server's address is refused before any file is made or message printed
+            from gloact_lib.data.database import workbook_target
+
+            workbook_target(args.db)
         return _dispatch(args)
     except Exception as exc:
         from gloact_lib.data.database import database_error

@@ -338,7 +338,6 @@ class Panel(w.VBox):
         self._stale = False
         self.status = viewer_message(exc, self.lang)
         self.status_line.value = _status_html(self.status, error=True)
-        self._reconnect = True
         if not getattr(self, "_retry_pending", False):
             self._retry_pending = _later(5.0, self._retry)
 
@@ -380,7 +379,3 @@ class Panel(w.VBox):
             except Exception:  # already closed or broken: nothing to keep
                 pass
 
-    def _connection(self):
-        """The database connection for a drawing (kept for the dashboards' ``refresh``)."""
-        self._reconnect = False
-        return self.con

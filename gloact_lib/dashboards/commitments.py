@@ -89,7 +89,6 @@ class CommitmentsDashboard(Panel):
         """Redraw every panel."""
         lang = self.lang
         try:
-            self._connection()
             status = latest_status(self.con)
             illustrative = bool(status["illustrative"].any())
             self.header.value = page_title(t("commitments_title", lang), lang, illustrative)

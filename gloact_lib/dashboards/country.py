@@ -100,7 +100,6 @@ class CountryDashboard(Panel):
         lang, iso3 = self.lang, self.country
         name = country_name(iso3, lang)
         try:
-            self._connection()
             self.header.value = page_title(f"{t('country_title', lang)}: {name}", lang)
             flows = Flows.from_db(self.con, Selection(country=iso3), level="place")
             self.roles.value = self._roles(flows)

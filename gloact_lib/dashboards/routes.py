@@ -184,7 +184,6 @@ class RoutesDashboard(Panel):
         """Recompute flows for the current selection and redraw every panel."""
         lang, s = self.lang, self.selection
         try:
-            self._connection()
             level = "country" if s.unit == "detections" else "place"
             flows = Flows.from_db(self.con, s, level=level)
             self.title.value = page_title(t("dashboard_title", lang), lang, flows.summary["illustrative"])

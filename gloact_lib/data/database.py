@@ -29,7 +29,7 @@ from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.sql import scalar
 
 __all__ = ["DatabaseError", "connect", "data_as_of", "database_error", "database_path", "open_waiting", "query",
-           "reports_dir", "snapshot", "verify"]
+           "reports_dir", "snapshot", "verify", "workbook_target"]
 
 
 class DatabaseError(Exception):
@@ -138,6 +138,28 @@ def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(row[0]).resolve() if row and row[0] else None
 
 
+def workbook_target(db: str | Path | None = None) -> str:
+    """The workbook a ``--db`` names (default :data:`gloact_lib.config.DEFAULT_DB`), as text.
+
+    Raises
+    ------
+    DatabaseError
+        For a server's address (``postgresql://…``): not supported yet, and never made into a folder
+        named ``postgresql:``.
+
+    Examples
+    --------
+    >>> workbook_target(":memory:")
+    ':memory:'
+    """
+    target = str(db if db is not None else config.DEFAULT_DB)
+    if "://" in target:
+        scheme = target.split("://", 1)[0]
+        raise DatabaseError(f"--db {scheme}://…: a workbook on a database server is not supported yet; give the "
+                            "path of a workbook file (e.g. data/gloact.duckdb)", "missing")  # fmt: skip
+    return target
+
+
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a workbook database, creating its tables if they are missing.
 
@@ -164,11 +186,7 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     >>> scalar(con, "SELECT count(*) FROM journeys")
     0
     """
-    target = str(db if db is not None else config.DEFAULT_DB)
-    if "://" in target:  # a server's address, not a file: never made into a folder named "postgresql:"
-        scheme = target.split("://", 1)[0]
-        raise DatabaseError(f"{scheme}://…: a workbook on a database server is not supported yet; give the path of a "
-                            "workbook file (e.g. data/gloact.duckdb)", "missing")  # fmt: skip
+    target = str(workbook_target(db))
     existed = False
     if target != ":memory:":
         path = Path(target)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from gloact_lib import config
-from gloact_lib.data.database import DatabaseError, connect, database_error, reports_dir
+from gloact_lib.data.database import DatabaseError, connect, database_error, reports_dir, workbook_target
 from gloact_lib.imports.pipeline import ImportResult, import_file
 
 __all__ = ["REFERENCE_FILES", "build_db", "scratch"]
@@ -66,7 +66,7 @@ def build_db(db: str | Path | None = None, force: bool = False, report_dir: str 
     list of ImportResult
         One per shipped file, in :data:`REFERENCE_FILES` order.
     """
-    target = Path(db if db is not None else config.DEFAULT_DB)
+    target = Path(workbook_target(db))
     guard = None
     if str(target) != ":memory:" and target.exists():
         if not force:

@@ -75,13 +75,6 @@ def repeated_rows(con: duckdb.DuckDBPyConnection, stage: str, table: str, file_n
     RepeatError
         When rows repeat and neither ``allow`` nor ``skip``; the message names the earlier import(s).
     """
-    earlier = con.execute(
-        f"""SELECT r.import_id, coalesce(i.file_name, '(unknown file)'), i.imported_at, r.n
-            FROM (SELECT t.import_id, count(DISTINCT s._row) AS n
-                  FROM {stage} s JOIN "{table}" t ON t.content_key = s.content_key GROUP BY t.import_id) r
-            LEFT JOIN imports i ON i.import_id = r.import_id
-            ORDER BY r.n DESC, r.import_id""",
-    ).fetchall()
     repeated = con.execute(
         f'SELECT count(*) FROM {stage} s SEMI JOIN "{table}" t ON t.content_key = s.content_key'
     ).fetchall()[0][0]
@@ -89,6 +82,13 @@ def repeated_rows(con: duckdb.DuckDBPyConnection, stage: str, table: str, file_n
         _skip(con, stage, table, rej, members)
         return 0
     if repeated and not allow:
+        earlier = con.execute(  # only to name them: a second look at the stored rows when something repeats
+            f"""SELECT r.import_id, coalesce(i.file_name, '(unknown file)'), i.imported_at, r.n
+                FROM (SELECT t.import_id, count(DISTINCT s._row) AS n
+                      FROM {stage} s JOIN "{table}" t ON t.content_key = s.content_key GROUP BY t.import_id) r
+                LEFT JOIN imports i ON i.import_id = r.import_id
+                ORDER BY r.n DESC, r.import_id""",
+        ).fetchall()
         first = earlier[0]
         when = f", {first[2]:%Y-%m-%d %H:%M} UTC" if first[2] is not None else ""
         others = f" (and {len(earlier) - 1} other import(s))" if len(earlier) > 1 else ""

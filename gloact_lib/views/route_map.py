@@ -25,7 +25,7 @@ import pandas as pd
 
 from gloact_lib import config
 from gloact_lib.analysis.flows import Flows
-from gloact_lib.data.countries import SUBSAHARAN, country_name
+from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
 from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
@@ -146,9 +146,9 @@ def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
 
 def _hub_layer(flows: Flows, lang: str) -> dict:
     unit = t(flows.selection.unit, lang)
-    # places, and the sub-Saharan region (Frontex OOS): a point in the sea, so it is named on the map
-    hubs = flows.hubs[(flows.hubs["is_place"] | (flows.hubs["node"] == SUBSAHARAN))
-                      & ~flows.hubs["node"].isin(flows.unmapped)]  # fmt: skip
+    # places, and regions (a point in the sea for Frontex's unidentified sub-Saharan nationals): named on the map
+    region = flows.hubs["node"].map(lambda n: n in flows.nodes and flows.nodes[n].is_region).astype(bool)
+    hubs = flows.hubs[(flows.hubs["is_place"] | region) & ~flows.hubs["node"].isin(flows.unmapped)]
     top = max([1, *(max(h.inflow, h.outflow) for h in hubs.itertuples())])
     features = []
     for h in hubs.itertuples(index=False):
@@ -172,10 +172,8 @@ def _domestic_layer(flows: Flows, lang: str) -> dict:
     """Domestic journeys: a ring at each country, sized by persons on the same scale as the arcs."""
     unit = t(flows.selection.unit, lang)
     home = flows.domestic[flows.domestic["iso3"].map(lambda c: c in flows.nodes and flows.nodes[c].lon is not None)]
-    shown = home["persons"].dropna()
-    tops = [int(shown.max()) if not shown.empty else 0, int(flows.legs["persons"].max(skipna=True) or 0)
-            if not flows.legs.empty and flows.legs["persons"].notna().any() else 0]  # fmt: skip
-    top = max(1, *tops)
+    shown = pd.concat([home["persons"], flows.legs["persons"]]).dropna()  # on the arcs' scale
+    top = max(1, int(shown.max())) if not shown.empty else 1
     features = []
     for r in home.itertuples(index=False):
         node = flows.nodes[r.iso3]
