@@ -146,11 +146,6 @@ def workbook_target(db: str | Path | None = None) -> str:
     DatabaseError
         For a server's address (``postgresql://…``): not supported yet, and never made into a folder
         named ``postgresql:``.
-
-    Examples
-    --------
-    >>> workbook_target(":memory:")
-    ':memory:'
     """
     target = str(db if db is not None else config.DEFAULT_DB)
     if "://" in target:
