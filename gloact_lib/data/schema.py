@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "Table", "TABLES", "create_sql", "schema_markdown"]
+__all__ = ["Column", "POSTGRES_TYPES", "Table", "TABLES", "create_sql", "schema_markdown"]
+
+#: The PostgreSQL type of each DuckDB type the declarations use (a workbook on a server,
+#: :mod:`gloact_lib.data.server`): unsigned integers have no PostgreSQL type of their own, so
+#: 32-bit ones are ``bigint`` and 64-bit ones (content keys) ``numeric(20,0)``, both exact.
+POSTGRES_TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "BLOB": "bytea", "BOOLEAN": "boolean", "DATE": "date",
+                  "DOUBLE": "double precision", "TIMESTAMP": "timestamp", "UBIGINT": "numeric(20,0)",
+                  "UINTEGER": "bigint"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -338,7 +345,7 @@ TABLES: dict[str, Table] = {
 }
 
 
-def create_sql(table: Table, name: str | None = None, temporary: bool = False) -> str:
+def create_sql(table: Table, name: str | None = None, temporary: bool = False, dialect: str = "duckdb") -> str:
     """DDL for ``table``.
 
     Parameters
@@ -349,19 +356,32 @@ def create_sql(table: Table, name: str | None = None, temporary: bool = False) -
         Table name to create (default ``table.name``).
     temporary : bool, default False
         Create a temporary table without constraints (import staging).
+    dialect : {"duckdb", "postgres"}
+        ``postgres``: the types of :data:`POSTGRES_TYPES`, and every key enforced by its index (on a
+        server a focal point cannot see other countries' rows, so the importer's duplicate check
+        cannot be the only guard).
 
     Returns
     -------
     str
         A ``CREATE TABLE IF NOT EXISTS`` statement.
+
+    Examples
+    --------
+    >>> print(create_sql(TABLES["groups"], dialect="postgres").splitlines()[1:3])
+    ['  "group_id" text NOT NULL,', '  "name_en" text NOT NULL,']
+    >>> '"content_key" numeric(20,0) NOT NULL' in create_sql(TABLES["journeys"], dialect="postgres")
+    True
     """
+    if dialect not in ("duckdb", "postgres"):
+        raise ValueError(f"dialect must be 'duckdb' or 'postgres', not {dialect!r}")
     cols = []
     for c in table.columns:
-        line = f'"{c.name}" {c.type}'
+        line = f'"{c.name}" {POSTGRES_TYPES[c.type] if dialect == "postgres" else c.type}'
         if c.required and not temporary:
             line += " NOT NULL"
         cols.append(line)
-    if table.key and table.key_index and not temporary:
+    if table.key and (table.key_index or dialect == "postgres") and not temporary:
         cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.key) + ")")
     kind = "TEMP TABLE" if temporary else "TABLE"
     return f'CREATE {kind} IF NOT EXISTS "{name or table.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
