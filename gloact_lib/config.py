@@ -26,8 +26,10 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 #: notebook in ``notebooks/`` (which writes files and shows server paths) is never served.
 DASHBOARDS = ("routes.ipynb", "country.ipynb", "commitments.ipynb")
 
-#: The embedded default database; ``--db`` or ``GLOACT_DB`` point elsewhere.
-DEFAULT_DB = Path(os.environ.get("GLOACT_DB", DATA_DIR / "gloact.duckdb"))
+#: The embedded default database; ``--db`` or ``GLOACT_DB`` point elsewhere: another file, or a
+#: PostgreSQL server's address (``postgresql://user:password@host/database``, kept as text).
+_DB = os.environ.get("GLOACT_DB", "")
+DEFAULT_DB: Path | str = _DB if "://" in _DB else Path(_DB or DATA_DIR / "gloact.duckdb")
 
 #: This installation's secret for signing the commitments forms it writes (created on first use,
 #: never in a form, not committed); ``GLOACT_FORM_KEY_FILE`` points elsewhere, e.g. to a key

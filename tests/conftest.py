@@ -79,3 +79,29 @@ def write_csv(tmp_path):
 def read_report(path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for the session (``tests/pg_cluster.py``); removed afterwards."""
+    from tests.pg_cluster import Cluster, server_binaries
+
+    if server_binaries() is None:  # `make test` installs it: a missing server is a failure, not a skip
+        pytest.fail("PostgreSQL server not installed: run `make postgres` (Debian's postgresql package)")
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
+def pg_db(pg_cluster):
+    """An empty database of its own on the session's cluster: its superuser address (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

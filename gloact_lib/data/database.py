@@ -22,11 +22,12 @@ import pandas as pd
 
 from gloact_lib import config
 from gloact_lib.data.countries import SUBSAHARAN, SUBSAHARAN_POINT, all_countries
-from gloact_lib.data.derived import ID_LESS_FORMATS, content_key_sql, content_sql, scope_sql
 from gloact_lib.data.ends import special_ends
 from gloact_lib.data.record_keys import add_record_keys, ensure_secret
 from gloact_lib.data.schema import TABLES, create_sql
+from gloact_lib.data.server import is_server
 from gloact_lib.data.sql import scalar
+from gloact_lib.data.upgrade import upgrade
 
 __all__ = ["DatabaseError", "connect", "data_as_of", "database_error", "database_path", "open_waiting", "query",
            "reports_dir", "snapshot", "verify", "workbook_target"]
@@ -106,13 +107,14 @@ def reports_dir(db: str | os.PathLike | None) -> Path:
     >>> reports_dir(None) == reports_dir(":memory:") == config.REPORTS_DIR
     True
     """
-    if db is None or str(db) == ":memory:":
+    if db is None or str(db) == ":memory:" or is_server(str(db)):
         return Path(config.REPORTS_DIR)
     return Path(db).expanduser().parent / "reports"
 
 
 def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
-    """The file a connection has open (its current database), or None for an in-memory database.
+    """The file a connection has open (its current database), or None for an in-memory database or a
+    server's replica (:mod:`gloact_lib.data.replica`: a private copy, not the workbook).
 
     Parameters
     ----------
@@ -134,24 +136,35 @@ def database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     >>> found
     True
     """
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return Path(row[0]).resolve() if row and row[0] else None
+    from gloact_lib.data.replica import server_of
+
+    if server_of(con):
+        return None
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return Path(row[0][0]).resolve() if row and row[0][0] else None
 
 
 def workbook_target(db: str | Path | None = None) -> str:
     """The workbook a ``--db`` names (default :data:`gloact_lib.config.DEFAULT_DB`), as text.
 
+    A file's path, ``:memory:``, or a PostgreSQL server's address (``postgresql://…``).
+
     Raises
     ------
     DatabaseError
-        For a server's address (``postgresql://…``): not supported yet, and never made into a folder
-        named ``postgresql:``.
+        For another kind of address (``mysql://…``): never made into a folder named ``mysql:``.
+
+    Examples
+    --------
+    >>> workbook_target("postgresql://focal_mli@db.example.org/gloact")
+    'postgresql://focal_mli@db.example.org/gloact'
     """
     target = str(db if db is not None else config.DEFAULT_DB)
-    if "://" in target:
+    if "://" in target and not is_server(target):
         scheme = target.split("://", 1)[0]
-        raise DatabaseError(f"--db {scheme}://…: a workbook on a database server is not supported yet; give the "
-                            "path of a workbook file (e.g. data/gloact.duckdb)", "missing")  # fmt: skip
+        raise DatabaseError(f"--db {scheme}://…: not a workbook; give the path of a workbook file (e.g. "
+                            "data/gloact.duckdb) or a PostgreSQL server (postgresql://user@host/database)",
+                            "missing")  # fmt: skip
     return target
 
 
@@ -161,7 +174,10 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     Parameters
     ----------
     db : str or Path, optional
-        Database file, or ``":memory:"``.  Default :data:`gloact_lib.config.DEFAULT_DB`.
+        Database file, ``":memory:"``, or a PostgreSQL server's address (then a read-only replica of
+        what this user may read, :func:`gloact_lib.data.replica.open_replica`; imports go to the server
+        through :func:`gloact_lib.imports.pipeline.import_file`).  Default
+        :data:`gloact_lib.config.DEFAULT_DB`.
     read_only : bool, default False
         Open read-only (dashboards); the file must exist.
 
@@ -182,6 +198,10 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
     0
     """
     target = str(workbook_target(db))
+    if is_server(target):  # figures come from a read-only replica of what this user may read (replica.py)
+        from gloact_lib.data.replica import open_replica
+
+        return open_replica(target)
     existed = False
     if target != ":memory:":
         path = Path(target)
@@ -211,7 +231,7 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         ).fetchall()
         for (name,) in leftovers:
             con.execute(f'DROP TABLE IF EXISTS "{name}"')
-        _upgrade(con)  # a database made by an earlier version gets the columns added since
+        upgrade(con)  # a database made by an earlier version gets the columns added since
         if scalar(con, "SELECT count(*) FROM countries") == 0:
             _load_countries(con)
         ensure_secret(con)  # the cell-key method's secret, made once per database (disclosure.py)
@@ -275,6 +295,13 @@ def snapshot(db: str | Path | None = None, on_wait=None):
     duckdb.DuckDBPyConnection
         Read-only, on the copy (removed afterwards).
     """
+    if is_server(workbook_target(db)):  # a replica is a private copy already
+        con = connect(db)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     source = Path(db or config.DEFAULT_DB)
     folder = Path(tempfile.mkdtemp(prefix="gloact-snapshot-"))
     try:
@@ -358,57 +385,6 @@ def _load_countries(con: duckdb.DuckDBPyConnection) -> None:
     cols = ", ".join(f'"{c}"' for c in TABLES["countries"].column_names)
     con.execute(f"INSERT INTO countries ({cols}) SELECT {cols} FROM _countries")
     con.unregister("_countries")
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?",
-                                      [table]).fetchall()}  # fmt: skip
-
-
-def _upgrade(con: duckdb.DuckDBPyConnection) -> None:
-    """Add what later versions added to a database made by an earlier one (idempotent, cheap when done).
-
-    The countries (with label points and the ends that are no country) are reloaded; journeys may have
-    no period; journeys get their ``scope`` and journeys and incidents their ``content_key``
-    (:mod:`gloact_lib.data.derived`); ``imports`` its counts of unchanged and repeated rows.  Each step
-    adds its column and fills it in one transaction: an upgrade cut short leaves no half-filled column.
-    """
-    nullable = dict(con.execute("SELECT column_name, is_nullable FROM duckdb_columns() WHERE table_name = 'journeys' "
-                                "AND column_name IN ('period_start', 'period_end')").fetchall())  # fmt: skip
-    for column, ok in nullable.items():
-        if not ok:  # journeys with no date (a CTDC row with no year) are kept since issue 11
-            con.execute(f"ALTER TABLE journeys ALTER COLUMN {column} DROP NOT NULL")
-    steps = []
-    if "kind" not in _columns(con, "countries"):
-        steps.append(["ALTER TABLE countries ADD COLUMN kind VARCHAR", "DELETE FROM countries"])
-    missing = [c for c in ("rows_unchanged", "rows_repeated") if c not in _columns(con, "imports")]
-    if missing:
-        steps.append([f"ALTER TABLE imports ADD COLUMN {c} BIGINT" for c in missing])
-    if "scope" not in _columns(con, "journeys"):
-        steps.append(["ALTER TABLE journeys ADD COLUMN scope VARCHAR", f"UPDATE journeys SET scope = {scope_sql()}"])
-    for table in ("journeys", "incidents"):
-        if "content_key" in _columns(con, table):
-            continue
-        key = TABLES[table].key[0]
-        id_less = ", ".join(f"'{f}'" for f in ID_LESS_FORMATS)
-        content = content_sql(table, "coalesce(i.format, '')",
-                              f"CASE WHEN i.format IN ({id_less}) THEN '' ELSE CAST(t.\"{key}\" AS VARCHAR) END")
-        steps.append([f"ALTER TABLE {table} ADD COLUMN content_key UBIGINT",
-                      f"""UPDATE {table} SET content_key = k.content_key FROM (
-                            SELECT id, {content_key_sql("c", "rank")} AS content_key FROM (
-                              SELECT id, c, row_number() OVER (PARTITION BY import_id, c ORDER BY id) AS rank FROM (
-                                SELECT t."{key}" AS id, t.import_id, {content} AS c
-                                FROM {table} t LEFT JOIN imports i USING (import_id)))) k
-                          WHERE {table}."{key}" = k.id"""])  # fmt: skip
-    for statements in steps:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for sql in statements:
-                con.execute(sql)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:

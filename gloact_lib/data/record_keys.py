@@ -15,7 +15,7 @@ import secrets
 
 import duckdb
 
-__all__ = ["MODULUS", "SECRET_TABLE", "add_record_keys", "ensure_secret", "record_key", "record_key_sql"]
+__all__ = ["MODULUS", "SECRET_TABLE", "add_record_keys", "ensure_secret", "hmac_pads", "record_key", "record_key_sql"]
 
 #: Cell keys and record keys are 32-bit: sums are taken modulo this.
 MODULUS = 2**32
@@ -59,6 +59,20 @@ def record_key(secret: bytes, journey_id: str) -> int:
     return int.from_bytes(hmac.new(secret, journey_id.encode("utf-8"), hashlib.sha256).digest()[:4], "big")
 
 
+def hmac_pads(secret: bytes) -> tuple[bytes, bytes]:
+    """HMAC-SHA256's outer and inner padded keys for ``secret`` (RFC 2104), so that SQL can compute
+    ``sha256(outer || sha256(inner || message))`` (DuckDB here, PostgreSQL in :mod:`gloact_lib.data.server`).
+
+    Examples
+    --------
+    >>> outer, inner = hmac_pads(b"k" * 32)
+    >>> len(outer), outer[:1], inner[:1]
+    (64, b'7', b']')
+    """
+    key = hashlib.sha256(secret).digest() if len(secret) > 64 else secret.ljust(64, b"\0")
+    return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+
+
 def record_key_sql(con: duckdb.DuckDBPyConnection, id_sql: str = "journey_id") -> tuple[str, list]:
     """SQL for the record key of each row (HMAC-SHA256 of ``id_sql`` under the database secret).
 
@@ -76,9 +90,7 @@ def record_key_sql(con: duckdb.DuckDBPyConnection, id_sql: str = "journey_id") -
     params : list
         Their values (the HMAC's outer and inner padded keys), in order.
     """
-    key = ensure_secret(con)
-    key = hashlib.sha256(key).digest() if len(key) > 64 else key.ljust(64, b"\0")
-    outer, inner = bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+    outer, inner = hmac_pads(ensure_secret(con))
     sql = f"('0x' || left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode({id_sql})))), 8))::UINTEGER"
     return sql, [outer, inner]
 

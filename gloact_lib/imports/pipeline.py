@@ -190,9 +190,23 @@ def _run(workbook, path: Path, fmt: str, report: Path | None, dry_run: bool, cou
         source.close()
 
 
+def _server(workbook) -> str | None:
+    """The server address of a workbook given as an address or as a replica's connection, else None."""
+    from gloact_lib.data.replica import server_of
+    from gloact_lib.data.server import is_server
+
+    if isinstance(workbook, duckdb.DuckDBPyConnection):
+        return server_of(workbook)
+    return str(workbook) if is_server(str(workbook)) else None
+
+
 def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
                 country: str | None, allow_repeats: str, on_wait=None) -> ImportResult:  # fmt: skip
     chosen, canonical = _resolve_format(source, fmt)
+    if country is None and _server(workbook):  # a focal point on a server imports as its country's focal point
+        from gloact_lib.imports.server_import import my_country
+
+        country = my_country(_server(workbook))
     digest = sha256_of(path)
     target = TABLES[chosen.table]
     with _workbook(workbook, True, on_wait) as con:  # what validation needs, read in a moment
@@ -214,6 +228,12 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
             rows_read, unchanged, members = stage_rows(stage_con, source, chosen, canonical, ctx, target, staged_cols)
         finally:
             stage_con.close()
+        url = _server(workbook)
+        if url:  # a server: compare and append in one server transaction, one import at a time (server_import.py)
+            from gloact_lib.imports.server_import import finish_on_server
+
+            return finish_on_server(url, _finish, folder / "stage.duckdb", path, source, chosen, target, staged_cols,
+                                    digest, report, dry_run, allow_repeats, rows_read, unchanged, members, country)
         # a check only reads the workbook; an import holds it, and imports of this process take turns (DuckDB
         # shares one database between a process's connections: the file lock does not separate them)
         with _workbook(workbook, dry_run, on_wait) as con, _turn(con):
@@ -225,8 +245,11 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
 
 def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, target, staged_cols: list[str],
             digest: str, report: Path | None, dry_run: bool, allow_repeats: str, rows_read: int, unchanged: int,
-            members, country: str | None = None) -> ImportResult:  # fmt: skip
-    """Compare the staged rows with the workbook, then (unless a check) append them in one transaction."""
+            members, country: str | None = None, push=None) -> ImportResult:  # fmt: skip
+    """Compare the staged rows with the workbook, then (unless a check) append them in one transaction.
+
+    ``push(con, import_id)``, for a server's replica, sends what was appended on to the server (in the
+    server's transaction, committed by the caller)."""
     alias = f"gloact_stage_{uuid.uuid4().hex[:12]}"
     con.execute(f"ATTACH ? AS {alias} (READ_WRITE)", [str(stage_file)])  # writable even on a read-only connection
     stage, rej = f"{alias}.stage", f"{alias}.rej"
@@ -265,6 +288,8 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
             con.execute(f'INSERT INTO rejections SELECT ?, "row", "column", "value", reason FROM {rej}', [import_id])
             con.execute("COMMIT")
             in_transaction = False
+            if push is not None:
+                push(con, import_id)
     except BaseException:
         if in_transaction:
             con.execute("ROLLBACK")

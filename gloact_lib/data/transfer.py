@@ -1,0 +1,137 @@
+"""``gloact copy``: move a whole workbook between a DuckDB file and a PostgreSQL server, either way.
+
+Every table of :mod:`gloact_lib.data.schema` is copied, audit tables (``imports``,
+``rejections``) and the disclosure secret included, so that the copy publishes the same figures
+(the same record keys, hence the same cell keys).  The rows of each table are counted on both
+sides after the copy, and the record keys summed: a copy that differs is undone and reported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from gloact_lib.data.replica import load_replica, push_rows
+from gloact_lib.data.schema import TABLES
+from gloact_lib.data.server import install_schema, is_server, pg_connect, redact, set_secret
+
+__all__ = ["CopyError", "copy_workbook"]
+
+
+class CopyError(Exception):
+    """A copy that cannot be made, or whose counts differ (the target is left as it was)."""
+
+
+def _counts_duck(duck: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    out = {t: duck.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in TABLES}
+    out["sum(rkey)"] = int(duck.execute("SELECT coalesce(sum(rkey), 0) FROM journeys").fetchall()[0][0])
+    return out
+
+
+def _counts_pg(pg) -> dict[str, int]:
+    out = {t: pg.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+    out["sum(rkey)"] = int(pg.execute("SELECT coalesce(sum(rkey), 0) FROM journeys").fetchone()[0])
+    return out
+
+
+def _compare(source: dict, target: dict, where: str) -> None:
+    wrong = [f"{t}: {source[t]} -> {target.get(t)}" for t in source if source[t] != target.get(t)]
+    if wrong:
+        raise CopyError(f"copy to {where} differs from its source ({'; '.join(wrong)}); nothing was kept")
+
+
+def _to_server(source: str, url: str, force: bool) -> dict[str, int]:
+    from gloact_lib.data.database import open_waiting
+
+    duck = open_waiting(source, read_only=True)
+    try:
+        counts = _counts_duck(duck)
+        secret = duck.execute("SELECT secret, created_at FROM disclosure_secret ORDER BY created_at LIMIT 1").fetchall()
+        pg = pg_connect(url)
+        try:
+            install_schema(pg)
+            with pg.transaction():
+                held = {t: pg.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("journeys", "imports")}
+                if any(held.values()) and not force:
+                    raise CopyError(f"{redact(url)} already holds a workbook ({held['journeys']} journeys, "
+                                    f"{held['imports']} imports); give --force to replace it")  # fmt: skip
+                if any(held.values()) or force:
+                    pg.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in TABLES) + ", disclosure_hmac")
+                if secret:
+                    set_secret(pg, bytes(secret[0][0]), secret[0][1])
+                folder = Path(tempfile.mkdtemp(prefix="gloact-copy-"))
+                try:
+                    for table in TABLES:
+                        if table != "disclosure_secret":
+                            push_rows(duck, pg, table, folder)
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
+                _compare(counts, _counts_pg(pg), redact(url))
+        finally:
+            pg.close()
+    finally:
+        duck.close()
+    return counts
+
+
+def _from_server(url: str, target: Path, force: bool) -> dict[str, int]:
+    if target.exists() and not force:
+        raise CopyError(f"{target}: exists; give --force to replace it")
+    pg = pg_connect(url)
+    folder = Path(tempfile.mkdtemp(prefix="gloact-copy-", dir=target.parent))
+    try:
+        pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        can_read = "SELECT has_table_privilege(%s, 'SELECT')"
+        unreadable = [t for t in TABLES if not pg.execute(can_read, [t]).fetchone()[0]]
+        if unreadable:
+            raise CopyError(f"{redact(url)}: this user may not read {', '.join(unreadable)}; copy a whole workbook "
+                            "as its owner (the role that built it)")  # fmt: skip
+        counts = _counts_pg(pg)
+        duck = load_replica(pg, folder / target.name, None, None)
+        try:
+            duck.execute("DROP TABLE _workbook_server")
+            _compare(counts, _counts_duck(duck), str(target))
+        finally:
+            duck.close()
+        pg.execute("COMMIT")
+        os.replace(folder / target.name, target)
+        return counts
+    finally:
+        pg.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def copy_workbook(source: str | Path, target: str | Path, force: bool = False) -> dict[str, int]:
+    """Copy a whole workbook from ``source`` to ``target`` (a DuckDB file or a ``postgresql://`` address).
+
+    Parameters
+    ----------
+    source, target : str or Path
+        One of them a server, the other a DuckDB file.
+    force : bool, default False
+        Replace a workbook the target already holds.
+
+    Returns
+    -------
+    dict
+        Rows per table (and ``sum(rkey)``), the same on both sides.
+
+    Raises
+    ------
+    CopyError
+        Both files or both servers, a target that holds a workbook (without ``force``), or counts
+        that differ after the copy (then nothing is kept).
+    gloact_lib.data.database.DatabaseError
+        A server that cannot be reached or refuses the user; a file that is missing or busy.
+    """
+    source, target = str(source), str(target)
+    if is_server(source) == is_server(target):
+        raise CopyError("copy goes between a workbook file and a server (postgresql://...): give one of each")
+    if is_server(target):
+        return _to_server(source, target, force)
+    return _from_server(source, Path(target).expanduser().resolve(), force)
+

@@ -1,0 +1,103 @@
+"""The last step of an import into a workbook on a PostgreSQL server: compare, append, record, in one transaction.
+
+The file has been read, validated and staged locally (:mod:`gloact_lib.imports.stage`), as for a
+workbook file.  Then, in one server transaction holding the workbook's import lock (one final
+step at a time, whoever imports, from whichever machine):
+
+1. what this user may read of the target table and of ``imports`` is copied into a private DuckDB
+   file (:func:`gloact_lib.data.replica.load_replica`), and the pipeline's own comparison
+   (:func:`gloact_lib.imports.pipeline._finish`: duplicates, repeats, the report) runs on it;
+2. the new rows, the import's audit row and its rejections are sent with ``COPY``
+   (:func:`gloact_lib.data.replica.push_rows`); row-level security checks each row (a focal point
+   appends only its country's), the server sets each journey's record key;
+3. the transaction commits.  Killed or failing anywhere before, the server rolls it back: the
+   workbook is as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from gloact_lib.data.replica import load_replica, push_rows
+from gloact_lib.data.schema import TABLES
+from gloact_lib.data.server import IMPORT_LOCK, pg_connect, redact, server_error
+
+__all__ = ["finish_on_server", "my_country"]
+
+
+def my_country(url: str) -> str | None:
+    """The country of a focal point connected to ``url`` (row-level security's), or None for other roles."""
+    pg = pg_connect(url, autocommit=True)
+    try:
+        return pg.execute("SELECT gloact_my_country()").fetchone()[0]
+    finally:
+        pg.close()
+
+
+def _push(pg, folder: Path, table: str):
+    def push(con, import_id: int) -> None:
+        columns = [c for c in TABLES[table].column_names if c != "rkey"]  # the server sets record keys
+        push_rows(con, pg, table, folder, "import_id = ?", [import_id], columns)
+        push_rows(con, pg, "imports", folder, "import_id = ?", [import_id])
+        push_rows(con, pg, "rejections", folder, "import_id = ?", [import_id])
+
+    return push
+
+
+def _rollback(pg) -> None:
+    try:
+        _rollback(pg)
+    except Exception:  # the connection is gone: the server has rolled back already
+        pass
+
+
+def finish_on_server(url: str, finish, stage_file: Path, path: Path, source, chosen, target, staged_cols, digest,
+                     report, dry_run: bool, allow_repeats: str, rows_read: int, unchanged: int, members,
+                     country: str | None):  # fmt: skip
+    """Run the pipeline's final step (``finish``) against the server at ``url``; see the module's description.
+
+    Raises
+    ------
+    gloact_lib.data.database.DatabaseError
+        The server cannot be reached or refuses a row (``conflict``: an id another import stored,
+        which this user may not see; ``denied``: a row this user may not write); nothing is stored.
+    """
+    import psycopg
+
+    from gloact_lib.data.database import DatabaseError
+
+    folder = Path(tempfile.mkdtemp(prefix="gloact-server-import-"))
+    pg = pg_connect(url)
+    try:
+        if not dry_run:
+            pg.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        tables = [t for t in (target.name, "imports") if t in TABLES]
+        local = load_replica(pg, folder / "workbook.duckdb", url, None, tables=tables)
+        try:
+            result = finish(local, stage_file, path, source, chosen, target, staged_cols, digest, report, dry_run,
+                            allow_repeats, rows_read, unchanged, members, country,
+                            push=None if dry_run else _push(pg, folder, target.name))  # fmt: skip
+        finally:
+            local.close()
+        pg.commit()
+        return result
+    except psycopg.errors.UniqueViolation as exc:
+        _rollback(pg)
+        detail = (exc.diag.message_detail or "").replace("Key ", "", 1)
+        raise DatabaseError(f"{redact(url)}: {target.name}: {detail} (stored by an import this user may not see); "
+                            "nothing was imported", "conflict") from None  # fmt: skip
+    except psycopg.errors.InsufficientPrivilege as exc:
+        _rollback(pg)
+        raise DatabaseError(f"{redact(url)}: {target.name}: this user may not store these rows "
+                            f"({' '.join(str(exc).split())[:160]}); nothing was imported", "denied") from None
+    except psycopg.Error as exc:
+        _rollback(pg)
+        raise (server_error(exc, url) or exc) from None
+    except BaseException:
+        _rollback(pg)
+        raise
+    finally:
+        pg.close()
+        shutil.rmtree(folder, ignore_errors=True)
