@@ -127,6 +127,12 @@ LABELS: dict[str, dict[str, str]] = {
                           "dans un instant."},
     "err_damaged": {"en": "The workbook database cannot be read. Please tell the analyst in charge.",
                     "fr": "La base de données du classeur est illisible. Merci de prévenir l'analyste responsable."},
+    "err_unreachable": {"en": "The database server cannot be reached. This view will try again in a moment.",
+                        "fr": "Le serveur de la base de données est injoignable. Cette vue réessaiera dans un "
+                              "instant."},
+    "err_denied": {"en": "This dashboard's account may not read the workbook. Please tell the analyst in charge.",
+                   "fr": "Le compte de ce tableau de bord ne peut pas lire le classeur. Merci de prévenir "
+                         "l'analyste responsable."},
     "err_other": {"en": "This view could not be updated. Please try again or tell the analyst in charge.",
                   "fr": "Cette vue n'a pas pu être mise à jour. Réessayez ou prévenez l'analyste responsable."},
     "try_again": {"en": "Try again", "fr": "Réessayer"},

@@ -332,12 +332,15 @@ def incidents(con: duckdb.DuckDBPyConnection, selection: Selection, bounds: list
         params += [south, north, west, east]
     key = "floor(lat / ?), floor(lon / ?)" if cell > 0 else "rowid"
     key_params = [cell, cell] if cell > 0 else []
+    # the most frequent route of a cell, ties to the first by name (mode() would pick by scan order, which
+    # differs between a file and a server's replica of it)
     return con.execute(
         f"""SELECT round(avg(lon), 3) AS lon, round(avg(lat), 3) AS lat,
                    sum(dead_and_missing)::BIGINT AS dead_and_missing, count(*) AS incidents,
-                   min(date) AS first, max(date) AS last, mode(route) AS route,
+                   min(date) AS first, max(date) AS last, first(route ORDER BY n_route DESC, route) AS route,
                    CASE WHEN count(*) = 1 THEN any_value(location) ELSE '' END AS location
-            FROM incidents WHERE {" AND ".join(clauses)}
-            GROUP BY {key} ORDER BY dead_and_missing""",
-        params + key_params,
+            FROM (SELECT *, {key} AS cell_key, count(*) OVER (PARTITION BY {key}, route) AS n_route
+                  FROM incidents WHERE {" AND ".join(clauses)})
+            GROUP BY cell_key ORDER BY dead_and_missing, lat, lon, first, last, incidents""",
+        key_params + key_params + params,
     ).df()

@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 
 from gloact_lib import config
-from gloact_lib.data.record_keys import MODULUS
+from gloact_lib.data.record_keys import BOUND, MODULUS, PTABLE, ptable_lookup
 
 __all__ = [
     "BOUND",
@@ -90,32 +90,8 @@ __all__ = [
 ]
 
 
-#: Perturbation table: row (n, or 3 for every n >= 3) -> {change d: probability in percent}.
-PTABLE: dict[int, dict[int, int]] = {
-    0: {0: 100},
-    1: {0: 70, 1: 25, 2: 5},
-    2: {-1: 35, 0: 35, 1: 25, 2: 5},
-    3: {-2: 5, -1: 30, 0: 30, 1: 30, 2: 5},
-}
-
-#: The largest change :data:`PTABLE` makes to a count (a viewer may know it).
-BOUND = max(abs(d) for row in PTABLE.values() for d in row)
-
-
 _LAST_ROW = max(PTABLE)
-
-
-def _lookup() -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Per row: the changes, and the cell-key boundaries between them (cumulative probability x 2**32)."""
-    out = {}
-    for row, probs in PTABLE.items():
-        if sum(probs.values()) != 100:
-            raise ValueError(f"PTABLE row {row}: probabilities add up to {sum(probs.values())}, not 100")
-        changes = np.array(sorted(probs), dtype=np.int64)
-        cumulative = np.cumsum([probs[d] for d in changes])[:-1]
-        out[row] = changes, (cumulative * MODULUS) // 100
-    return out
-
+_lookup = ptable_lookup
 
 _ROWS = _lookup()
 

@@ -1,7 +1,8 @@
 """The ``gloact`` command: a thin layer over the functions the notebooks call.
 
-Every command takes ``--db PATH`` (default ``data/gloact.duckdb``) so that a
-test or a second workbook never touches the default file.  Rejection reports
+Every command takes ``--db PATH`` (default ``data/gloact.duckdb``, or ``GLOACT_DB``) so that a
+test or a second workbook never touches the default file; ``--db postgresql://…`` works on a
+shared workbook on a PostgreSQL server (``copy`` and ``users``: :mod:`gloact_lib.app.cli_server`).  Rejection reports
 (``build-db``, ``import``, ``check``) go beside that file, in its ``reports/``
 folder (:func:`gloact_lib.data.database.reports_dir`), unless ``--report`` says
 where; maps and briefing packs go where ``--out`` says.
@@ -26,7 +27,15 @@ __all__ = ["main"]
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=str(config.DEFAULT_DB), help="workbook database file (default: %(default)s)")
+    p.add_argument("--db", default=str(config.DEFAULT_DB),
+                   help="workbook database file or postgresql://… server (default: %(default)s)")
+
+
+def _exists(db: str) -> bool:
+    """Whether the workbook exists (a server's: asked when it is opened)."""
+    from gloact_lib.data.server import is_server
+
+    return is_server(db) or Path(db).exists()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--country", required=True, help="ISO alpha-3, e.g. MLI")
     tp.add_argument("--lang", choices=["en", "fr"], default="en")
     tp.add_argument("--out", required=True, help="the .xlsx file to write")
+
+    from gloact_lib.app.cli_server import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -128,10 +141,10 @@ def _import(args) -> int:
     try:
         source = open_source(args.file)  # an unreadable file fails before any database work
         # A check needs the known places, not a database file: don't create one.
-        if args.command == "check" and not Path(args.db).exists():
+        if args.command == "check" and not _exists(args.db):
             workbook = scratch()
         else:
-            if not Path(args.db).exists():  # an import needs the reference data (places) first
+            if not _exists(args.db):  # an import needs the reference data (places) first
                 print(f"gloact: building {args.db} from data/ first", file=sys.stderr)
                 build_db(args.db)
             # the path, not a connection: the workbook is opened only for a moment at the start and for
@@ -169,7 +182,7 @@ def _say_waiting(args):
 
 def _missing_db(args) -> bool:
     """Say so (one line on stderr) when the command's database does not exist."""
-    if Path(args.db).exists():
+    if _exists(args.db):
         return False
     print(f"gloact {args.command}: {args.db}: no database; run `gloact build-db --db {args.db}`", file=sys.stderr)
     return True
@@ -190,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        if hasattr(args, "db"):  # a server's address is refused before any file is made or message printed
+        if hasattr(args, "db"):  # another kind of address is refused before any file is made or message printed
             from gloact_lib.data.database import workbook_target
 
             workbook_target(args.db)
@@ -208,20 +221,27 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args) -> int:
     """Run one parsed command; database problems propagate as exceptions (see :func:`main`)."""
     if args.command == "build-db":
+        from gloact_lib.app.cli_server import build_on_server
+        from gloact_lib.data.server import is_server, redact
+        from gloact_lib.data.transfer import CopyError
         from gloact_lib.imports.build import build_db
 
         if args.if_missing and Path(args.db).exists():
             print(f"{args.db}: exists")
             return 0
         try:
-            results = build_db(args.db, force=args.force)
+            build = build_on_server if is_server(args.db) else build_db
+            results = build(args.db, force=args.force)
+        except CopyError as exc:
+            print(f"gloact build-db: {exc}", file=sys.stderr)
+            return 1
         except FileExistsError as exc:
             print(f"gloact build-db: {exc}", file=sys.stderr)
             return 1
         for r in results:
             print(f"{Path(r.file).name:40s} {r.format:16s} rows {r.rows:>7} accepted {r.accepted:>7} "
                   f"rejected {r.rejected:>5}  {r.report if r.rejected else ''}")  # fmt: skip
-        print(f"built {args.db}")
+        print(f"built {redact(args.db)}")
         return 0
     if args.command in ("import", "check"):
         return _import(args)
@@ -276,6 +296,10 @@ def _dispatch(args) -> int:
         print(write_sample(args.out))
         print(write_status_sample())
         return 0
+    if args.command in ("copy", "users"):
+        from gloact_lib.app import cli_server
+
+        return cli_server.run(args)
     if args.command == "commitments":
         from gloact_lib.data.countries import CountryError, resolve_country
         from gloact_lib.data.database import open_waiting

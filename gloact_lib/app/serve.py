@@ -127,13 +127,16 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     pool_size : int, default 1
     """
     from gloact_lib.data.database import open_waiting, verify
+    from gloact_lib.data.server import is_server, redact
 
-    db_path = Path(db or config.DEFAULT_DB).resolve()
-    if db_path.exists():  # a database made by an earlier version gets what this one reads (once, in a moment)
-        open_waiting(db_path).close()
-    con = open_waiting(db_path, read_only=True)  # DatabaseError: missing, held (after a wait), damaged, foreign
+    target = str(db or config.DEFAULT_DB)
+    db_path = target if is_server(target) else Path(target).resolve()
+    if not is_server(target) and db_path.exists():  # a database made by an earlier version gets what this one
+        open_waiting(db_path).close()  # reads (once, in a moment)
+    # DatabaseError: missing, held (after a wait), damaged, foreign; a server unreachable or refusing the user
+    con = open_waiting(db_path, read_only=True)
     try:
-        verify(con, db_path)
+        verify(con, redact(str(db_path)))
     finally:
         con.close()
     os.environ["GLOACT_DB"] = str(db_path)

@@ -70,7 +70,8 @@ if not log.handlers:  # a kernel's stderr is the server's log
     log.addHandler(_handler)
     log.propagate = False
 
-_MESSAGES = {"busy": "err_busy", "missing": "err_missing", "damaged": "err_damaged", "foreign": "err_damaged"}
+_MESSAGES = {"busy": "err_busy", "missing": "err_missing", "damaged": "err_damaged", "foreign": "err_damaged",
+             "unreachable": "err_unreachable", "denied": "err_denied"}
 
 #: URL values that switch presenter mode on (``?present=1``).
 _YES = ("1", "true", "yes")

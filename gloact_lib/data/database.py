@@ -65,6 +65,10 @@ def database_error(exc: Exception, path: str | Path) -> DatabaseError | None:
     if isinstance(exc, DatabaseError):
         return exc
     if not isinstance(exc, duckdb.Error):
+        if type(exc).__module__.startswith("psycopg"):  # a workbook on a server
+            from gloact_lib.data.server import server_error
+
+            return server_error(exc, str(path))
         return None
     text = str(exc)
     if "Could not set lock" in text or "Conflicting lock" in text:

@@ -14,8 +14,10 @@ import hmac
 import secrets
 
 import duckdb
+import numpy as np
 
-__all__ = ["MODULUS", "SECRET_TABLE", "add_record_keys", "ensure_secret", "hmac_pads", "record_key", "record_key_sql"]
+__all__ = ["BOUND", "MODULUS", "PTABLE", "SECRET_TABLE", "add_record_keys",
+           "ensure_secret", "hmac_pads", "ptable_lookup", "record_key", "record_key_sql"]
 
 #: Cell keys and record keys are 32-bit: sums are taken modulo this.
 MODULUS = 2**32
@@ -23,7 +25,30 @@ MODULUS = 2**32
 #: Table holding the per-database secret of the record keys (declared in :mod:`gloact_lib.data.schema`).
 SECRET_TABLE = "disclosure_secret"
 
+#: The cell-key method's perturbation table (applied in :mod:`gloact_lib.analysis.disclosure`, and on a server
+#: by :mod:`gloact_lib.data.server_access`), kept with the keys so that both layers read one table.
+#: Row (n, or 3 for every n >= 3) -> {change d: probability in percent}.
+PTABLE: dict[int, dict[int, int]] = {
+    0: {0: 100},
+    1: {0: 70, 1: 25, 2: 5},
+    2: {-1: 35, 0: 35, 1: 25, 2: 5},
+    3: {-2: 5, -1: 30, 0: 30, 1: 30, 2: 5},
+}
 
+#: The largest change :data:`PTABLE` makes to a count (a viewer may know it).
+BOUND = max(abs(d) for row in PTABLE.values() for d in row)
+
+
+def ptable_lookup() -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per row: the changes, and the cell-key boundaries between them (cumulative probability x 2**32)."""
+    out = {}
+    for row, probs in PTABLE.items():
+        if sum(probs.values()) != 100:
+            raise ValueError(f"PTABLE row {row}: probabilities add up to {sum(probs.values())}, not 100")
+        changes = np.array(sorted(probs), dtype=np.int64)
+        cumulative = np.cumsum([probs[d] for d in changes])[:-1]
+        out[row] = changes, (cumulative * MODULUS) // 100
+    return out
 
 
 def ensure_secret(con: duckdb.DuckDBPyConnection) -> bytes:

@@ -68,7 +68,8 @@ def pull_table(pg, duck: duckdb.DuckDBPyConnection, table: str, folder: Path, wh
 
 def push_rows(duck: duckdb.DuckDBPyConnection, pg, table: str, folder: Path, where: str = "",
               params: list | None = None, columns: list[str] | None = None) -> int:  # fmt: skip
-    """Append rows of a DuckDB table (``WHERE where``) to the server table of the same name, with ``COPY``.
+    """Append rows of a DuckDB table (``WHERE where``) to the server table of the same name, with ``COPY``
+    (into a temporary table, then ``INSERT``: row-level security checks every row).
 
     Parameters
     ----------
@@ -89,11 +90,17 @@ def push_rows(duck: duckdb.DuckDBPyConnection, pg, table: str, folder: Path, whe
     sql = f'SELECT {values} FROM "{table}"' + (f" WHERE {where}" if where else "")
     duck.execute(f"COPY ({sql}) TO '{path}' (FORMAT csv, HEADER false)", params or [])
     cols = ", ".join(f'"{c}"' for c in names)
+    # PostgreSQL refuses COPY into a table with row-level security for the roles it applies to: the rows go
+    # to a temporary table first, then into the table with INSERT, where the policies check each of them.
+    temp = f"_push_{table}"
     with open(path, "rb") as fh, pg.cursor() as cur:
-        with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN (FORMAT csv)') as copy:
+        cur.execute(f'CREATE TEMP TABLE "{temp}" AS SELECT {cols} FROM "{table}" WITH NO DATA')
+        with cur.copy(f'COPY "{temp}" ({cols}) FROM STDIN (FORMAT csv)') as copy:
             while chunk := fh.read(_CHUNK):
                 copy.write(chunk)
+        cur.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{temp}"')
         sent = cur.rowcount
+        cur.execute(f'DROP TABLE "{temp}"')
     path.unlink()
     return sent
 

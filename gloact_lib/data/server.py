@@ -79,6 +79,7 @@ _REASONS = (  # (pattern in the server's or libpq's message, kind, what to say)
     (r"permission denied for database", "denied", "this user may not connect to this workbook"),
     (r"no password supplied", "denied", "the server asks for a password: give it in the address or in ~/.pgpass"),
     (r"could not translate host name \"([^\"]*)\"", "unreachable", "unknown host {0}"),
+    (r"failed to resolve host '([^']*)'", "unreachable", "unknown host {0}"),
     (r"(Connection refused|timeout expired|No route to host|Network is unreachable|server closed the connection|"
      r"terminating connection|connection is lost|the connection is closed|could not receive data|"
      r"consuming input failed|server conn crashed|the database system is (?:starting up|shutting down))",

@@ -37,6 +37,7 @@ from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
 from gloact_lib.imports.places import Places
 from gloact_lib.imports.readers import ReadError, Source, open_source, sha256_of
 from gloact_lib.imports.repeats import RepeatError, add_content_keys, reject_duplicates, repeated_rows
+from gloact_lib.imports.server_import import finish_on_server, my_country, server_address
 from gloact_lib.imports.stage import stage_rows
 from gloact_lib.spreadsheet import safe_cell, safe_row
 
@@ -190,23 +191,12 @@ def _run(workbook, path: Path, fmt: str, report: Path | None, dry_run: bool, cou
         source.close()
 
 
-def _server(workbook) -> str | None:
-    """The server address of a workbook given as an address or as a replica's connection, else None."""
-    from gloact_lib.data.replica import server_of
-    from gloact_lib.data.server import is_server
-
-    if isinstance(workbook, duckdb.DuckDBPyConnection):
-        return server_of(workbook)
-    return str(workbook) if is_server(str(workbook)) else None
-
-
 def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | None, dry_run: bool,
                 country: str | None, allow_repeats: str, on_wait=None) -> ImportResult:  # fmt: skip
     chosen, canonical = _resolve_format(source, fmt)
-    if country is None and _server(workbook):  # a focal point on a server imports as its country's focal point
-        from gloact_lib.imports.server_import import my_country
-
-        country = my_country(_server(workbook))
+    url = server_address(workbook)
+    if country is None and url:  # a focal point on a server imports as its country's focal point
+        country = my_country(url)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
     with _workbook(workbook, True, on_wait) as con:  # what validation needs, read in a moment
@@ -228,10 +218,7 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
             rows_read, unchanged, members = stage_rows(stage_con, source, chosen, canonical, ctx, target, staged_cols)
         finally:
             stage_con.close()
-        url = _server(workbook)
         if url:  # a server: compare and append in one server transaction, one import at a time (server_import.py)
-            from gloact_lib.imports.server_import import finish_on_server
-
             return finish_on_server(url, _finish, folder / "stage.duckdb", path, source, chosen, target, staged_cols,
                                     digest, report, dry_run, allow_repeats, rows_read, unchanged, members, country)
         # a check only reads the workbook; an import holds it, and imports of this process take turns (DuckDB

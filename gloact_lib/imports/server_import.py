@@ -20,11 +20,23 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from gloact_lib.data.replica import load_replica, push_rows
 from gloact_lib.data.schema import TABLES
 from gloact_lib.data.server import IMPORT_LOCK, pg_connect, redact, server_error
 
-__all__ = ["finish_on_server", "my_country"]
+__all__ = ["finish_on_server", "my_country", "server_address"]
+
+
+def server_address(workbook) -> str | None:
+    """The server of a workbook given as an address or as a replica's connection; None for a workbook file."""
+    from gloact_lib.data.replica import server_of
+    from gloact_lib.data.server import is_server
+
+    if isinstance(workbook, duckdb.DuckDBPyConnection):
+        return server_of(workbook)
+    return str(workbook) if is_server(str(workbook)) else None
 
 
 def my_country(url: str) -> str | None:

@@ -117,14 +117,18 @@ def test_a_killed_import_changes_nothing(db, tmp_path):
     assert (_persons(db), scalar(connect(db, read_only=True), "SELECT count(*) FROM imports")) == before
 
 
-def test_a_server_address_is_refused_in_one_line_not_made_a_folder(tmp_path):
-    """`--db postgresql://…` (a server, not supported yet) is one line and exit 2; nothing is created."""
-    url = "postgresql://nobody@unreachable.invalid:5432/gloact"
+def test_an_unreachable_server_is_one_line_and_exit_2_not_a_folder(tmp_path):
+    """`--db postgresql://…` with a host that does not answer: one line naming it (no password), exit 2; another
+    kind of address is refused the same way; nothing is created."""
     rows = write_ctdc(tmp_path / "c.csv", ctdc_rows(5))
-    for command in ("import", "check", "build-maps"):
-        args = [command, "--db", url] + ([str(rows)] if command != "build-maps" else ["--out", str(tmp_path / "m")])
-        done = subprocess.run([sys.executable, "-m", "gloact_lib.app.cli", *args], capture_output=True, text=True,
-                              cwd=tmp_path)  # fmt: skip
-        assert done.returncode in (1, 2) and len(done.stderr.strip().splitlines()) == 1, (command, done.stderr)
-        assert "Traceback" not in done.stderr
+    for url, said in (("postgresql://nobody:s3cret@unreachable.invalid:5432/gloact", "unknown host"),
+                      ("postgresql://nobody:s3cret@127.0.0.1:1/gloact", "cannot reach the database server"),
+                      ("mysql://nobody@db.example.org/gloact", "not a workbook")):  # fmt: skip
+        for command in ("import", "check", "build-maps", "build-db"):
+            args = [command, "--db", url] + {"build-maps": ["--out", str(tmp_path / "m")], "build-db": []}.get(
+                command, [str(rows)])
+            done = subprocess.run([sys.executable, "-m", "gloact_lib.app.cli", *args], capture_output=True,
+                                  text=True, cwd=tmp_path)  # fmt: skip
+            assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (command, url, done.stderr)
+            assert said in done.stderr and "s3cret" not in done.stderr and "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]  # no folder "postgresql:", no database
