@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= data/gloact.duckdb
 PORT ?= 8866
 
-.PHONY: install db serve test test-fast bench lab chromium lint schema clean
+.PHONY: install db serve test test-fast bench lab chromium postgres lint schema clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,16 +39,22 @@ chromium:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q poppler-utils; }
 
+# Debian's PostgreSQL server for the shared-workbook tests (they start a throwaway cluster of their own).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }
+
 lint: install
 	$(BIN)/ruff check gloact_lib tests benchmarks scripts
 
-test: install chromium lint db
+test: install chromium postgres lint db
 	$(BIN)/python -m pytest --nbval-lax --doctest-modules gloact_lib tests notebooks
 
-test-fast: install db
+test-fast: install postgres db
 	$(BIN)/python -m pytest -m "not slow and not browser" --nbval-lax --doctest-modules gloact_lib tests notebooks
 
-bench: $(BIN)/.installed-bench chromium db
+bench: $(BIN)/.installed-bench chromium postgres db
 	$(BIN)/python benchmarks/run.py
 
 lab: install db

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "list":
             for user in server_access.users_list(pg):
-                print(f"{user['role_name']:24s} {user['role']:8s} {user.get('country') or ''}")
+                print(f"{user['name']:24s} {user['role']:8s} {user.get('country') or ''}")
             return 0
         password = None
         if args.password_file:

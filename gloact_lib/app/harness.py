@@ -188,11 +188,15 @@ class VoilaServer:
         self.proc: subprocess.Popen | None = None
 
     @classmethod
-    def gloact(cls, db: Path, log_path: Path | None = None, timeout: float = 120) -> VoilaServer:
-        """``gloact serve --db DB`` (every dashboard with a preheated kernel); log next to ``db`` by default."""
-        db = Path(db)
-        argv = [sys.executable, "-m", "gloact_lib.app.cli", "serve", "--db", str(db), "--port", "{port}"]
-        return cls(argv, log_path or db.with_suffix(".serve.log"), timeout=timeout)
+    def gloact(cls, db: Path | str, log_path: Path | None = None, timeout: float = 120) -> VoilaServer:
+        """``gloact serve --db DB`` (every dashboard with a preheated kernel): a file, log next to it by default,
+        or a ``postgresql://`` address (kept as text; give ``log_path``)."""
+        server = isinstance(db, str) and db.startswith(("postgresql://", "postgres://"))
+        if server and log_path is None:
+            raise ValueError("give a log path for a server workbook")
+        argv = [sys.executable, "-m", "gloact_lib.app.cli", "serve", "--db", str(db if server else Path(db)),
+                "--port", "{port}"]  # fmt: skip
+        return cls(argv, log_path or Path(db).with_suffix(".serve.log"), timeout=timeout)
 
     @classmethod
     def voila(cls, folder: Path, log_path: Path | None = None, *, template: str | None = "gloact",
@@ -324,14 +328,14 @@ class VoilaServer:
 
 
 @contextlib.contextmanager
-def voila_server(db: Path | None = None, log: Path | None = None, *, folder: Path | None = None,
+def voila_server(db: Path | str | None = None, log: Path | None = None, *, folder: Path | None = None,
                  template: str | None = "gloact", timeout: float = 120) -> Iterator[tuple[str, int]]:  # fmt: skip
     """A running server for the duration of a ``with``: ``gloact serve --db DB``, or plain ``voila FOLDER``.
 
     Parameters
     ----------
-    db : Path, optional
-        Database served by ``gloact serve`` (give ``db`` or ``folder``).
+    db : Path or str, optional
+        Database served by ``gloact serve`` (give ``db`` or ``folder``): a file or a ``postgresql://`` address.
     log : Path, optional
         Server output (default next to ``db``, or in ``folder``).
     folder : Path, optional
