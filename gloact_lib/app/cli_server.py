@@ -44,12 +44,13 @@ def build_on_server(url: str, force: bool = False):
     list of ImportResult
         The imports that built it.
     """
+    from gloact_lib.data.database import reports_dir
     from gloact_lib.data.transfer import copy_workbook
     from gloact_lib.imports.build import build_db
 
     with tempfile.TemporaryDirectory(prefix="gloact-build-") as folder:
         local = Path(folder) / "gloact.duckdb"
-        results = build_db(local)
+        results = build_db(local, report_dir=reports_dir(url) / "build")  # reports kept, not in the temporary folder
         copy_workbook(local, url, force=force)
     return results
 
