@@ -37,15 +37,16 @@ def _columns(table: str) -> list[str]:
 
 
 def pull_table(pg, duck: duckdb.DuckDBPyConnection, table: str, folder: Path, where: str = "",
-               params: list | None = None) -> int:  # fmt: skip
-    """Append the rows of a server table (``WHERE where``) to the DuckDB table of the same name.
+               params: list | None = None, columns: list[str] | None = None) -> int:  # fmt: skip
+    """Append the rows of a server table (``WHERE where``; only ``columns``, if given) to the DuckDB table of
+    the same name.
 
     Returns
     -------
     int
         Rows copied.
     """
-    names = _columns(table)
+    names = columns or _columns(table)
     types = {c.name: c.type for c in TABLES[table].columns}
     path = Path(folder) / f"pull-{table}.csv"
     cols = ", ".join(f'"{c}"' for c in names)
@@ -111,10 +112,11 @@ def _readable(pg) -> list[str]:
     return [r[0] for r in rows]
 
 
-def load_replica(pg, path: Path, url: str | None, version: int | None,
-                 tables: list[str] | None = None) -> duckdb.DuckDBPyConnection:  # fmt: skip
+def load_replica(pg, path: Path, url: str | None, version: int | None, tables: list[str] | None = None,
+                 narrow: dict[str, list[str]] | None = None) -> duckdb.DuckDBPyConnection:  # fmt: skip
     """A new DuckDB file at ``path`` with the workbook's tables, holding every row ``pg``'s role may read
-    (of ``tables`` only, if given: an import's comparison needs its target and ``imports``).
+    (of ``tables`` only, if given; of a table in ``narrow``, only those columns, the others empty: an
+    import's comparison needs the keys and content keys of its target, and ``imports``).
 
     Tables the role may not read at all (the secret; journeys for a viewer) are there, empty.  The
     copy is one snapshot: the tables are read in one repeatable-read transaction.
@@ -126,8 +128,9 @@ def load_replica(pg, path: Path, url: str | None, version: int | None,
     """
     duck = duckdb.connect(str(path))
     duck.execute("SET enable_progress_bar = false")
-    for table in TABLES.values():
-        duck.execute(create_sql(table))
+    for table in TABLES.values():  # a narrowed table holds empty columns: no NOT NULL there
+        ddl = create_sql(table)
+        duck.execute(ddl.replace(" NOT NULL", "") if table.name in (narrow or {}) else ddl)
     duck.execute(f"CREATE TABLE {SERVER_TABLE} (url VARCHAR, version BIGINT, copied_at TIMESTAMP)")
     duck.execute(f"INSERT INTO {SERVER_TABLE} VALUES (?, ?, ?)",
                  [url, version, dt.datetime.now(dt.UTC).replace(tzinfo=None)])  # fmt: skip
@@ -137,7 +140,7 @@ def load_replica(pg, path: Path, url: str | None, version: int | None,
     try:
         for table in _readable(pg):
             if tables is None or table in tables:
-                pull_table(pg, duck, table, path.parent)
+                pull_table(pg, duck, table, path.parent, columns=(narrow or {}).get(table))
     finally:
         if not in_transaction:
             pg.execute("COMMIT")

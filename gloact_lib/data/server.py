@@ -145,7 +145,9 @@ def pg_connect(url: str, autocommit: bool = False):
 
 #: The server's own parts of the workbook, made once by :func:`install_schema`: the record keys
 #: (set by the server from a secret no login role reads, so that no file and no crafted INSERT chooses
-#: them) and the data version (one row per statement that changes data: readers compare counts).
+#: them), the data version (one row per statement that changes data: readers compare counts), and which of
+#: a file's journey ids are stored already, by whichever country (an importer reports those rows; it may not
+#: read the journeys themselves).
 TRIGGERS = r"""
 CREATE TABLE IF NOT EXISTS workbook_changes (changed_at timestamptz NOT NULL DEFAULT now(), by_user text NOT NULL
   DEFAULT session_user, on_table text NOT NULL);
@@ -167,6 +169,9 @@ CREATE TRIGGER gloact_rkey BEFORE INSERT OR UPDATE OF journey_id, rkey ON journe
 CREATE OR REPLACE FUNCTION gloact_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = public, pg_temp AS $$
   BEGIN INSERT INTO workbook_changes (on_table) VALUES (TG_TABLE_NAME); RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION gloact_stored_journeys(ids text[]) RETURNS TABLE (journey_id text, import_id bigint)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT j.journey_id, j.import_id FROM journeys j WHERE j.journey_id = ANY(ids) $$;
 CREATE OR REPLACE FUNCTION gloact_data_version() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = public, pg_temp AS $$ SELECT count(*) FROM workbook_changes $$;
 """

@@ -118,8 +118,9 @@ END $$
 
 _FUNCTIONS_SQL = f"""
 REVOKE ALL ON FUNCTION gloact_record_key(text), gloact_set_rkey(), gloact_changed(), gloact_data_version(),
-  gloact_my_country(), gloact_add_user(text, text, text), gloact_users() FROM PUBLIC;
+  gloact_my_country(), gloact_add_user(text, text, text), gloact_users(), gloact_stored_journeys(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION gloact_data_version(), gloact_my_country() TO {_GROUPS_SQL};
+GRANT EXECUTE ON FUNCTION gloact_stored_journeys(text[]) TO gloact_admin, gloact_analyst, gloact_focal;
 GRANT EXECUTE ON FUNCTION gloact_add_user(text, text, text), gloact_users() TO gloact_admin;
 REVOKE ALL ON disclosure_secret, disclosure_hmac, workbook_users, workbook_changes FROM PUBLIC, {_GROUPS_SQL};
 GRANT SELECT ON {", ".join(REFERENCE_TABLES)} TO {_GROUPS_SQL};

@@ -58,6 +58,23 @@ def _push(pg, folder: Path, table: str):
     return push
 
 
+def _add_invisible_ids(pg, local, stage_file: Path) -> None:
+    """Add to the comparison the file's journey ids stored by imports this user may not read (another country's),
+    so that those rows are rejected and reported one by one, as on a workbook file."""
+    stage = duckdb.connect(str(stage_file), read_only=True)
+    try:
+        ids = [r[0] for r in stage.execute("SELECT DISTINCT journey_id FROM stage").fetchall()]
+    finally:
+        stage.close()
+    taken = pg.execute("SELECT journey_id, import_id FROM gloact_stored_journeys(%s)", [ids]).fetchall()
+    if taken:
+        local.execute("CREATE TEMP TABLE _taken (journey_id VARCHAR, import_id BIGINT)")
+        local.executemany("INSERT INTO _taken VALUES (?, ?)", taken)
+        local.execute("INSERT INTO journeys (journey_id, import_id) SELECT journey_id, import_id FROM _taken "
+                      "WHERE journey_id NOT IN (SELECT journey_id FROM journeys)")  # fmt: skip
+        local.execute("DROP TABLE _taken")
+
+
 def _rollback(pg) -> None:
     try:
         _rollback(pg)
@@ -85,8 +102,12 @@ def finish_on_server(url: str, finish, stage_file: Path, path: Path, source, cho
     try:
         if not dry_run:
             pg.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
-        tables = [t for t in (target.name, "imports") if t in TABLES]
-        local = load_replica(pg, folder / "workbook.duckdb", url, None, tables=tables)
+        # what the comparison reads of the stored rows: their keys, content keys and imports
+        compared = [c for c in TABLES[target.name].column_names if c in (*target.key, "content_key", "import_id")]
+        local = load_replica(pg, folder / "workbook.duckdb", url, None, tables=[target.name, "imports"],
+                             narrow={target.name: compared})  # fmt: skip
+        if target.name == "journeys" and not chosen.synthetic_ids:
+            _add_invisible_ids(pg, local, stage_file)
         try:
             result = finish(local, stage_file, path, source, chosen, target, staged_cols, digest, report, dry_run,
                             allow_repeats, rows_read, unchanged, members, country,

@@ -29,6 +29,7 @@ from gloact_lib.data.transfer import CopyError, copy_workbook
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.views.briefing import build_briefing
 from gloact_lib.views.forms import write_template
+from tests.conftest import journey, read_report
 from tests.imports.ctdc_download import ctdc_rows, write_ctdc
 
 pytestmark = pytest.mark.postgres
@@ -237,3 +238,22 @@ def test_the_server_stopped_is_one_line_and_a_dashboard_comes_back(pg_cluster, b
         pg_cluster.start()
     d.country.value = ""  # all countries again
     assert d.status == "Updated." and d.kpis.value == figures
+
+
+def test_an_id_another_country_stored_is_reported_not_a_failure(pg_cluster, built_db, write_csv, tmp_path):
+    """A focal point cannot read Niger's journeys, but a file reusing one of their ids gets that row rejected and
+    reported (naming the import that stored it), the rest stored, as on a workbook file."""
+    url = pg_cluster.create_database("clash")
+    copy_workbook(built_db, url)
+    with psycopg.connect(url) as pg:
+        password = users_add(pg, "focal_mli_clash", "focal", "MLI")
+    mine = pg_cluster.url("clash", "focal_mli_clash", password)
+    path = write_csv([journey(journey_id="mli-new-1", reporting_country="MLI"),
+                      journey(journey_id="sample-00003", reporting_country="MLI")])  # Niger's id  # fmt: skip
+    result = import_file(mine, path, report=tmp_path / "r.csv")
+    assert (result.accepted, result.rejected) == (1, 1)
+    (rejected,) = read_report(tmp_path / "r.csv")
+    assert rejected["value"] == "sample-00003" and "already in the database (import " in rejected["reason"]
+    stored = connect(url).execute("SELECT journey_id, reporting_country FROM journeys WHERE journey_id IN "
+                                  "('mli-new-1', 'sample-00003') ORDER BY 1").fetchall()  # fmt: skip
+    assert stored == [("mli-new-1", "MLI"), ("sample-00003", "NER")]
