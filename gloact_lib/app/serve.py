@@ -112,6 +112,21 @@ def _set_xsrf_cookie_on_pages() -> None:
     VoilaHandler._gloact_xsrf = True
 
 
+def _check_reader(url: str) -> None:
+    """Refuse to serve as a user who reads no journeys (a viewer): the dashboards would show nothing."""
+    from gloact_lib.data.database import DatabaseError
+    from gloact_lib.data.server import pg_connect, redact
+
+    pg = pg_connect(url, autocommit=True)
+    try:
+        reads = pg.execute("SELECT has_table_privilege('journeys', 'SELECT')").fetchone()[0]
+    finally:
+        pg.close()
+    if not reads:
+        raise DatabaseError(f"{redact(url)}: this user reads no journeys (a viewer reads published_flows only); serve "
+                            "the dashboards as an analyst (they publish protected figures only)", "denied")
+
+
 def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) -> None:
     """Serve the dashboards until interrupted.
 
@@ -133,6 +148,8 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     db_path = target if is_server(target) else Path(target).resolve()
     if not is_server(target) and db_path.exists():  # a database made by an earlier version gets what this one
         open_waiting(db_path).close()  # reads (once, in a moment)
+    if is_server(target):
+        _check_reader(target)
     # DatabaseError: missing, held (after a wait), damaged, foreign; a server unreachable or refusing the user
     con = open_waiting(db_path, read_only=True)
     try:

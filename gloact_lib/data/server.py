@@ -32,13 +32,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 from gloact_lib.data.schema import TABLES, create_sql
 
-__all__ = ["IMPORT_LOCK", "SCHEMES", "data_version", "install_schema", "is_server", "pg_connect", "redact",
-           "server_error"]  # fmt: skip
+__all__ = ["IMPORT_LOCK", "SCHEMES", "data_version", "install_schema", "is_server", "pg_connect", "publish",
+           "redact", "server_error"]  # fmt: skip
 
 #: What a server's address starts with.
 SCHEMES = ("postgresql://", "postgres://")
 #: Key of the advisory lock an import holds for its final compare-and-append (one at a time).
 IMPORT_LOCK = 0x61_0AC7
+#: Session settings the CSV round trips rely on, whatever the server's or the client's defaults (a
+#: ``datestyle`` of ``SQL, DMY`` or ``bytea_output = escape`` would change what ``COPY`` writes).
+SESSION_OPTIONS = ("-c datestyle=ISO,MDY -c bytea_output=hex -c extra_float_digits=3 -c TimeZone=UTC "
+                   "-c IntervalStyle=postgres -c search_path=public")  # fmt: skip
 #: Seconds to wait for a server to answer a connection.
 CONNECT_TIMEOUT = int(os.environ.get("GLOACT_CONNECT_TIMEOUT", "5"))
 
@@ -55,18 +59,21 @@ def is_server(target) -> bool:
 
 
 def redact(url: str) -> str:
-    """The address without its password, for messages and logs.
+    """The address without its password (in the user part or a ``password=`` parameter), for messages and logs.
 
     Examples
     --------
     >>> redact("postgresql://focal_mli:s3cret@db.example.org:5432/gloact")
     'postgresql://focal_mli:***@db.example.org:5432/gloact'
+    >>> redact("postgresql://focal_mli@db.example.org/gloact?sslmode=require&password=s3cret")
+    'postgresql://focal_mli@db.example.org/gloact?sslmode=require&password=***'
     """
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = re.sub(r"(^|&)(password)=[^&]*", r"\1\2=***", parts.query, flags=re.IGNORECASE)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 _REASONS = (  # (pattern in the server's or libpq's message, kind, what to say)
@@ -137,13 +144,15 @@ def pg_connect(url: str, autocommit: bool = False):
     import psycopg
 
     try:
-        return psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT,
-                               application_name="gloact")  # fmt: skip
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT, application_name="gloact",
+                               options=SESSION_OPTIONS)  # fmt: skip
     except psycopg.Error as exc:
         raise (server_error(exc, url) or exc) from None
 
 
-#: The server's own parts of the workbook, made once by :func:`install_schema`: the record keys
+#: The server's own parts of the workbook, made once by :func:`install_schema`.  Functions that run with the
+#: owner's rights search ``pg_catalog`` only and name the workbook's tables with their schema, so that no
+#: function or operator another user made can stand in for a built-in one.  The record keys
 #: (set by the server from a secret no login role reads, so that no file and no crafted INSERT chooses
 #: them), the data version (one row per statement that changes data: readers compare counts), and which of
 #: a file's journey ids are stored already, by whichever country (an importer reports those rows; it may not
@@ -152,14 +161,16 @@ TRIGGERS = r"""
 CREATE TABLE IF NOT EXISTS workbook_changes (changed_at timestamptz NOT NULL DEFAULT now(), by_user text NOT NULL
   DEFAULT session_user, on_table text NOT NULL);
 CREATE TABLE IF NOT EXISTS disclosure_hmac (outer_key bytea NOT NULL, inner_key bytea NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS import_ids;
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS imported_by text NOT NULL DEFAULT session_user;
 CREATE OR REPLACE FUNCTION gloact_record_key(id text) RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
-  SET search_path = public, pg_temp AS $$
-  SELECT ('x' || left(encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(id, 'UTF8'))), 'hex'),
-          8))::bit(32)::bigint & 4294967295 FROM disclosure_hmac k LIMIT 1 $$;
+  SET search_path = pg_catalog, pg_temp AS $$
+  SELECT ('x' || left(encode(sha256(k.outer_key || sha256(k.inner_key || convert_to(id, 'UTF8'::name))), 'hex'),
+          8))::bit(32)::bigint & 4294967295 FROM public.disclosure_hmac k LIMIT 1 $$;
 CREATE OR REPLACE FUNCTION gloact_set_rkey() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = public, pg_temp AS $$
+  SET search_path = pg_catalog, pg_temp AS $$
   BEGIN
-    NEW.rkey := gloact_record_key(NEW.journey_id);
+    NEW.rkey := public.gloact_record_key(NEW.journey_id);
     IF NEW.rkey IS NULL THEN RAISE EXCEPTION 'workbook has no disclosure secret'; END IF;
     RETURN NEW;
   END $$;
@@ -167,14 +178,36 @@ DROP TRIGGER IF EXISTS gloact_rkey ON journeys;
 CREATE TRIGGER gloact_rkey BEFORE INSERT OR UPDATE OF journey_id, rkey ON journeys
   FOR EACH ROW EXECUTE FUNCTION gloact_set_rkey();
 CREATE OR REPLACE FUNCTION gloact_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = public, pg_temp AS $$
-  BEGIN INSERT INTO workbook_changes (on_table) VALUES (TG_TABLE_NAME); RETURN NULL; END $$;
+  SET search_path = pg_catalog, pg_temp AS $$
+  BEGIN INSERT INTO public.workbook_changes (on_table) VALUES (TG_TABLE_NAME); RETURN NULL; END $$;
 CREATE OR REPLACE FUNCTION gloact_stored_journeys(ids text[]) RETURNS TABLE (journey_id text, import_id bigint)
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT j.journey_id, j.import_id FROM journeys j WHERE j.journey_id = ANY(ids) $$;
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT j.journey_id, j.import_id FROM public.journeys j WHERE j.journey_id = ANY(ids) $$;
 CREATE OR REPLACE FUNCTION gloact_data_version() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
-  SET search_path = public, pg_temp AS $$ SELECT count(*) FROM workbook_changes $$;
+  SET search_path = pg_catalog, pg_temp AS $$ SELECT count(*) FROM public.workbook_changes $$;
 """
+
+
+def _refuse_open_schema(pg) -> None:
+    """Refuse a ``public`` schema where workbook users may create objects (PostgreSQL 13/14 left it open)."""
+    from gloact_lib.data.database import DatabaseError
+    from gloact_lib.data.server_access import GROUPS
+
+    can = "SELECT has_schema_privilege(%s, 'public', 'CREATE')"
+    open_to = [g for g in GROUPS if pg.execute(can, [g]).fetchone()[0]]
+    if open_to:
+        raise DatabaseError(f"schema public lets {', '.join(open_to)} create objects, which could stand in for the "
+                            "workbook's own; as its owner run `REVOKE CREATE ON SCHEMA public FROM PUBLIC`, then "
+                            "build or copy the workbook again", "denied")  # fmt: skip
+
+
+def publish(url: str) -> int:
+    """Make ``published_flows`` again from committed data (after an import or a correction); its cells."""
+    pg = pg_connect(url, autocommit=True)
+    try:
+        return int(pg.execute("SELECT gloact_publish_flows()").fetchone()[0])
+    finally:
+        pg.close()
 
 
 def install_schema(pg) -> None:
@@ -196,6 +229,12 @@ def install_schema(pg) -> None:
         from gloact_lib.data import server_access
 
         server_access.install_access(pg)
+        _refuse_open_schema(pg)
+        # import ids come from the server's sequence: never behind the stored ones (a workbook made before it)
+        pg.execute("SELECT setval('import_ids', m) FROM (SELECT max(import_id) AS m FROM imports) s "
+                   "WHERE m > (SELECT last_value FROM import_ids)")
+    pg.execute("SELECT gloact_publish_flows()")  # in a transaction of its own: committed data only
+    pg.commit()
 
 
 def set_secret(pg, secret: bytes, created_at) -> None:

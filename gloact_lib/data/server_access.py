@@ -14,7 +14,7 @@ login role belongs to one of four group roles (NOLOGIN, cluster-wide, made by
 * ``viewer``: no right on ``journeys`` and ``status_updates``; reads the reference tables.
 
 Every group reads :data:`PUBLISHED_VIEW` (``published_flows``): flows of all countries, counted
-with the owner's rights and published as :func:`gloact_lib.analysis.disclosure.publish_counts`
+with the owner's rights from committed rows after each import and published as :func:`gloact_lib.analysis.disclosure.publish_counts`
 publishes them (cell-key perturbation of persons, small values hidden); it never shows a record
 key, a cell key or an exact count of persons.  No group has any right on the secret
 (``disclosure_secret``, ``disclosure_hmac``), on ``workbook_users`` or ``workbook_changes``, nor
@@ -33,9 +33,17 @@ Limits, by construction of PostgreSQL 15:
   there).  One cluster per workbook keeps them apart.
 * ``CREATEROLE`` (given to administrators, who add users) is almost a superuser on PostgreSQL 15
   (it can grant any non-superuser role, including predefined ones): administrators are trusted.
-* a focal point can learn that a journey id is taken (a duplicate key refuses its insert) and the
-  record key of an id *not yet stored* (``INSERT ... RETURNING rkey`` then ``ROLLBACK``), since
-  it reads the record keys of its own rows (a replica needs them); never of a stored journey.
+* a focal point can learn that a journey id is taken, and by which import (``gloact_stored_journeys``:
+  an importer reports such rows one by one; ``imports`` is read by every writer), and the record key
+  of an id *not yet stored* (``INSERT ... RETURNING rkey`` then ``ROLLBACK``), since it reads the
+  record keys of its own rows (a replica needs them); never of a stored journey.
+* ``published_flows`` is made from committed rows only (``gloact_publish_flows()`` refuses to run in
+  a transaction that has written), so adding rows and rolling back tells nothing.  A writer can still
+  add rows, commit, and compare published values before and after: each such import is in ``imports``
+  under its login (``imported_by``), and the perturbation keeps a single comparison from giving a
+  count away (``disclosure.py``), not a long series of them.
+* ``imports`` and ``rejections``: a non-owner writes an audit row only for the import id it has just
+  drawn from ``import_ids`` (``currval``), as itself; it cannot forge another import's rows.
 """
 
 from __future__ import annotations
@@ -58,8 +66,31 @@ ROW_TABLES = {"journeys": "reporting_country", "status_updates": "iso3"}
 #: Public reference tables: every group reads them, administrators and analysts add to them.
 REFERENCE_TABLES = ("places", "countries", "groups", "treaties", "meetings", "participants", "recommendations",
                     "indicators", "incidents")  # fmt: skip
-#: The published aggregate every group may read.
+#: The published aggregate every group may read (made again from committed data after each import:
+#: ``gloact_publish_flows()``, :func:`gloact_lib.data.server.publish`).
 PUBLISHED_VIEW = "published_flows"
+#: Key of the advisory lock of ``gloact_publish_flows()`` (one remaking at a time).
+PUBLISH_LOCK = 0x61_0AC8
+#: Audit tables a non-owner writes only for the import it is making (the id it drew from ``import_ids``),
+#: under its own name (``imported_by``): no forged audit row, no id that blocks later imports.
+_AUDIT_SQL = """
+ALTER TABLE imports ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rejections ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS gloact_admin_all ON imports;
+DROP POLICY IF EXISTS gloact_read ON imports;
+DROP POLICY IF EXISTS gloact_add ON imports;
+DROP POLICY IF EXISTS gloact_admin_all ON rejections;
+DROP POLICY IF EXISTS gloact_read ON rejections;
+DROP POLICY IF EXISTS gloact_add ON rejections;
+CREATE POLICY gloact_admin_all ON imports FOR ALL TO gloact_admin USING (true) WITH CHECK (true);
+CREATE POLICY gloact_read ON imports FOR SELECT TO gloact_analyst, gloact_focal USING (true);
+CREATE POLICY gloact_add ON imports FOR INSERT TO gloact_analyst, gloact_focal
+  WITH CHECK (import_id = currval('public.import_ids') AND imported_by = session_user);
+CREATE POLICY gloact_admin_all ON rejections FOR ALL TO gloact_admin USING (true) WITH CHECK (true);
+CREATE POLICY gloact_read ON rejections FOR SELECT TO gloact_analyst USING (true);
+CREATE POLICY gloact_add ON rejections FOR INSERT TO gloact_analyst, gloact_focal
+  WITH CHECK (import_id = currval('public.import_ids'));
+"""
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -85,23 +116,23 @@ CREATE TABLE IF NOT EXISTS workbook_users (
   CHECK (role <> 'focal' OR country IS NOT NULL)
 );
 CREATE OR REPLACE FUNCTION gloact_my_country() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
-  SET search_path = public, pg_temp AS $$
-  SELECT country FROM workbook_users WHERE role_name = session_user $$;
+  SET search_path = pg_catalog, pg_temp AS $$
+  SELECT country FROM public.workbook_users WHERE role_name = session_user $$;
 CREATE OR REPLACE FUNCTION gloact_add_user(who text, what text, land text) RETURNS void LANGUAGE plpgsql
-  SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   BEGIN
     IF what IS NULL OR what NOT IN ({_ROLES_SQL}) THEN RAISE EXCEPTION 'unknown workbook role %', what; END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = who) OR NOT pg_has_role(who, 'gloact_' || what, 'MEMBER')
       THEN RAISE EXCEPTION 'role % is not a member of gloact_%', who, what; END IF;
-    IF what = 'focal' AND NOT EXISTS (SELECT 1 FROM countries WHERE iso3 = land AND kind = 'country')
+    IF what = 'focal' AND NOT EXISTS (SELECT 1 FROM public.countries WHERE iso3 = land AND kind = 'country')
       THEN RAISE EXCEPTION 'a focal point needs a country of table countries, not %', land; END IF;
     IF what <> 'focal' AND land IS NOT NULL THEN RAISE EXCEPTION 'only a focal point has a country'; END IF;
-    INSERT INTO workbook_users (role_name, role, country) VALUES (who, what, land)
+    INSERT INTO public.workbook_users (role_name, role, country) VALUES (who, what, land)
       ON CONFLICT (role_name) DO UPDATE SET role = EXCLUDED.role, country = EXCLUDED.country, added_at = now();
   END $$;
 CREATE OR REPLACE FUNCTION gloact_users() RETURNS TABLE (role_name text, role text, country text,
-  added_at timestamptz) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT role_name, role, country, added_at FROM workbook_users ORDER BY role_name $$;
+  added_at timestamptz) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT role_name, role, country, added_at FROM public.workbook_users ORDER BY role_name $$;
 """
 
 _GROUPS_DDL = """
@@ -128,6 +159,7 @@ GRANT INSERT ON {", ".join(REFERENCE_TABLES)} TO gloact_admin, gloact_analyst;
 GRANT SELECT, INSERT ON imports TO gloact_admin, gloact_analyst, gloact_focal;
 GRANT INSERT ON rejections TO gloact_admin, gloact_analyst, gloact_focal;
 GRANT SELECT ON rejections TO gloact_admin, gloact_analyst;
+GRANT USAGE ON SEQUENCE import_ids TO gloact_admin, gloact_analyst, gloact_focal;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 """
 
@@ -173,14 +205,37 @@ def publish_function_sql(threshold: int = config.DISCLOSURE_THRESHOLD) -> str:
 
 
 _VIEW_SQL = f"""
+CREATE TABLE IF NOT EXISTS published_cells (origin_country text, destination_country text, crime text, unit text,
+  illustrative boolean, year int, persons bigint, hidden boolean, published_at timestamptz NOT NULL);
+REVOKE ALL ON published_cells FROM PUBLIC, {_GROUPS_SQL};
+CREATE OR REPLACE FUNCTION gloact_publish_flows() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, pg_temp AS $$
+  DECLARE made bigint;
+  BEGIN
+    -- committed rows only: a transaction that has written (rows of its own, not yet committed, would be
+    -- counted) may not publish, so no one learns an exact count by adding rows and rolling back
+    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+      RAISE EXCEPTION 'published flows are made from committed data: call gloact_publish_flows() in a transaction '
+        'that has written nothing';
+    END IF;
+    PERFORM pg_advisory_xact_lock({PUBLISH_LOCK});
+    DELETE FROM public.published_cells;
+    INSERT INTO public.published_cells
+    SELECT origin_country, destination_country, crime, unit, illustrative, year, value, value IS NULL, now()
+    FROM (SELECT origin_country, destination_country, crime, unit, illustrative, year,
+                 public.gloact_publish(n, ckey, unit) AS value
+          FROM (SELECT origin_country, destination_country, crime, unit, illustrative,
+                       extract(year FROM period_start)::int AS year, sum(persons)::bigint AS n,
+                       (coalesce(sum(rkey), 0) % {MODULUS})::bigint AS ckey
+                FROM public.journeys GROUP BY 1, 2, 3, 4, 5, 6) cells) published;
+    GET DIAGNOSTICS made = ROW_COUNT;
+    RETURN made;
+  END $$;
+REVOKE ALL ON FUNCTION gloact_publish_flows() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION gloact_publish_flows() TO gloact_admin, gloact_analyst, gloact_focal;
 CREATE OR REPLACE VIEW {PUBLISHED_VIEW} WITH (security_barrier) AS
-SELECT origin_country, destination_country, crime, unit, illustrative, year, value AS persons, value IS NULL AS hidden
-FROM (SELECT origin_country, destination_country, crime, unit, illustrative, year,
-             gloact_publish(n, ckey, unit) AS value
-      FROM (SELECT origin_country, destination_country, crime, unit, illustrative,
-                   extract(year FROM period_start)::int AS year, sum(persons)::bigint AS n,
-                   (coalesce(sum(rkey), 0) % {MODULUS})::bigint AS ckey
-            FROM journeys GROUP BY 1, 2, 3, 4, 5, 6) cells) published;
+SELECT origin_country, destination_country, crime, unit, illustrative, year, persons, hidden, published_at
+FROM published_cells;
 REVOKE ALL ON {PUBLISHED_VIEW} FROM PUBLIC;
 GRANT SELECT ON {PUBLISHED_VIEW} TO {_GROUPS_SQL};
 """
@@ -225,7 +280,9 @@ def install_access(pg) -> None:
                 policy = sql.Identifier(f"{group}_{label}")
                 pg.execute(sql.SQL(text.replace("{c}", '"' + column + '"')).format(policy, name))
     pg.execute(publish_function_sql())
+    pg.execute(f"DROP VIEW IF EXISTS {PUBLISHED_VIEW}")  # made over journeys by an earlier version
     pg.execute(_VIEW_SQL)
+    pg.execute(_AUDIT_SQL)
 
 
 def _check_user(name: str, role: str, country: str | None) -> str | None:

@@ -44,36 +44,58 @@ def _compare(source: dict, target: dict, where: str) -> None:
         raise CopyError(f"copy to {where} differs from its source ({'; '.join(wrong)}); nothing was kept")
 
 
+def _held(pg) -> dict[str, int]:
+    """Rows of each workbook table the server holds already (none when it holds no workbook)."""
+    if not pg.execute("SELECT to_regclass('public.journeys') IS NOT NULL").fetchone()[0]:
+        return {}
+    return {t: pg.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
+
+
 def _to_server(source: str, url: str, force: bool) -> dict[str, int]:
+    import psycopg
+
     from gloact_lib.data.database import open_waiting
+    from gloact_lib.data.server import IMPORT_LOCK
 
     duck = open_waiting(source, read_only=True)
+    pg = None
     try:
         counts = _counts_duck(duck)
         secret = duck.execute("SELECT secret, created_at FROM disclosure_secret ORDER BY created_at LIMIT 1").fetchall()
         pg = pg_connect(url)
-        try:
-            install_schema(pg)
-            with pg.transaction():
-                held = {t: pg.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("journeys", "imports")}
-                if any(held.values()) and not force:
-                    raise CopyError(f"{redact(url)} already holds a workbook ({held['journeys']} journeys, "
-                                    f"{held['imports']} imports); give --force to replace it")  # fmt: skip
-                if any(held.values()) or force:
-                    pg.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in TABLES) + ", disclosure_hmac")
-                if secret:
-                    set_secret(pg, bytes(secret[0][0]), secret[0][1])
-                folder = Path(tempfile.mkdtemp(prefix="gloact-copy-"))
-                try:
-                    for table in TABLES:
-                        if table != "disclosure_secret":
-                            push_rows(duck, pg, table, folder)
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
-                _compare(counts, _counts_pg(pg), redact(url))
-        finally:
-            pg.close()
+        held = {t: n for t, n in _held(pg).items() if n}
+        pg.rollback()
+        if held and not force:  # before anything is made or changed there
+            raise CopyError(f"{redact(url)} already holds a workbook ("
+                            + ", ".join(f"{n} {t}" for t, n in held.items()) + "); give --force to replace it")
+        install_schema(pg)
+        with pg.transaction():
+            pg.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # no import's final step meanwhile
+            pg.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in TABLES) + ", disclosure_hmac")
+            if secret:
+                set_secret(pg, bytes(secret[0][0]), secret[0][1])
+            folder = Path(tempfile.mkdtemp(prefix="gloact-copy-"))
+            try:
+                for table in TABLES:
+                    if table != "disclosure_secret":
+                        push_rows(duck, pg, table, folder)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            pg.execute("SELECT setval('import_ids', greatest((SELECT max(import_id) FROM imports), 1))")
+            _compare(counts, _counts_pg(pg), redact(url))
+        pg.execute("SELECT gloact_publish_flows()")
+        pg.commit()
+    except psycopg.Error as exc:
+        from gloact_lib.data.server import server_error
+
+        known = server_error(exc, url)
+        if known is not None:
+            raise known from None
+        raise CopyError(f"copy to {redact(url)} refused by the server ({' '.join(str(exc).split())[:200]}); "
+                        "nothing was kept") from None  # fmt: skip
     finally:
+        if pg is not None:
+            pg.close()
         duck.close()
     return counts
 

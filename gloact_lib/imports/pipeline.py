@@ -115,20 +115,16 @@ def _resolve_format(source, fmt: str) -> tuple[Format, dict[str, str]]:
     if fmt == "auto":
         chosen = detect_format(set(canonical.values()))
         if chosen is None:
-            raise ReadError(
-                f"{source.path.name}: cannot tell the format from the header "
-                f"({', '.join(header[:12])}); pass --format ({', '.join(FORMATS)})"
-            )
+            raise ReadError(f"{source.path.name}: cannot tell the format from the header "
+                            f"({', '.join(header[:12])}); pass --format ({', '.join(FORMATS)})")  # fmt: skip
     else:
         if fmt not in FORMATS:
             raise ReadError(f"unknown format {fmt!r}: expected auto or one of {', '.join(FORMATS)}")
         chosen = FORMATS[fmt]
     missing = [c for c in chosen.required if c not in canonical.values()]
     if missing:
-        raise ReadError(
-            f"{source.path.name}: missing required column(s) for format {chosen.name}: "
-            f"{', '.join(missing)} (found: {', '.join(header)})"
-        )
+        raise ReadError(f"{source.path.name}: missing required column(s) for format {chosen.name}: "
+                        f"{', '.join(missing)} (found: {', '.join(header)})")  # fmt: skip
     return chosen, canonical
 
 
@@ -220,7 +216,8 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
             stage_con.close()
         if url:  # a server: compare and append in one server transaction, one import at a time (server_import.py)
             return finish_on_server(url, _finish, folder / "stage.duckdb", path, source, chosen, target, staged_cols,
-                                    digest, report, dry_run, allow_repeats, rows_read, unchanged, members, country)
+                                    digest, report, dry_run, allow_repeats, rows_read, unchanged, members, country,
+                                    on_wait)
         # a check only reads the workbook; an import holds it, and imports of this process take turns (DuckDB
         # shares one database between a process's connections: the file lock does not separate them)
         with _workbook(workbook, dry_run, on_wait) as con, _turn(con):
@@ -232,11 +229,9 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
 
 def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, target, staged_cols: list[str],
             digest: str, report: Path | None, dry_run: bool, allow_repeats: str, rows_read: int, unchanged: int,
-            members, country: str | None = None, push=None) -> ImportResult:  # fmt: skip
-    """Compare the staged rows with the workbook, then (unless a check) append them in one transaction.
-
-    ``push(con, import_id)``, for a server's replica, sends what was appended on to the server (in the
-    server's transaction, committed by the caller)."""
+            members, country: str | None = None, push=None, import_id: int | None = None) -> ImportResult:  # fmt: skip
+    """Compare the staged rows with the workbook, then (unless a check) append them in one transaction; on a
+    server's replica, ``push(con, import_id)`` sends them on (``import_id`` drawn from the server)."""
     alias = f"gloact_stage_{uuid.uuid4().hex[:12]}"
     con.execute(f"ATTACH ? AS {alias} (READ_WRITE)", [str(stage_file)])  # writable even on a read-only connection
     stage, rej = f"{alias}.stage", f"{alias}.rej"
@@ -257,7 +252,8 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
         accepted = rows_read - rejected - unchanged
         if chosen.group is None and stored != accepted:
             raise RuntimeError(f"internal error: {stored} rows staged but {accepted} accepted")
-        import_id = None if dry_run else scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+        if import_id is None and not dry_run:
+            import_id = scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
         report_path = report or _default_report(path, import_id, con)
         _write_report(con, rej, report_path)
         if not dry_run:
@@ -276,7 +272,11 @@ def _finish(con, stage_file: Path, path: Path, source: Source, chosen: Format, t
             con.execute("COMMIT")
             in_transaction = False
             if push is not None:
-                push(con, import_id)
+                try:
+                    push(con, import_id)
+                except BaseException:  # not stored: no report named after an import that does not exist
+                    report_path.unlink(missing_ok=True)
+                    raise
     except BaseException:
         if in_transaction:
             con.execute("ROLLBACK")

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
 
+from gloact_lib import config
 from gloact_lib.data.replica import load_replica, push_rows
 from gloact_lib.data.schema import TABLES
 from gloact_lib.data.server import IMPORT_LOCK, pg_connect, redact, server_error
@@ -77,14 +79,36 @@ def _add_invisible_ids(pg, local, stage_file: Path) -> None:
 
 def _rollback(pg) -> None:
     try:
-        _rollback(pg)
+        pg.rollback()
     except Exception:  # the connection is gone: the server has rolled back already
         pass
 
 
+def _take_turn(pg, url: str, on_wait=None) -> None:
+    """Hold the workbook's import lock for this transaction, waiting for another import's final step (saying so
+    once), up to ``config.LOCK_WAIT_SECONDS``; then say who holds it."""
+    from gloact_lib.data.database import DatabaseError
+
+    limit = config.LOCK_WAIT_SECONDS
+    deadline, told = time.monotonic() + limit, False
+    while not pg.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK]).fetchone()[0]:
+        if time.monotonic() >= deadline:
+            holder = pg.execute(
+                "SELECT a.usename, extract(epoch FROM now() - a.xact_start)::int FROM pg_locks l "
+                "JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted "
+                "AND l.objid = %s AND l.pid <> pg_backend_pid()", [IMPORT_LOCK]).fetchone()  # fmt: skip
+            who = f"an import by {holder[0]} (for {holder[1]} s)" if holder else "another import"
+            raise DatabaseError(f"{redact(url)}: {who} is finishing; try again when it has (waited {limit:g} s)",
+                                "busy")  # fmt: skip
+        if not told and on_wait is not None:
+            on_wait(f"waiting for another import to finish with {redact(url)}…")
+        told = True
+        time.sleep(config.LOCK_RETRY_SECONDS)
+
+
 def finish_on_server(url: str, finish, stage_file: Path, path: Path, source, chosen, target, staged_cols, digest,
                      report, dry_run: bool, allow_repeats: str, rows_read: int, unchanged: int, members,
-                     country: str | None):  # fmt: skip
+                     country: str | None, on_wait=None):  # fmt: skip
     """Run the pipeline's final step (``finish``) against the server at ``url``; see the module's description.
 
     Raises
@@ -100,8 +124,10 @@ def finish_on_server(url: str, finish, stage_file: Path, path: Path, source, cho
     folder = Path(tempfile.mkdtemp(prefix="gloact-server-import-"))
     pg = pg_connect(url)
     try:
+        import_id = None
         if not dry_run:
-            pg.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+            _take_turn(pg, url, on_wait)
+            import_id = pg.execute("SELECT nextval('import_ids')").fetchone()[0]
         # what the comparison reads of the stored rows: their keys, content keys and imports
         compared = [c for c in TABLES[target.name].column_names if c in (*target.key, "content_key", "import_id")]
         local = load_replica(pg, folder / "workbook.duckdb", url, None, tables=[target.name, "imports"],
@@ -111,10 +137,13 @@ def finish_on_server(url: str, finish, stage_file: Path, path: Path, source, cho
         try:
             result = finish(local, stage_file, path, source, chosen, target, staged_cols, digest, report, dry_run,
                             allow_repeats, rows_read, unchanged, members, country,
-                            push=None if dry_run else _push(pg, folder, target.name))  # fmt: skip
+                            push=None if dry_run else _push(pg, folder, target.name), import_id=import_id)  # fmt: skip
         finally:
             local.close()
         pg.commit()
+        if not dry_run:  # the published flows, from committed data (server_access.py)
+            pg.execute("SELECT gloact_publish_flows()")
+            pg.commit()
         return result
     except psycopg.errors.UniqueViolation as exc:
         _rollback(pg)

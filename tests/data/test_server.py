@@ -257,3 +257,62 @@ def test_an_id_another_country_stored_is_reported_not_a_failure(pg_cluster, buil
     stored = connect(url).execute("SELECT journey_id, reporting_country FROM journeys WHERE journey_id IN "
                                   "('mli-new-1', 'sample-00003') ORDER BY 1").fetchall()  # fmt: skip
     assert stored == [("mli-new-1", "MLI"), ("sample-00003", "NER")]
+
+
+def test_an_import_waits_for_another_ones_final_step_and_says_who_holds_it(pg_cluster, built_db, tmp_path,
+                                                                           monkeypatch):  # fmt: skip
+    from gloact_lib import config
+    from gloact_lib.data.server import IMPORT_LOCK
+
+    url = pg_cluster.create_database("waiting")
+    copy_workbook(built_db, url)
+    monkeypatch.setattr(config, "LOCK_WAIT_SECONDS", 1.0)
+    said = []
+    with psycopg.connect(url) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])  # another import's final step
+        with pytest.raises(DatabaseError) as err:
+            import_file(url, write_ctdc(tmp_path / "c.csv", ctdc_rows(20, seed=2)), report=tmp_path / "r.csv",
+                        on_wait=said.append)  # fmt: skip
+    assert err.value.kind == "busy" and f"an import by {pg_cluster.superuser}" in str(err.value)
+    assert said and said[0].startswith("waiting for another import to finish")
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_server_settings_do_not_change_what_is_copied(pg_cluster, built_db):
+    """A server whose dates read day first and whose bytes print as escapes gives the same replica."""
+    url = pg_cluster.create_database("styles")
+    copy_workbook(built_db, url)
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("ALTER DATABASE styles SET datestyle = 'SQL, DMY'")
+        pg.execute("ALTER DATABASE styles SET bytea_output = 'escape'")
+        pg.execute("ALTER DATABASE styles SET extra_float_digits = -10")
+    q = "SELECT min(period_start), max(period_end), sum(persons), max(imported_at) FROM journeys, imports"
+    assert connect(url).execute(q).fetchall() == connect(built_db, read_only=True).execute(q).fetchall()
+    q = "SELECT sum(lat), sum(lon) FROM places"
+    assert connect(url).execute(q).fetchall() == connect(built_db, read_only=True).execute(q).fetchall()
+
+
+def test_a_public_schema_open_to_users_is_refused(pg_cluster, built_db):
+    """On a server whose schema public lets anyone create (PostgreSQL 13/14), a user's function could stand in for
+    a built-in one in the owner's functions: the workbook is not installed there."""
+    url = pg_cluster.create_database("open_schema")
+    with psycopg.connect(url, autocommit=True) as pg:
+        pg.execute("CREATE ROLE open_schema_owner LOGIN CREATEROLE PASSWORD 'pw'")
+        pg.execute("ALTER DATABASE open_schema OWNER TO open_schema_owner")
+        # as on 13/14: public belongs to the superuser, with CREATE for everyone, not the owner's to close
+        pg.execute(f"ALTER SCHEMA public OWNER TO {pg_cluster.superuser}")
+        pg.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")
+    owner = pg_cluster.url("open_schema", "open_schema_owner", "pw")
+    with pytest.raises(DatabaseError, match="REVOKE CREATE ON SCHEMA public"):
+        copy_workbook(built_db, owner)
+
+
+def test_serving_as_a_viewer_is_refused_in_one_line(pg_cluster, built_db):
+    from gloact_lib.app.serve import serve
+
+    url = pg_cluster.create_database("viewer_serve")
+    copy_workbook(built_db, url)
+    with psycopg.connect(url) as pg:
+        viewer = pg_cluster.url("viewer_serve", "viewer_serve_v", users_add(pg, "viewer_serve_v", "viewer"))
+    with pytest.raises(DatabaseError, match="reads no journeys"):
+        serve(viewer)

@@ -32,7 +32,8 @@ from gloact_lib.data.server_access import (
 pytestmark = pytest.mark.postgres
 
 DENIED = errors.InsufficientPrivilege
-PRIVATE = ("disclosure_secret", "disclosure_hmac", "workbook_users", "workbook_changes")
+DENIED_OR_STATE = (errors.InsufficientPrivilege, errors.ObjectNotInPrerequisiteState)  # currval not drawn yet
+PRIVATE = ("disclosure_secret", "disclosure_hmac", "workbook_users", "workbook_changes", "published_cells")
 COUNTRIES = [  # iso3, iso2, numeric, name_en, name_fr, kind
     ("MLI", "ML", "466", "Mali", "Mali", "country"), ("NER", "NE", "562", "Niger", "Niger", "country"),
     ("MAR", "MA", "504", "Morocco", "Maroc", "country"), ("NGA", "NG", "566", "Nigeria", "Nigéria", "country"),
@@ -113,6 +114,7 @@ def wb(pg_cluster):
                             "rows_read, rows_accepted, rows_rejected) VALUES (1, 'a.csv', 'x', 'csv', 'journeys', "
                             "now(), 2, 1, 1)")  # fmt: skip
                 cur.execute("INSERT INTO rejections VALUES (1, 3, 'persons', 'Aminata, 14', 'not a number')")
+                cur.execute("SELECT setval('import_ids', 1)")  # as gloact copy does after the rows it copies
             pg.commit()
             for key, role, country in [("admin", "admin", None), ("analyst", "analyst", None),
                                        ("focal_mli", "focal", "MLI"), ("focal_ner", "focal", "ner"),
@@ -183,7 +185,7 @@ def test_grants_and_row_security_in_the_catalogue(wb):
         assert not su.execute("SELECT has_database_privilege('public', current_database(), 'CONNECT')").fetchone()[0]
         columns = su.execute(f"SELECT * FROM {PUBLISHED_VIEW} LIMIT 0").description
         assert [c.name for c in columns] == ["origin_country", "destination_country", "crime", "unit", "illustrative",
-                                             "year", "persons", "hidden"]  # fmt: skip
+                                             "year", "persons", "hidden", "published_at"]  # fmt: skip
 
 
 # -- a focal point ---------------------------------------------------------------------------------------------------
@@ -258,11 +260,32 @@ def test_focal_point_inserts_and_the_server_sets_the_record_key(wb):
                            "RETURNING rkey", [new_id]).fetchone() == (record_key(wb.secret, new_id),)  # fmt: skip
         assert con.execute("SELECT gloact_data_version()").fetchone()[0] > before
         assert con.execute("SELECT max(import_id) FROM imports").fetchone() == (1,)
-        con.execute("INSERT INTO imports (import_id, file_name, sha256, format, target_table, imported_at, rows_read, "
-                    "rows_accepted, rows_rejected) VALUES (2, 'mli.csv', 'y', 'csv', 'journeys', now(), 1, 1, 0)")
-        con.execute("INSERT INTO rejections VALUES (2, 5, 'sex', 'x', 'unknown sex')")
+        insert = ("INSERT INTO imports (import_id, file_name, sha256, format, target_table, imported_at, rows_read, "
+                  "rows_accepted, rows_rejected) VALUES (%s, 'mli.csv', 'y', 'csv', 'journeys', now(), 1, 1, 0)")
+        with pytest.raises(DENIED_OR_STATE):  # an audit row only for the import whose id it drew
+            con.execute(insert, [9223372036854775807])
+        drawn = con.execute("SELECT nextval('import_ids')").fetchone()[0]
+        with pytest.raises(DENIED):  # not a forged id that would block every later import
+            con.execute(insert, [9223372036854775807])
+        con.execute(insert, [drawn])
+        con.execute("INSERT INTO rejections VALUES (%s, 5, 'sex', 'x', 'unknown sex')", [drawn])
+        with pytest.raises(DENIED):
+            con.execute("INSERT INTO rejections VALUES (1, 5, 'sex', 'x', 'forged')")
     assert wb.scalar("SELECT rkey FROM journeys WHERE journey_id = %s", [new_id]) == record_key(wb.secret, new_id)
-    assert wb.scalar("SELECT count(*) FROM rejections WHERE import_id = 2") == 1
+    assert wb.scalar("SELECT count(*) FROM rejections WHERE import_id = %s", [drawn]) == 1
+    assert wb.scalar("SELECT imported_by FROM imports WHERE import_id = %s", [drawn]) == wb.users["focal_mli"][0]
+
+
+def test_published_flows_count_committed_rows_only(wb):
+    """A focal point that adds rows and reads the published flows before rolling back learns nothing: they are made
+    from committed data, and may not be made again by a transaction that has written."""
+    with wb.connect("focal_mli", autocommit=False) as con:
+        before = con.execute(f"SELECT * FROM {PUBLISHED_VIEW} ORDER BY 1, 2, 3, 4, 5, 6").fetchall()
+        insert_journey(con, journey(f"probe_{wb.suffix}", "MLI", persons=1000))
+        assert con.execute(f"SELECT * FROM {PUBLISHED_VIEW} ORDER BY 1, 2, 3, 4, 5, 6").fetchall() == before
+        with pytest.raises(psycopg.errors.RaiseException, match="committed data"):
+            con.execute("SELECT gloact_publish_flows()")
+        con.rollback()
 
 
 # -- a viewer, and the published flows -------------------------------------------------------------------------------
@@ -276,11 +299,12 @@ def test_viewer_reads_published_flows_only(wb):
         with pytest.raises(DENIED):
             con.execute("SELECT gloact_record_key('j001')")
         assert con.execute("SELECT gloact_my_country()").fetchone() == (None,)
+        wb.scalar("SELECT gloact_publish_flows()")  # from the rows other tests added too
         published = con.execute(f"SELECT * FROM {PUBLISHED_VIEW}").fetchall()
     cells = raw_cells(wb)
     assert len(published) == len(cells)
     perturbed = hidden_cells = 0
-    for *key, persons, hidden in published:
+    for *key, persons, hidden, _ in published:
         n, ckey = cells[tuple(key)]
         values, hide = publish_counts([n], [ckey], unit=key[3])
         assert hidden == bool(hide[0]) and persons == (None if hide[0] else int(values[0])), key
@@ -294,6 +318,7 @@ def test_published_flows_keep_their_barrier(wb):
     """A viewer's own function in a WHERE clause sees cells, never the rows under them (without the barrier,
     an immutable function on grouping columns is evaluated on every journey: 151 notices, not 53)."""
     seen = []
+    wb.scalar("SELECT gloact_publish_flows()")
     with wb.connect("viewer") as con:
         con.add_notice_handler(lambda notice: seen.append(notice.message_primary))
         con.execute("CREATE FUNCTION pg_temp.peek(text, text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE "
