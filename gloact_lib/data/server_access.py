@@ -13,13 +13,13 @@ login role belongs to one of four group roles (NOLOGIN, cluster-wide, made by
   read them (rejected values may be personal).
 * ``viewer``: no right on ``journeys`` and ``status_updates``; reads the reference tables.
 
-Every group reads :data:`PUBLISHED_VIEW` (``published_flows``): flows of all countries, counted
-with the owner's rights from committed rows after each import and published as
-:func:`gloact_lib.analysis.disclosure.publish_counts` publishes them (cell-key perturbation of
-persons, small values hidden); it never shows a record key, a cell key or an exact count of persons.  No group has any right on the secret
-(``disclosure_secret``, ``disclosure_hmac``), on ``workbook_users`` or ``workbook_changes``, nor
-may call ``gloact_record_key``: record keys are set by the server's trigger only.  ``CONNECT`` on
-the database is taken from ``PUBLIC`` and given to the four groups.
+Every group reads :data:`PUBLISHED_VIEW` (``published_flows``): flows of all countries, counted with the
+owner's rights from committed rows after each import and published as
+:func:`gloact_lib.analysis.disclosure.publish_counts` publishes them (cell-key perturbation of persons, small
+values hidden); it never shows a record key, a cell key or an exact count of persons. No group has any right
+on the secret (``disclosure_secret``, ``disclosure_hmac``), on ``workbook_users`` or ``workbook_changes``, nor
+may call ``gloact_record_key``: record keys are set by the server's trigger only. ``CONNECT`` on the database
+is taken from ``PUBLIC`` and given to the four groups.
 
 A focal point's country is its row in ``workbook_users`` (:func:`users_add`), read by
 ``gloact_my_country()`` for the *login* role (``session_user``: inside a SECURITY DEFINER function
