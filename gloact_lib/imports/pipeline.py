@@ -37,7 +37,7 @@ from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
 from gloact_lib.imports.places import Places
 from gloact_lib.imports.readers import ReadError, Source, open_source, sha256_of
 from gloact_lib.imports.repeats import RepeatError, add_content_keys, reject_duplicates, repeated_rows
-from gloact_lib.imports.server_import import finish_on_server, my_country, server_address
+from gloact_lib.imports.server_import import finish_on_server, my_country, reference_tables, server_address
 from gloact_lib.imports.stage import stage_rows
 from gloact_lib.spreadsheet import safe_cell, safe_row
 
@@ -195,7 +195,8 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
         country = my_country(url)
     digest = sha256_of(path)
     target = TABLES[chosen.table]
-    with _workbook(workbook, True, on_wait) as con:  # what validation needs, read in a moment
+    small = url and not isinstance(workbook, duckdb.DuckDBPyConnection)  # a server: only the tables needed here
+    with reference_tables(url) if small else _workbook(workbook, True, on_wait) as con:  # read in a moment
         rows = con.execute("SELECT rec_id, countries FROM recommendations").fetchall()
         recommendations = {rec: tuple(countries.split(";")) for rec, countries in rows}
         ctx = Context(file_name=path.name, sha256=digest, places=_places(con), recommendations=recommendations,

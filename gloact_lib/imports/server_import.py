@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,7 @@ from gloact_lib.data.replica import load_replica, push_rows
 from gloact_lib.data.schema import TABLES
 from gloact_lib.data.server import IMPORT_LOCK, pg_connect, redact, server_error
 
-__all__ = ["finish_on_server", "my_country", "server_address"]
+__all__ = ["finish_on_server", "my_country", "reference_tables", "server_address"]
 
 
 def server_address(workbook) -> str | None:
@@ -39,6 +40,24 @@ def server_address(workbook) -> str | None:
     if isinstance(workbook, duckdb.DuckDBPyConnection):
         return server_of(workbook)
     return str(workbook) if is_server(str(workbook)) else None
+
+
+@contextmanager
+def reference_tables(url: str):
+    """A local copy of what validation reads (places, recommendations), not a whole replica: an import's
+    first moment does not grow with the workbook."""
+    folder = Path(tempfile.mkdtemp(prefix="gloact-server-import-"))
+    pg = pg_connect(url)
+    try:
+        con = load_replica(pg, folder / "reference.duckdb", url, None, tables=["places", "recommendations"])
+        pg.rollback()
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        pg.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def my_country(url: str) -> str | None:
