@@ -36,8 +36,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-from common import REPEATS, Context, Result, Row, journeys_sql, shipped_db, size_label, survive
+from common import REPEATS, Context, Result, Row, shipped_db, size_label, survive
+from dashboards import dashboard_db
 
 TITLE = "9. a shared workbook: imports while a dashboard draws (DuckDB and PostgreSQL)"
 ROWS = 100_000
@@ -255,21 +255,6 @@ class Server:
         self.cluster.remove()
 
 
-def _generated_db(tmp: Path, n: int) -> Path:
-    """A copy of the shipped workbook whose illustrative journeys are replaced by ``n`` generated ones."""
-    path = tmp / f"shared-gen-{size_label(n)}.duckdb"
-    shutil.copyfile(shipped_db(tmp), path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("DELETE FROM journeys WHERE illustrative")
-        sql, params = journeys_sql(con)
-        con.execute(sql, [n, *params])
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
-
-
 def _bare_copy_out(url: str) -> float:
     """Seconds of ``COPY journeys TO STDOUT`` (CSV, what a replica's copy reads), the rows read and dropped."""
     import psycopg
@@ -290,7 +275,7 @@ def _replica_refresh(server: Server, tmp: Path, n: int, log: Callable[[str], Non
     a bare ``COPY`` out of the journeys for scale."""
     from gloact_lib.data.database import connect, open_waiting
 
-    source = _generated_db(tmp, n)
+    source = dashboard_db(tmp, n)  # the shipped workbook with n generated journeys
     name = f"refresh_{size_label(n).lower()}"
     user = f"analyst_{name}"
     url = server.workbook(name, source, {user: ("analyst", None)})[user]
