@@ -26,7 +26,7 @@ from gloact_lib.data.ends import special_ends
 from gloact_lib.data.record_keys import add_record_keys, ensure_secret
 from gloact_lib.data.schema import TABLES, create_sql
 from gloact_lib.data.server import is_server
-from gloact_lib.data.sql import scalar
+from gloact_lib.data.sql import open_duckdb, scalar
 from gloact_lib.data.upgrade import upgrade
 
 __all__ = ["DatabaseError", "connect", "data_as_of", "database_error", "database_path", "open_waiting", "query",
@@ -214,9 +214,7 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
             raise DatabaseError(f"{path}: no workbook database here; run `gloact build-db --db {path}`", "missing")
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(target, read_only=read_only)
-        # No progress bar: a long query must not print into a command's --json output.
-        con.execute("SET enable_progress_bar = false")
+        con = open_duckdb(target, read_only=read_only)  # no progress bar in a command's --json output
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     except duckdb.Error as exc:
         raise (database_error(exc, target) or exc) from None

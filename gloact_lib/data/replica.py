@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from gloact_lib.data.schema import TABLES, create_sql
+from gloact_lib.data.sql import open_duckdb
 
 __all__ = ["SERVER_TABLE", "load_replica", "open_replica", "pull_table", "push_rows", "server_of"]
 
@@ -126,8 +127,7 @@ def load_replica(pg, path: Path, url: str | None, version: int | None, tables: l
     duckdb.DuckDBPyConnection
         Writable (the caller reopens it read-only, or appends an import to it).
     """
-    duck = duckdb.connect(str(path))
-    duck.execute("SET enable_progress_bar = false")
+    duck = open_duckdb(path)
     for table in TABLES.values():  # a narrowed table holds empty columns: no NOT NULL there
         ddl = create_sql(table)
         duck.execute(ddl.replace(" NOT NULL", "") if table.name in (narrow or {}) else ddl)
@@ -193,7 +193,7 @@ def open_replica(url: str) -> duckdb.DuckDBPyConnection:
                 folder = Path(tempfile.mkdtemp(prefix="gloact-replica-"))
                 try:
                     load_replica(pg, folder / "replica.duckdb", url, version).close()
-                    fresh = _Replica(version, folder, duckdb.connect(str(folder / "replica.duckdb"), read_only=True))
+                    fresh = _Replica(version, folder, open_duckdb(folder / "replica.duckdb", read_only=True))
                 except BaseException:
                     shutil.rmtree(folder, ignore_errors=True)
                     raise

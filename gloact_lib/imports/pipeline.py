@@ -32,7 +32,7 @@ from gloact_lib.data.database import database_path, open_waiting, reports_dir
 from gloact_lib.data.derived import scope_sql
 from gloact_lib.data.record_keys import record_key_sql
 from gloact_lib.data.schema import TABLES
-from gloact_lib.data.sql import scalar
+from gloact_lib.data.sql import open_duckdb, scalar
 from gloact_lib.imports.formats import FORMATS, Context, Format, detect_format
 from gloact_lib.imports.places import Places
 from gloact_lib.imports.readers import ReadError, Source, open_source, sha256_of
@@ -210,7 +210,7 @@ def _run_source(workbook, path: Path, source: Source, fmt: str, report: Path | N
     derived = ("import_id", "rkey", "scope", "content_key")  # set when stored
     staged_cols = [c for c in target.column_names if c not in derived]
     try:
-        stage_con = duckdb.connect(str(folder / "stage.duckdb"))
+        stage_con = open_duckdb(folder / "stage.duckdb")
         try:
             rows_read, unchanged, members = stage_rows(stage_con, source, chosen, canonical, ctx, target, staged_cols)
         finally:

@@ -28,6 +28,7 @@ from gloact_lib import config
 from gloact_lib.data.replica import load_replica, push_rows
 from gloact_lib.data.schema import TABLES
 from gloact_lib.data.server import IMPORT_LOCK, pg_connect, redact, server_error
+from gloact_lib.data.sql import open_duckdb
 
 __all__ = ["finish_on_server", "my_country", "reference_tables", "server_address"]
 
@@ -82,7 +83,7 @@ def _push(pg, folder: Path, table: str):
 def _add_invisible_ids(pg, local, stage_file: Path) -> None:
     """Add to the comparison the file's journey ids stored by imports this user may not read (another country's),
     so that those rows are rejected and reported one by one, as on a workbook file."""
-    stage = duckdb.connect(str(stage_file), read_only=True)
+    stage = open_duckdb(stage_file, read_only=True)
     try:
         ids = [r[0] for r in stage.execute("SELECT DISTINCT journey_id FROM stage").fetchall()]
     finally:
