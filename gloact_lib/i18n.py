@@ -6,6 +6,8 @@ fails when a label lacks its French text.
 
 from __future__ import annotations
 
+from gloact_lib.i18n_pages import PAGE_LABELS
+
 __all__ = ["LABELS", "LANGUAGES", "LANGUAGE_NAMES", "label_or", "t"]
 
 LANGUAGES = ("en", "fr")
@@ -173,43 +175,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Commitments: follow-up of the recommendations",
         "fr": "Engagements : suivi des recommandations",
     },
-    "status_grid": {"en": "Status by country and recommendation", "fr": "Statut par pays et par recommandation"},
-    "progress_by_country": {"en": "Progress by country", "fr": "Progrès par pays"},
-    "timeline": {"en": "Latest updates", "fr": "Dernières mises à jour"},
-    "changes_since": {"en": "Changes since {meeting}", "fr": "Changements depuis {meeting}"},
-    "no_changes": {"en": "No change recorded.", "fr": "Aucun changement enregistré."},
-    "since_meeting": {"en": "Since", "fr": "Depuis"},
-    "recommendation": {"en": "Recommendation", "fr": "Recommandation"},
-    "date": {"en": "Date", "fr": "Date"},
-    "previous": {"en": "before", "fr": "avant"},
-    "evidence": {"en": "Evidence", "fr": "Preuve"},
-    "overdue": {"en": "No news for over {months} months", "fr": "Sans nouvelles depuis plus de {months} mois"},
-    "not_started": {"en": "not started", "fr": "non commencé"},
-    "in_progress": {"en": "in progress", "fr": "en cours"},
-    "achieved": {"en": "achieved", "fr": "réalisé"},
-    "not_applicable": {"en": "not applicable", "fr": "sans objet"},
-    "not_concerned": {"en": "not concerned", "fr": "non concerné"},
-    "share_achieved": {"en": "{pct}% achieved", "fr": "{pct} % réalisé"},
-    "theme_protection": {"en": "protection", "fr": "protection"},
-    "theme_judicial_cooperation": {"en": "judicial cooperation", "fr": "coopération judiciaire"},
-    "theme_security_cooperation": {"en": "security cooperation", "fr": "coopération sécuritaire"},
-    "theme_data_and_identification": {"en": "data and identification", "fr": "données et identification"},
-    "theme_institutional": {"en": "institutional", "fr": "institutionnel"},
-    "caveat_status_illustrative": {
-        "en": "Status updates shown are illustrative (generated), not real reporting.",
-        "fr": "Les mises à jour présentées sont illustratives (générées), pas des rapports réels.",
-    },
-    "basemap_credit": {
-        "en": "Boundaries: Natural Earth (public domain); not an endorsement of any border.",
-        "fr": "Frontières : Natural Earth (domaine public) ; n'implique aucune reconnaissance de frontière.",
-    },
-    "hidden_month": {"en": "hidden", "fr": "masqué"},
-    "treaty_source": {
-        "en": "UN Treaty Collection (2014 snapshot, github.com/zmjones/untreaties); {unverified}: UNVERIFIED in "
-              "data/reference/FACTS.md.",
-        "fr": "Collection des traités des Nations Unies (état de 2014, github.com/zmjones/untreaties) ; "
-              "{unverified} : UNVERIFIED dans data/reference/FACTS.md.",
-    },
     # briefing packs
     "briefing_participants": {"en": "Participants", "fr": "Participants"},
     "briefing_organisations": {"en": "Organisations", "fr": "Organisations"},
@@ -289,6 +254,12 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 #: The language switch shows each language in itself.
+# the labels of the pages around the dashboards (front door, downloads, maps index, real-data hints)
+_PAGES = set(PAGE_LABELS) & set(LABELS)
+if _PAGES:  # pragma: no cover - a label defined twice is a mistake, found at import
+    raise RuntimeError(f"labels defined twice: {sorted(_PAGES)}")
+LABELS.update(PAGE_LABELS)
+
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 

@@ -87,7 +87,8 @@ def test_static_maps(hostile, hcon, tmp_path, lang):
 
 def test_dashboards_in_process(hostile, hcon):
     pwned = hostile[2]
-    views = [RoutesDashboard(con=hcon, lang=lang) for lang in ("en", "fr")]
+    views = [RoutesDashboard(con=hcon, lang=lang, selection=Selection()) for lang in ("en", "fr")]  # the sample
+    views.append(RoutesDashboard(con=hcon))  # real detections first
     views.append(RoutesDashboard(con=hcon, selection=Selection(crime="smuggling", origin="NGA")))
     views += [CountryDashboard(con=hcon, country=c, lang="fr") for c in member_countries(hcon)[:6]]
     views += [CommitmentsDashboard(con=hcon, lang=lang) for lang in ("en", "fr")]
@@ -184,7 +185,7 @@ def test_served_dashboards_in_chromium(hostile, hostile_server):
     with chromium() as browser:
         page, watch = watched_page(browser, 1400, 1000)
         page.on("dialog", lambda d: watch.errors.append("dialog: " + d.message))
-        page.goto(hostile_server + "/voila/render/routes.ipynb")
+        page.goto(hostile_server + "/voila/render/routes.ipynb?unit=persons&data=all")  # the hostile hubs' journeys
         frame = page.frame_locator("iframe.gloact-map")
         frame.locator(".gloact-label", has_text="Police report {#12}").first.wait_for(timeout=90_000)
         page.get_by_text("{{7*7}}").first.wait_for(timeout=10_000)  # a journey's source, in the notes

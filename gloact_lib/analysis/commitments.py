@@ -1,9 +1,12 @@
 """The monitoring mechanism: recommendations, their status per country over time, and measures.
 
 The Niamey 2018 conference set up "a permanent mechanism to monitor commitments and to
-periodically measure the progress made by each country"; the Casablanca 2019 workshop adopted
-eight operational recommendations.  Status updates (``status_updates`` table) record, per
-recommendation and country, a status on a date with its evidence and source.
+periodically measure the progress made by each country"; its commitments are six
+recommendations for its 16 delegations (``data/reference/recommendations_niamey2018.csv``: the
+mechanism in the article's words, the others summaries of what the article reports, since it
+does not publish their wording).  The Casablanca 2019 workshop adopted eight operational
+recommendations for Mali, Morocco and Niger.  Status updates (``status_updates`` table) record,
+per recommendation and country, a status on a date with its evidence and source.
 
 Measures: :func:`latest_status` (as of a date), :func:`status_matrix`, :func:`progress` (per
 country or per recommendation), :func:`changes_since` (a date or a meeting), :func:`overdue`.
@@ -21,6 +24,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from gloact_lib.analysis.selection import resolve_countries
 from gloact_lib.data.schema import STATUSES
 
 __all__ = ["changes_since", "latest_status", "latest_updates", "overdue", "progress", "recommendations_for",
@@ -67,7 +71,7 @@ def latest_status(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, 
                    coalesce(l.status, 'not_started') AS status, l.date, l.evidence, l.source,
                    coalesce(l.illustrative, FALSE) AS illustrative
             FROM items i LEFT JOIN last l USING (rec_id, iso3)
-            ORDER BY i.iso3, i.meeting_id, i.number""",
+            ORDER BY i.iso3, i.adopted, i.meeting_id, i.number""",
         [as_of],
     ).df()
 
@@ -197,15 +201,23 @@ def overdue(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None, months
 def recommendations_for(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
     """The recommendations that concern a country (``countries`` column of ``recommendations``).
 
+    Parameters
+    ----------
+    iso3 : str
+        The country: its ISO alpha-3 code, or any code or name
+        :func:`~gloact_lib.analysis.selection.resolve_countries` turns into one (``"Mali"``);
+        a name that is no country is a ValueError, not an empty answer.
+
     Returns
     -------
     DataFrame
         ``rec_id``, ``meeting_id``, ``number``, ``theme``, ``text_en``, ``text_fr``, ``source``; by
-        meeting, then number.
+        meeting (the earliest first), then number.
     """
     return con.execute(
-        "SELECT rec_id, meeting_id, number, theme, text_en, text_fr, source FROM recommendations "
-        "WHERE list_contains(string_split(countries, ';'), ?) ORDER BY meeting_id, number", [iso3]
+        "SELECT r.rec_id, r.meeting_id, r.number, r.theme, r.text_en, r.text_fr, r.source FROM recommendations r "
+        "LEFT JOIN meetings m USING (meeting_id) WHERE list_contains(string_split(r.countries, ';'), ?) "
+        "ORDER BY m.end_date, r.meeting_id, r.number", [resolve_countries("iso3", [iso3])[0]]
     ).df()  # fmt: skip
 
 

@@ -13,10 +13,13 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
+from gloact_lib.analysis.selection import Selection, selected_sql
 from gloact_lib.data.countries import NOT_PLACED
 
-__all__ = ["country_box", "incident_summary", "indicators", "journey_countries", "journey_years", "meeting",
-           "meetings", "meetings_attended", "member_countries", "participants", "treaty_status"]  # fmt: skip
+__all__ = ["country_box", "first_view", "frontex_latest", "frontex_routes", "frontex_years", "incident_summary",
+           "incident_years", "indicators", "journey_count", "journey_countries", "journey_years", "meeting",
+           "meetings", "meetings_attended", "member_countries", "participants", "real_data",
+           "treaty_status"]  # fmt: skip
 
 #: The order treaties are listed in: the Convention, then its two protocols.
 INSTRUMENTS = ("UNTOC", "TIP_Protocol", "SOM_Protocol")
@@ -59,6 +62,130 @@ def journey_countries(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute("SELECT DISTINCT origin_country FROM journeys UNION "
                        "SELECT DISTINCT destination_country FROM journeys ORDER BY 1").fetchall()  # fmt: skip
     return [r[0] for r in rows if r[0] not in NOT_PLACED]
+
+
+def journey_count(con: duckdb.DuckDBPyConnection, selection: Selection) -> int:
+    """How many journey rows a selection holds (0: nothing to show; never published, only tested).
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> journey_count(connect(":memory:"), Selection())
+    0
+    """
+    sql, params = selected_sql(selection)
+    return con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
+
+
+def real_data(con: duckdb.DuckDBPyConnection, unit: str) -> str:
+    """The data a view counting ``unit`` opens on: ``"real"`` where there is some, else ``"all"`` (the sample,
+    labelled illustrative wherever it shows).
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> real_data(connect(":memory:"), "detections")
+    'all'
+    """
+    return "real" if journey_count(con, Selection(unit=unit, data="real")) else "all"
+
+
+def first_view(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """The ``(unit, data)`` a dashboard opens on: real data first.
+
+    Frontex detections (the real flow data) where there are some, else real counts of persons, else
+    every journey (the illustrative sample, labelled as such).
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> first_view(connect(":memory:"))
+    ('persons', 'all')
+    """
+    if real_data(con, "detections") == "real":
+        return "detections", "real"
+    return "persons", real_data(con, "persons")
+
+
+def _real_detections(iso3: str) -> tuple[str, list]:
+    """SQL over the real detections where a country is the nationality, a transit (via) or the destination."""
+    where = ("unit = 'detections' AND NOT illustrative AND (origin_country = ? OR destination_country = ? "
+             "OR list_contains(string_split(via_countries, ';'), ?))")  # fmt: skip
+    return where, [iso3, iso3, iso3]
+
+
+def frontex_years(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """Real Frontex detections concerning a country, per year.
+
+    ``nationals`` are detections of its nationals (the journey's origin is the nationality);
+    ``transit`` are detections on the routes whose assigned departure country it is (Frontex gives each
+    route one, :mod:`gloact_lib.data.frontex_routes`); ``destination`` are detections entering it.
+    Detections are not persons: one person may be detected several times.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``nationals``, ``transit``, ``destination`` (exact counts, int); a row per year with
+        any, oldest first; empty with none.
+    """
+    where, params = _real_detections(iso3)
+    return con.execute(
+        "SELECT year(period_start) AS year, "
+        "coalesce(sum(persons) FILTER (WHERE origin_country = ?), 0)::BIGINT AS nationals, "
+        "coalesce(sum(persons) FILTER (WHERE list_contains(string_split(via_countries, ';'), ?)), 0)::BIGINT "
+        "AS transit, coalesce(sum(persons) FILTER (WHERE destination_country = ?), 0)::BIGINT AS destination "
+        f"FROM journeys WHERE {where} AND period_start IS NOT NULL GROUP BY 1 ORDER BY 1",
+        [iso3, iso3, iso3, *params],
+    ).df()  # fmt: skip
+
+
+def frontex_routes(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """The Frontex routes on which a country's nationals were detected, and the routes assigned to it.
+
+    Returns
+    -------
+    DataFrame
+        ``route``, ``nationals`` (detections of its nationals on it), ``transit`` (detections on it
+        when the country is its assigned departure country, else 0); most nationals first.
+    """
+    where, params = _real_detections(iso3)
+    return con.execute(
+        "SELECT route, coalesce(sum(persons) FILTER (WHERE origin_country = ?), 0)::BIGINT AS nationals, "
+        "coalesce(sum(persons) FILTER (WHERE list_contains(string_split(via_countries, ';'), ?)), 0)::BIGINT "
+        f"AS transit FROM journeys WHERE {where} AND route IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1",
+        [iso3, iso3, *params],
+    ).df()  # fmt: skip
+
+
+def frontex_latest(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The last day the real detections cover (the latest year may be partial); None with none."""
+    return con.execute("SELECT max(period_end) FROM journeys WHERE unit = 'detections' AND NOT illustrative"
+                       ).fetchall()[0][0]  # fmt: skip
+
+
+def incident_years(con: duckdb.DuckDBPyConnection, iso3: str) -> pd.DataFrame:
+    """IOM Missing Migrants figures of a country, per year: recorded in it, and of its nationals anywhere.
+
+    An incident whose victims have several nationalities counts for each of them with all its dead and
+    missing (the source gives no split).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``dead`` and ``incidents`` (recorded in the country), ``nationals_dead`` and
+        ``nationals_incidents`` (incidents involving its nationals, anywhere); oldest first; exact public
+        figures, empty with none.
+    """
+    mine = "list_contains(string_split(nationality_iso3, ','), ?)"
+    return con.execute(
+        "SELECT year(date) AS year, "
+        "coalesce(sum(dead_and_missing) FILTER (WHERE incident_iso3 = ?), 0)::BIGINT AS dead, "
+        "count(*) FILTER (WHERE incident_iso3 = ?) AS incidents, "
+        f"coalesce(sum(dead_and_missing) FILTER (WHERE {mine}), 0)::BIGINT AS nationals_dead, "
+        f"count(*) FILTER (WHERE {mine}) AS nationals_incidents "
+        f"FROM incidents WHERE incident_iso3 = ? OR {mine} GROUP BY 1 ORDER BY 1",
+        [iso3] * 6,
+    ).df()  # fmt: skip
 
 
 def treaty_status(con: duckdb.DuckDBPyConnection, countries: str | Iterable[str]) -> pd.DataFrame:

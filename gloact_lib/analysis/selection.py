@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from gloact_lib import config
+from gloact_lib.data.countries import CountryError, all_countries, country_name, normalise_name
+from gloact_lib.data.ends import resolve_end, special_ends
 
-__all__ = ["SCOPES", "Selection", "selected_sql"]
+__all__ = ["COUNTRY_FILTERS", "SCOPES", "Selection", "resolve_countries", "selected_sql"]
 
 #: Kinds of journey (the ``scope`` column): one country, across borders, an end unknown.
 SCOPES = ("domestic", "cross_border", "unknown")
+
+#: The filters that take countries: each value is resolved to its ISO alpha-3 code.
+COUNTRY_FILTERS = ("origin", "transit", "destination", "reporting", "country")
 
 
 def _tuple(value) -> tuple[str, ...]:
@@ -19,6 +26,82 @@ def _tuple(value) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(value)
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Every country's English and French name (normalised) and codes, to its alpha-3 code."""
+    names = {}
+    for c in (*all_countries(), *special_ends()):
+        for key in (normalise_name(c.name_en), normalise_name(c.name_fr), c.iso3.lower(), c.iso2.lower()):
+            if key:
+                names.setdefault(key, c.iso3)
+    return names
+
+
+def _close_names(value: str) -> list[str]:
+    """Up to three countries whose name or code is close to ``value``: ``"Nigeria (NGA)"``."""
+    names, key = _names(), normalise_name(value)
+
+    def score(name: str) -> float:  # in order, and letters in any order (a transposition: "Lybia")
+        if len(key) >= 4 and name.startswith(key):
+            return 0.95
+        return (difflib.SequenceMatcher(None, key, name).ratio()
+                + difflib.SequenceMatcher(None, sorted(key), sorted(name)).ratio()) / 2  # fmt: skip
+
+    scored = sorted(((score(k), k) for k in names), reverse=True)
+    best = scored[0][0] if scored else 0
+    close = [k for s, k in scored if s >= max(0.6, best - 0.2)]
+    codes = list(dict.fromkeys(names[k] for k in close))[:3]
+    return [f"{country_name(code)} ({code})" for code in codes]
+
+
+def resolve_countries(role: str, values) -> tuple[str, ...]:
+    """Turn the countries of one filter into ISO alpha-3 codes, or refuse them with a message.
+
+    A country may be given by ISO alpha-3, alpha-2 or numeric code or by its English or French
+    name, in any case (``"Nigeria"``, ``"nigéria"``, ``"NG"``, ``"nga"``); the ends that are no
+    country by their codes or words (``XXX``/``unknown``, ``XXA``/``stateless``,
+    ``XSS``/``OOS``, as an import reads them, :func:`gloact_lib.data.ends.resolve_end`).
+
+    Parameters
+    ----------
+    role : str
+        The filter (``origin``...), named in the message.
+    values : iterable of str
+
+    Returns
+    -------
+    tuple of str
+        The codes, in order, each once.
+
+    Raises
+    ------
+    ValueError
+        A value that names no country, or more than one: the message names the filter and the
+        value, and suggests close names.  A selection is never silently empty because of a name.
+
+    Examples
+    --------
+    >>> resolve_countries("origin", ["Nigeria", "ne", "Côte d'Ivoire", "NGA"])
+    ('NGA', 'NER', 'CIV')
+    >>> resolve_countries("origin", ["Nigria"])
+    Traceback (most recent call last):
+    ...
+    ValueError: origin: 'Nigria' is no known country; did you mean Nigeria (NGA), Niger (NER)?
+    """
+    codes = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{role}: expected a country code or name, not {value!r}")
+        try:
+            codes.append(resolve_end(value))
+        except CountryError as exc:
+            reason = "no known country" if exc.reason.startswith("unknown") else f"an {exc.reason}"
+            close = _close_names(value)
+            hint = f"did you mean {', '.join(close)}?" if close else "give an ISO code or an English or French name"
+            raise ValueError(f"{role}: {value!r} is {reason}; {hint}") from None
+    return tuple(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True)
@@ -33,9 +116,11 @@ class Selection:
     crime : tuple of str
         ``trafficking`` and/or ``smuggling``.
     origin, transit, destination, reporting : tuple of str
-        ISO alpha-3 countries in that role (transit: anywhere in ``via``).
+        Countries in that role (transit: anywhere in ``via``): ISO alpha-3 codes, or any code or
+        English or French name :func:`resolve_countries` turns into one (a name that is no
+        country is a ValueError, never an empty selection).
     country : tuple of str
-        Countries in any role (origin, transit or destination).
+        Countries in any role (origin, transit or destination), as above.
     sex, age_group, exploitation : tuple of str
         Values of those columns.
     route : tuple of str
@@ -58,6 +143,8 @@ class Selection:
     --------
     >>> Selection(crime="trafficking", origin=["NGA"]).crime
     ('trafficking',)
+    >>> Selection(origin=["Nigeria"], destination="espagne").destination
+    ('ESP',)
     """
 
     start: dt.date | None = None
@@ -83,6 +170,8 @@ class Selection:
         for name in ("crime", "origin", "transit", "destination", "reporting", "country", "sex", "age_group",
                      "exploitation", "route", "scope"):  # fmt: skip
             object.__setattr__(self, name, _tuple(getattr(self, name)))
+        for name in COUNTRY_FILTERS:
+            object.__setattr__(self, name, resolve_countries(name, getattr(self, name)))
         wrong = set(self.scope) - set(SCOPES)
         if wrong:
             raise ValueError(f"scope must be among {', '.join(SCOPES)}, not {', '.join(sorted(wrong))}")

@@ -132,6 +132,7 @@ def _import(args) -> int:
     from gloact_lib.imports.build import build_db, scratch
     from gloact_lib.imports.pipeline import check_file, import_file
     from gloact_lib.imports.readers import ReadError, open_source
+    from gloact_lib.progress import Progress, reporting
 
     try:
         country = resolve_country(args.as_country) if args.as_country else None
@@ -152,9 +153,10 @@ def _import(args) -> int:
             workbook = args.db
         run = import_file if args.command == "import" else check_file
         report = args.report or _default_report(args)
-        result = run(workbook, args.file, fmt=args.format, report=report, country=country, source=source,
-                     allow_repeats="skip" if args.skip_repeats else args.allow_repeats,
-                     on_wait=lambda message: print(f"gloact {args.command}: {message}", file=sys.stderr))
+        with Progress(label=args.command) as bar, reporting(bar):  # rows read, on stderr
+            result = run(workbook, args.file, fmt=args.format, report=report, country=country, source=source,
+                         allow_repeats="skip" if args.skip_repeats else args.allow_repeats,
+                         on_wait=lambda message: bar.message(f"gloact {args.command}: {message}"))
     except ReadError as exc:
         print(f"gloact {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -225,13 +227,15 @@ def _dispatch(args) -> int:
         from gloact_lib.data.server import is_server, redact
         from gloact_lib.data.transfer import CopyError
         from gloact_lib.imports.build import build_db
+        from gloact_lib.progress import Progress
 
         if args.if_missing and Path(args.db).exists():
             print(f"{args.db}: exists")
             return 0
         try:
-            build = build_on_server if is_server(args.db) else build_db
-            results = build(args.db, force=args.force)
+            with Progress(label="build-db") as bar:  # per file, on stderr (a server's build: no steps)
+                results = build_on_server(args.db, args.force) if is_server(args.db) else build_db(
+                    args.db, force=args.force, progress=bar)  # fmt: skip
         except CopyError as exc:
             print(f"gloact build-db: {exc}", file=sys.stderr)
             return 1
@@ -247,18 +251,21 @@ def _dispatch(args) -> int:
         return _import(args)
     if args.command == "build-maps":
         from gloact_lib.data.database import snapshot, verify
+        from gloact_lib.progress import Progress
         from gloact_lib.views.build_maps import build_maps
 
         if _missing_db(args):
             return 1
         with snapshot(args.db, on_wait=_say_waiting(args)) as con:  # imports go on while the maps are drawn
             verify(con, args.db)  # a damaged block is found now, not halfway through the maps
-            written = build_maps(con, args.out, args.lang)
+            with Progress(label="build-maps") as bar:  # per map, on stderr
+                written = build_maps(con, args.out, args.lang, progress=bar)
         print(f"wrote {len(written)} maps to {Path(args.out) / args.lang}")
         return 0
     if args.command == "briefing":
         from gloact_lib.data.countries import CountryError, resolve_country
         from gloact_lib.data.database import snapshot, verify
+        from gloact_lib.progress import Progress
         from gloact_lib.views.briefing import build_briefing
 
         if _missing_db(args):
@@ -267,10 +274,10 @@ def _dispatch(args) -> int:
             countries = [resolve_country(c) for c in args.countries.split(",")] if args.countries else None
             start = dt.date.fromisoformat(args.start) if args.start else None
             end = dt.date.fromisoformat(args.end) if args.end else None
-            with snapshot(args.db, on_wait=_say_waiting(args)) as con:
+            with snapshot(args.db, on_wait=_say_waiting(args)) as con, Progress(label="briefing") as bar:
                 verify(con, args.db)
                 pack = build_briefing(con, args.meeting, args.lang, countries, start, end,
-                                      args.out, images=not args.no_images)  # fmt: skip
+                                      args.out, images=not args.no_images, progress=bar)  # fmt: skip
         except (CountryError, ValueError) as exc:
             print(f"gloact briefing: {exc}", file=sys.stderr)
             return 2

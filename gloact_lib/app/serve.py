@@ -9,6 +9,9 @@ What it sets up, and why:
   when it is missing, damaged or held);
 - the ``gloact`` template (``gloact_lib/app/share/jupyter/voila/templates/gloact``): the lab
   template without its two CDN stylesheets, so nothing is loaded from the network;
+- a landing page at ``/`` in English or French (``?lang=fr``), the template's ``landing.html``
+  in place of Voilà's file list: one card per dashboard with what it shows, its data and
+  their sources, and links to open it (see :func:`landing_context`);
 - tracebacks off (they leak code and paths), a preheated kernel per dashboard (the page
   arrives at once), and idle-kernel culling as a backstop;
 - the kernel-leak fix that keeps XSRF protection: when a tab closes, Voilà's front end
@@ -29,9 +32,15 @@ from pathlib import Path
 
 from gloact_lib import config
 
-__all__ = ["serve", "serve_folder", "voila_argv", "TEMPLATE_ROOT"]
+__all__ = ["CARDS", "TEMPLATE_ROOT", "landing_context", "serve", "serve_folder", "voila_argv"]
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
+
+#: The landing page's cards, in order: notebook, then the :mod:`gloact_lib.i18n` keys of its title,
+#: of what it shows and of its data and sources.
+CARDS = (("routes.ipynb", "dashboard_title", "landing_routes", "landing_routes_data"),
+         ("country.ipynb", "country_title", "landing_country", "landing_country_data"),
+         ("commitments.ipynb", "commitments_title", "landing_commitments", "landing_commitments_data"))  # fmt: skip
 
 
 def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cull_idle: int = 1800) -> list[str]:
@@ -91,6 +100,75 @@ def serve_folder(dest: Path, dashboards: tuple[str, ...] = config.DASHBOARDS,
     for name in dashboards:
         shutil.copyfile(source / name, dest / name)
     return dest
+
+
+def landing_context(lang: str = "en", base_url: str = "/", dashboards: tuple[str, ...] = config.DASHBOARDS) -> dict:
+    """What the landing page (the template's ``landing.html``) shows, in ``lang``.
+
+    Parameters
+    ----------
+    lang : str, default "en"
+        The page's language; anything but a code of :data:`gloact_lib.i18n.LANGUAGES` is English.
+    base_url : str, default "/"
+        The server's base URL (ends with "/").
+    dashboards : tuple of str
+        The notebooks served: a card whose notebook is not among them is left out.
+
+    Returns
+    -------
+    dict
+        ``lang``; ``text`` (the page's own labels by key); ``languages`` (code, name, href,
+        current) for the language switch; ``cards``, each with ``title``, ``text``, ``data``,
+        ``href`` (the dashboard in ``lang``), ``other_href`` and ``other_label`` (in the other
+        language, whose code is ``other_lang``) and ``present_href`` (presenter mode).
+
+    Examples
+    --------
+    >>> page = landing_context("fr")
+    >>> [card["href"] for card in page["cards"]][:2]
+    ['/voila/render/routes.ipynb?lang=fr', '/voila/render/country.ipynb?lang=fr']
+    >>> page["cards"][0]["other_label"], page["cards"][0]["other_href"]
+    ('Open in English', '/voila/render/routes.ipynb?lang=en')
+    """
+    from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES
+    from gloact_lib.i18n import t as label
+
+    def t(key: str, lang: str) -> str:  # French puts a space before ":" and ";": it must not break the line
+        text = label(key, lang)
+        return text.replace(" :", "\u00a0:").replace(" ;", "\u00a0;") if lang == "fr" else text
+
+    lang = lang if lang in LANGUAGES else "en"
+    other = next(code for code in LANGUAGES if code != lang)
+    keys = ("landing_title", "landing_subtitle", "landing_data", "landing_open", "landing_present",
+            "landing_footer", "language")  # fmt: skip
+    cards = [{"title": t(title, lang), "text": t(text, lang), "data": t(data, lang),
+              "href": f"{base_url}voila/render/{name}?lang={lang}",
+              "other_href": f"{base_url}voila/render/{name}?lang={other}", "other_lang": other,
+              "other_label": t("landing_open_in", other),
+              "present_href": f"{base_url}voila/render/{name}?present=1&lang={lang}"}
+             for name, title, text, data in CARDS if name in dashboards]  # fmt: skip
+    languages = [{"code": code, "name": name, "href": f"{base_url}?lang={code}", "current": code == lang}
+                 for code, name in LANGUAGE_NAMES.items()]  # fmt: skip
+    return {"lang": lang, "text": {key: t(key, lang) for key in keys}, "languages": languages, "cards": cards}
+
+
+def _landing_page() -> None:
+    """Serve the template's ``landing.html`` at ``/`` (and ``/voila/tree``) instead of Voilà's file list."""
+    from tornado import web
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    if getattr(TornadoVoilaTreeHandler, "_gloact_landing", False):
+        return
+
+    @web.authenticated
+    async def get(self, path=""):
+        if path.strip("/"):  # no folder, no file: the cards are the only way in
+            raise web.HTTPError(404)
+        page = landing_context(self.get_argument("lang", "en"), self.base_url)
+        self.write(self.render_template("landing.html", **page))
+
+    TornadoVoilaTreeHandler.get = get
+    TornadoVoilaTreeHandler._gloact_landing = True
 
 
 def _set_xsrf_cookie_on_pages() -> None:
@@ -161,6 +239,7 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     from voila.app import Voila
 
     _set_xsrf_cookie_on_pages()
+    _landing_page()
     folder = serve_folder(Path(tempfile.mkdtemp(prefix="gloact-dashboards-")))
     print(f"GLO.ACT route workbook: open http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
     try:

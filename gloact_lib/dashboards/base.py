@@ -33,6 +33,9 @@ The contract: a dashboard class provides
     state is derived from its controls derives it here).
 ``_start()``, optional
     The first drawing at the end of construction (default :meth:`refresh`).
+``published_table()``, optional
+    The view's published figures, a table of :mod:`gloact_lib.views.downloads`: each drawing
+    makes from it the "Download CSV" and "Download Excel" links of the header.
 
 Its own traits' observers redraw with :meth:`Panel._redraw`, which waits while the dashboard
 is being built or configured.  Every text it shows comes from :mod:`gloact_lib.i18n` and is
@@ -60,6 +63,7 @@ from gloact_lib import config
 from gloact_lib.data.database import data_as_of, open_waiting
 from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from gloact_lib.views.assets import STYLESHEET
+from gloact_lib.views.downloads import download_links
 
 __all__ = ["Panel", "Recovering", "log", "url_parameters", "viewer_message"]
 
@@ -238,12 +242,13 @@ class Panel(w.VBox):
                                        layout=w.Layout(width="auto"))  # fmt: skip
         self.refresh_button.add_class("gloact-refresh")
         self.refresh_button.on_click(lambda _button: self.refresh())
+        self.downloads = w.HTML()  # the view's figures as CSV and Excel: see _downloads
         try:
             header, body, slides = self._layout(lang)
         finally:
             self._release()
         super().__init__([w.HTML(f"<style>{STYLESHEET}</style>"),
-                          w.HBox([*header, self.refresh_button, self.lang_toggle]), *body,
+                          w.HBox([*header, self.refresh_button, self.downloads, self.lang_toggle]), *body,
                           self.status_line], **kwargs)  # fmt: skip
         self.add_class("gloact-dashboard")
         for panel in slides:
@@ -333,14 +338,25 @@ class Panel(w.VBox):
         self.status = t("status_ok", self.lang)
         self.as_of = t("data_as_of", self.lang, when=f"{when:%Y-%m-%d %H:%M} UTC") if when is not None else ""
         self.status_line.value = _status_html(f"{self.status} {self.as_of}".strip())
+        self._downloads(when)
 
     def _fail(self, exc: Exception) -> None:
         """Show a sentence the viewer can read (details to the server log); try again in a moment."""
         self._stale = False
         self.status = viewer_message(exc, self.lang)
         self.status_line.value = _status_html(self.status, error=True)
+        self.downloads.value = ""  # never the figures of an earlier state
         if not getattr(self, "_retry_pending", False):
             self._retry_pending = _later(5.0, self._retry)
+
+    def _downloads(self, when) -> None:
+        """Links to the view's published figures (``published_table()``, when it has one) as CSV and Excel."""
+        figures = getattr(self, "published_table", None)
+        try:
+            self.downloads.value = download_links(figures(), when) if figures is not None else ""
+        except Exception:  # the view itself is drawn: only the links are missing
+            log.exception("the figures of %s could not be written", type(self).__name__)
+            self.downloads.value = ""
 
     def _retry(self) -> None:
         self._retry_pending = False

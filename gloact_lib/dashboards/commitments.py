@@ -147,3 +147,9 @@ class CommitmentsDashboard(Panel):
         return (f"<h3>{e(t('timeline', lang))}</h3><ul style='font-size:13px'>{items}</ul>"
                 f"<div class='gloact-notes'>{e(t('sources', lang))}: "
                 f"{e('; '.join(sorted(set(updates['source'].map(text)))))}</div>")  # fmt: skip
+
+    def published_table(self):
+        """The view's figures as published (:func:`gloact_lib.views.downloads.commitments_table`), for its downloads."""
+        from gloact_lib.views.downloads import commitments_table
+
+        return commitments_table(self.con, self.lang)

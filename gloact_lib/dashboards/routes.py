@@ -1,4 +1,9 @@
-"""The routes dashboard: the route map with filters, key figures, top routes, a monthly trend, sources."""
+"""The routes dashboard: the route map with filters, key figures, top routes, a monthly trend, sources.
+
+It opens on real data where there is some (:func:`gloact_lib.analysis.profiles.first_view`: the Frontex
+detections), the illustrative sample behind the Data switch and labelled wherever it shows; an empty
+selection says what to choose instead.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ from traitlets import Instance, observe
 from gloact_lib.analysis.counts import monthly, od_pairs
 from gloact_lib.analysis.disclosure import publish
 from gloact_lib.analysis.flows import Flows, Selection
-from gloact_lib.analysis.profiles import journey_countries, journey_years
+from gloact_lib.analysis.profiles import first_view, journey_count, journey_countries, journey_years, real_data
 from gloact_lib.analysis.selection import SCOPES
 from gloact_lib.dashboards.base import Panel
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
-from gloact_lib.views.html import key_figure_cards, map_frame, notes, page_title, table, trend_chart
-from gloact_lib.views.map_text import fmt_number, key_figures, off_map_lines, pair_names
+from gloact_lib.views.html import illustrative_badge, key_figure_cards, map_frame, notes, page_title, table, trend_chart
+from gloact_lib.views.map_elements import MapBox
+from gloact_lib.views.map_text import colon, fmt_number, key_figures, off_map_lines, pair_names
 from gloact_lib.views.route_map import route_map
 
 __all__ = ["RoutesDashboard"]
@@ -33,7 +39,7 @@ class RoutesDashboard(Panel):
         Default: the workbook database, read-only.
     lang : {"en", "fr"}, default "en"
     selection : Selection, optional
-        The starting filters.
+        The starting filters (default: real data first, :func:`~gloact_lib.analysis.profiles.first_view`).
     present : bool, default False
         Presenter mode.
 
@@ -45,7 +51,7 @@ class RoutesDashboard(Panel):
 
     selection = Instance(Selection)
 
-    URL_PARAMETERS = ("country", "role", "unit", "scope")
+    URL_PARAMETERS = ("country", "role", "unit", "data", "scope")
 
     def __init__(self, con=None, lang: str = "en", selection: Selection | None = None, present: bool = False,
                  **kwargs):  # fmt: skip
@@ -74,7 +80,8 @@ class RoutesDashboard(Panel):
         self.chart = w.HTML(layout=w.Layout(width="54%"))
         self.notes = w.HTML()
         self._relabel(lang)
-        for control, value in ((self.unit, "persons"), (self.data, "all"), (self.crime, ""), (self.scope, ""),
+        unit, data = first_view(self.con)  # real data first: the sample is behind the Data switch
+        for control, value in ((self.unit, unit), (self.data, data), (self.crime, ""), (self.scope, ""),
                                (self.country, ""), (self.role, ""), (self.sex, ""), (self.age, ""),
                                (self.route, "")):  # fmt: skip
             control.value = value
@@ -87,13 +94,29 @@ class RoutesDashboard(Panel):
 
     def _start(self) -> None:
         if self._initial is not None:
+            self._show(self._initial)
             self.selection = self._initial
         else:
             self._filters_changed()
 
+    def _show(self, s: Selection) -> None:
+        """Set the controls to a given selection where they can show it (each control holds one value)."""
+        with self._quietly():
+            self.unit.value, self.data.value = s.unit, s.data
+            for control, values in ((self.crime, s.crime), (self.sex, s.sex), (self.age, s.age_group),
+                                    (self.route, s.route), (self.scope, s.scope)):  # fmt: skip
+                if len(values) == 1 and values[0] in dict(control.options).values():
+                    control.value = values[0]
+            if s.start is not None or s.end is not None:
+                first, last = self.period.value
+                self.period.value = (s.start.year if s.start else first, s.end.year if s.end else last)
+
     def _apply_parameters(self, params: dict[str, str]) -> None:
         if params.get("unit") in ("persons", "detections"):
             self.unit.value = params["unit"]
+            self.data.value = real_data(self.con, params["unit"])  # real where there is some, unless asked
+        if params.get("data") in ("all", "real", "illustrative"):
+            self.data.value = params["data"]
         if params.get("country", "").upper() in self._countries:
             self.country.value = params["country"].upper()
         if params.get("role") in ("origin", "transit", "destination", "domestic"):
@@ -186,26 +209,82 @@ class RoutesDashboard(Panel):
         try:
             level = "country" if s.unit == "detections" else "place"
             flows = Flows.from_db(self.con, s, level=level)
-            self.title.value = page_title(t("dashboard_title", lang), lang, flows.summary["illustrative"])
-            self.kpis.value = key_figure_cards(key_figures(flows, lang))
-            self.map.value = map_frame(route_map(flows, lang=lang, compact=True), t("title", lang), height="640px")
-            self.table.value = self._top_routes(s)
+            sample = flows.summary["illustrative"]
+            hint = self._hint(s) if flows.empty else None
+            self.title.value = page_title(t("dashboard_title", lang), lang, sample)
+            self.kpis.value = self._kpis(flows, hint)
+            m = route_map(flows, lang=lang, compact=True)
+            if hint:
+                MapBox(html.escape(hint), "topleft", "gloact-note").add_to(m)
+            self.map.value = map_frame(m, t("title", lang), height="640px")
+            self.table.value = self._top_routes(s, hint, sample)
             series = monthly(self.con, s)
-            self.chart.value = trend_chart(series if series.empty else publish(series, **s.disclosure), lang)
+            self.chart.value = self._chart(series, hint)
             self.notes.value = self._notes(flows)
             self._ok()
         except Exception as exc:  # the viewer sees a sentence, never a traceback
             self._fail(exc)
 
-    def _top_routes(self, s: Selection) -> str:
+    def _kpis(self, flows: Flows, hint: str | None) -> str:
+        """Key figures; above them what to choose when the selection is empty, below them the sample's badge
+        or, for Frontex detections, how their transit countries were assigned."""
+        lang, e = self.lang, html.escape
+        top = (f"<div class='gloact-nodata' role='status' style='font-size:1.15em;font-weight:600;color:#7a2b1f;"
+               f"margin:4px 0'>{e(hint)}</div>") if hint else ""  # fmt: skip
+        lines = []
+        if flows.summary["illustrative"]:
+            lines.append(f"{illustrative_badge(lang)} {e(t('caveat_illustrative', lang))}")
+        if flows.selection.unit == "detections" and not flows.empty:
+            lines.append(e(t("caveat_transit_routes", lang)))
+        below = f"<div class='gloact-notes'>{'<br>'.join(lines)}</div>" if lines else ""
+        return top + key_figure_cards(key_figures(flows, lang)) + below
+
+    def _chart(self, series, hint: str | None) -> str:
+        """The monthly trend, or what to choose when there is none."""
+        if not series.empty:
+            return trend_chart(publish(series, **self.selection.disclosure), self.lang)
+        said = hint or t("no_data", self.lang)
+        return f"<h4>{html.escape(t('trend', self.lang))}</h4><p>{html.escape(said)}</p>"
+
+    def _hint(self, s: Selection) -> str:
+        """What to choose instead of an empty selection: the first single filter that, widened, shows data."""
+        lang = self.lang
+
+        def choice(control, value) -> str:
+            return f"{control.description}{colon(lang)}{dict((v, k) for k, v in control.options)[value]}"
+
+        other = "detections" if s.unit == "persons" else "persons"
+        if s.unit == "persons" and s.data == "real" and journey_count(self.con, s.replace(unit=other)):
+            if not journey_count(self.con, Selection(unit="persons", data="real")):
+                return t("no_real_persons", lang, choice=choice(self.unit, other), sample=choice(self.data, "all"))
+        anywhere = {"country": s.country or s.origin or s.transit or s.destination, "origin": (), "transit": (),
+                    "destination": ()}  # fmt: skip
+        for control, value, wider in (
+            (self.unit, other, s.replace(unit=other)), (self.data, "all", s.replace(data="all")),
+            (self.crime, "", s.replace(crime=())), (self.sex, "", s.replace(sex=())),
+            (self.age, "", s.replace(age_group=())), (self.route, "", s.replace(route=())),
+            (self.scope, "", s.replace(scope=())), (self.role, "", s.replace(**anywhere)),
+            (self.country, "", s.replace(country=(), origin=(), transit=(), destination=())),
+        ):  # fmt: skip
+            if control.value != value and journey_count(self.con, wider):
+                return t("no_data_choose", lang, choice=choice(control, value))
+        if (s.start or s.end) and journey_count(self.con, s.replace(start=None, end=None)):
+            return t("no_data_choose", lang, choice=f"{self.period.description}{colon(lang)}"
+                                                    f"{self.period.min} – {self.period.max}")  # fmt: skip
+        return t("no_data_widen", lang)
+
+    def _top_routes(self, s: Selection, hint: str | None = None, sample: bool = False) -> str:
         lang = self.lang
         cells = publish(od_pairs(self.con, s), **s.disclosure)  # ranked by published, not true, counts
         top = cells.dropna(subset=["persons"]).sort_values(["persons", "origin", "destination"],
                                                            ascending=[False, True, True]).head(10)  # fmt: skip
         rows = [(*pair_names(r.origin, r.destination, r.scope, lang), fmt_number(r.persons, lang))
                 for r in top.itertuples()]  # fmt: skip
-        return (f"<h4>{html.escape(t('top_routes', lang))}</h4>"
-                + table(rows, head=(t("from", lang), t("to", lang), t(s.unit, lang)), numeric=(2,)))  # fmt: skip
+        badge = f" {illustrative_badge(lang)}" if sample else ""
+        title = f"<h4>{html.escape(t('top_routes', lang))}{badge}</h4>"
+        if not rows:  # what to choose instead, not an empty table
+            return title + f"<p>{html.escape(hint or t('no_data', lang))}</p>"
+        return title + table(rows, head=(t("from", lang), t("to", lang), t(s.unit, lang)), numeric=(2,))
 
     def _notes(self, flows: Flows) -> str:
         lang = self.lang
@@ -217,3 +296,9 @@ class RoutesDashboard(Panel):
         if off_map:
             lines.append(f"{t('off_map_title', lang)}: " + "; ".join(off_map))
         return notes(lines, lang, sources=flows.summary["sources"])
+
+    def published_table(self):
+        """The view's figures as published (:func:`gloact_lib.views.downloads.routes_table`), for its downloads."""
+        from gloact_lib.views.downloads import routes_table
+
+        return routes_table(self.con, self.selection, self.lang)

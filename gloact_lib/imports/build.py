@@ -16,6 +16,7 @@ import duckdb
 from gloact_lib import config
 from gloact_lib.data.database import DatabaseError, connect, database_error, reports_dir, workbook_target
 from gloact_lib.imports.pipeline import ImportResult, import_file
+from gloact_lib.progress import Callback, reporting, tell
 
 __all__ = ["REFERENCE_FILES", "build_db", "scratch"]
 
@@ -27,6 +28,7 @@ REFERENCE_FILES = (
     "reference/meetings.csv",
     "reference/participants.csv",
     "reference/recommendations.csv",
+    "reference/recommendations_niamey2018.csv",
     "sample/status_updates_sample.csv",
     "reference/indicators.csv",
     "reference/missing_migrants_incidents.csv",
@@ -46,8 +48,8 @@ def scratch() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def build_db(db: str | Path | None = None, force: bool = False, report_dir: str | Path | None = None
-             ) -> list[ImportResult]:  # fmt: skip
+def build_db(db: str | Path | None = None, force: bool = False, report_dir: str | Path | None = None,
+             progress: Callback | None = None) -> list[ImportResult]:  # fmt: skip
     """Build the workbook database from the shipped data.
 
     Parameters
@@ -60,6 +62,9 @@ def build_db(db: str | Path | None = None, force: bool = False, report_dir: str 
         Where the rejection reports go, one per file (default ``reports/build/`` beside the
         database, see :func:`gloact_lib.data.database.reports_dir`: ``data/reports/build/`` for
         the default database).
+    progress : callable, optional
+        ``progress(done, total, file_name)`` before each file and once at the end
+        (:mod:`gloact_lib.progress`).
 
     Returns
     -------
@@ -87,10 +92,13 @@ def build_db(db: str | Path | None = None, force: bool = False, report_dir: str 
         con = connect(tmp)
         try:
             results = []
-            for rel in REFERENCE_FILES:
-                path = config.DATA_DIR / rel
-                results.append(import_file(con, path, report=reports / f"{path.stem}.rejections.csv"))
+            with reporting(None):  # the rows of each file are not this work's steps
+                for done, rel in enumerate(REFERENCE_FILES):
+                    path = config.DATA_DIR / rel
+                    tell(progress, done, len(REFERENCE_FILES), path.name)
+                    results.append(import_file(con, path, report=reports / f"{path.stem}.rejections.csv"))
             con.execute("CHECKPOINT")
+            tell(progress, len(REFERENCE_FILES), len(REFERENCE_FILES))
         except BaseException:
             con.close()
             tmp.unlink(missing_ok=True)

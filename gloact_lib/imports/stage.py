@@ -17,6 +17,7 @@ from gloact_lib.data.schema import create_sql
 from gloact_lib.imports.formats import Context, Format
 from gloact_lib.imports.readers import Source
 from gloact_lib.imports.validate import Batch
+from gloact_lib.progress import Callback, current, tell
 from gloact_lib.spreadsheet import safe_cell
 
 __all__ = ["insert_frame", "stage_rows"]
@@ -68,8 +69,15 @@ def _other_country(batch: Batch, reporting, country: str) -> None:
                  "another country are not accepted")  # fmt: skip
 
 
-def stage_rows(con, source: Source, chosen: Format, canonical: dict, ctx: Context, target, staged_cols: list[str]):
+def stage_rows(con, source: Source, chosen: Format, canonical: dict, ctx: Context, target, staged_cols: list[str],
+               progress: Callback | None = None):  # fmt: skip
     """Validate every row into the stage database (``stage``: rows to store, ``rej``: rejections).
+
+    Parameters
+    ----------
+    progress : callable, optional
+        ``progress(rows_read, None, "rows read")`` after each batch; default the callback of the
+        enclosing :func:`gloact_lib.progress.reporting` block, if any.
 
     Returns
     -------
@@ -82,8 +90,10 @@ def stage_rows(con, source: Source, chosen: Format, canonical: dict, ctx: Contex
     con.execute('CREATE TABLE rej ("row" BIGINT, "column" VARCHAR, "value" VARCHAR, reason VARCHAR)')
     rows_read = unchanged = 0
     parts: list[pd.DataFrame] = []  # rows to group (format with a group hook)
+    progress = progress if progress is not None else current()
     for records in source.batches(config.IMPORT_CHUNK_ROWS):
         rows_read += len(records)
+        tell(progress, rows_read, None, "rows read")
         frame, rownums, wrong = _frame(records, source.header, canonical)
         insert_frame(con, "rej", wrong)
         if frame.empty:

@@ -172,7 +172,7 @@ document.addEventListener('keydown', function (ev) {
 
 def build_briefing(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en", countries=None,
                    start: dt.date | None = None, end: dt.date | None = None, out: str | Path | None = None,
-                   images: bool = True) -> Briefing:  # fmt: skip
+                   images: bool = True, progress=None) -> Briefing:  # fmt: skip
     """Write a meeting's briefing pack: HTML, one PNG per view, and a PDF.
 
     Parameters
@@ -183,6 +183,9 @@ def build_briefing(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en
         Folder (default ``maps/briefings/``); files are named ``<meeting>-<lang>.*``.
     images : bool, default True
         Also render the PNGs and the PDF with headless Chromium (Debian's ``chromium``).
+    progress : callable, optional
+        ``progress(done, total, step)``: the HTML page (total not known yet), then each PNG view and the
+        PDF, and once at the end (:mod:`gloact_lib.progress`).
 
     Returns
     -------
@@ -191,21 +194,29 @@ def build_briefing(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en
     started = time.perf_counter()
     folder = Path(out or config.MAPS_DIR / "briefings")
     folder.mkdir(parents=True, exist_ok=True)
+    if progress is not None:
+        progress(0, None, "HTML page")
     page, views = briefing_html(con, meeting, lang, countries, start, end)
     stem = f"{meeting}-{lang}"
     html_path = folder / f"{stem}.html"
     html_path.write_text(page, encoding="utf-8")
     pack = Briefing(html=html_path, views=views)
+    total = 1 + (len(views) + 1 if images else 0)  # the page, then each PNG and the PDF
     if images:
-        pack.pdf, pack.pngs = _render(html_path, folder, stem, views)
+        pack.pdf, pack.pngs = _render(html_path, folder, stem, views, progress, total)
+    if progress is not None:
+        progress(total, total, "")
     pack.seconds = time.perf_counter() - started
     return pack
 
 
-def _render(html_path: Path, folder: Path, stem: str, views: list[str]) -> tuple[Path, list[Path]]:
+def _render(html_path: Path, folder: Path, stem: str, views: list[str], progress=None,
+            total: int = 0) -> tuple[Path, list[Path]]:  # fmt: skip
     """PNG per view and an A4-landscape PDF, printed by headless Chromium with the network cut."""
     from gloact_lib.views.chromium import launch
 
+    if progress is not None:
+        progress(1, total, "Chromium")
     with launch() as browser:
         page = browser.new_page(viewport={"width": 1123, "height": 794})  # A4 landscape at 96 dpi
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
@@ -217,9 +228,13 @@ def _render(html_path: Path, folder: Path, stem: str, views: list[str]) -> tuple
         pngs = []
         for number, view in enumerate(views, 1):
             path = folder / f"{stem}-{number:02d}-{view}.png"
+            if progress is not None:
+                progress(number, total, f"{view}.png")
             page.locator(f"#{view}").screenshot(path=str(path))
             pngs.append(path)
         pdf = folder / f"{stem}.pdf"
+        if progress is not None:
+            progress(total - 1, total, pdf.name)
         page.emulate_media(media="print")
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     return pdf, pngs

@@ -11,7 +11,8 @@ from gloact_lib.i18n import t
 
 @pytest.fixture
 def routes(built_con):
-    return RoutesDashboard(con=built_con)
+    """The routes dashboard on persons, every journey (the sample): it opens on real detections by itself."""
+    return RoutesDashboard(con=built_con, selection=Selection(unit="persons", data="all"))
 
 
 def test_routes_draws_everything(routes):
@@ -90,7 +91,10 @@ def test_commitments_dashboard(built_con):
 
     d = CommitmentsDashboard(con=built_con)
     assert d.status == "Updated."
-    assert d.grid.value.count("class='gloact-cell'") == 24  # 3 countries x 8 recommendations
+    # 17 member countries x 14 recommendations (6 of Niamey 2018, 8 of Casablanca 2019); each concerns its meeting's
+    # countries only: 16 x 6 + 3 x 8 cells to follow, the others "not concerned"
+    assert d.grid.value.count("class='gloact-cell'") == 17 * 14
+    assert d.grid.value.count("class='gloact-cell'") - d.grid.value.count("data-status='not_concerned'") == 120
     assert "ILLUSTRATIVE DATA" in d.header.value and "illustrative (generated)" in d.grid.value
     assert "Changes since Second GLO.ACT" in d.changes.value
     d.meeting = "niamey-2018-06"

@@ -93,7 +93,7 @@ def _import_argv(db: str, path, *extra: str) -> list[str]:
 def _open_routes(browser, base: str):
     """The routes dashboard, drawn, in a watched page whose status line errors are recorded."""
     page, watch = watched_page(browser, 1366, 900)
-    page.goto(base + "/voila/render/routes.ipynb")
+    page.goto(base + "/voila/render/routes.ipynb?unit=persons&data=all")  # every journey: imported and sample
     page.locator(".gloact-kpi").first.wait_for(timeout=90_000)
     wait_drawn(page, MAP_DRAWN, timeout=60)
     page.evaluate(WATCH_STATUS)

@@ -106,7 +106,7 @@ def test_build_db_contents(built_con):
     assert counts["sample"] == 2640  # 2,400 cross-border and 240 domestic illustrative journeys
     assert counts["frontex"] > 30_000
     assert counts["places"] == 18
-    assert counts["recs"] == 8
+    assert counts["recs"] == 14  # 8 of Casablanca 2019, 6 of Niamey 2018
     assert counts["niamey"] == 16
     assert counts["unverified"] == 3  # Morocco, Chad, Côte d'Ivoire: Smuggling Protocol after 2014
     unlabelled = "SELECT count(*) FROM journeys WHERE illustrative AND source NOT ILIKE '%illustrative%'"
