@@ -65,7 +65,7 @@ from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from gloact_lib.views.assets import STYLESHEET
 from gloact_lib.views.downloads import download_links
 
-__all__ = ["Panel", "Recovering", "log", "url_parameters", "viewer_message"]
+__all__ = ["Panel", "Recovering", "log", "url_country", "url_parameters", "viewer_message"]
 
 log = logging.getLogger("gloact_lib.dashboards")
 if not log.handlers:  # a kernel's stderr is the server's log
@@ -129,6 +129,23 @@ def url_parameters() -> dict[str, str]:
     else:
         query = os.environ.get("QUERY_STRING", "")
     return {k: v[-1] for k, v in parse_qs(query).items()}
+
+
+def url_country(value: str) -> str:
+    """A country given in a link, as its ISO alpha-3 code: a code or a name in English or French
+    (``?country=Nigeria``); what is no country is returned upper-cased (and then ignored by the dashboard).
+
+    Examples
+    --------
+    >>> url_country("nigeria"), url_country("Maroc"), url_country("ner"), url_country("nowhere")
+    ('NGA', 'MAR', 'NER', 'NOWHERE')
+    """
+    from gloact_lib.data.countries import CountryError, resolve_country
+
+    try:
+        return resolve_country(value)
+    except (CountryError, ValueError):
+        return value.strip().upper()
 
 
 def _url_lang(params: dict[str, str]) -> str:

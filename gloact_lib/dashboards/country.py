@@ -18,7 +18,7 @@ from gloact_lib.analysis.commitments import latest_status, recommendations_for
 from gloact_lib.analysis.counts import incidents, od_pairs
 from gloact_lib.analysis.disclosure import publish, publish_value
 from gloact_lib.analysis.flows import Flows, Selection
-from gloact_lib.dashboards.base import Panel
+from gloact_lib.dashboards.base import Panel, url_country
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
@@ -97,7 +97,7 @@ class CountryDashboard(Panel):
         self.picker.value = value
 
     def _apply_parameters(self, params: dict[str, str]) -> None:
-        self.picker.value = self._served(params.get("country", "NER").upper())
+        self.picker.value = self._served(url_country(params.get("country", "NER")))
 
     @observe("country")
     def _country_changed(self, change) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import ipywidgets as w
 from traitlets import Instance, observe
@@ -18,7 +19,7 @@ from gloact_lib.analysis.disclosure import publish
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import first_view, journey_count, journey_countries, journey_years, real_data
 from gloact_lib.analysis.selection import SCOPES
-from gloact_lib.dashboards.base import Panel
+from gloact_lib.dashboards.base import Panel, url_country
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
@@ -117,12 +118,20 @@ class RoutesDashboard(Panel):
             self.data.value = real_data(self.con, params["unit"])  # real where there is some, unless asked
         if params.get("data") in ("all", "real", "illustrative"):
             self.data.value = params["data"]
-        if params.get("country", "").upper() in self._countries:
-            self.country.value = params["country"].upper()
+        if url_country(params.get("country", "")) in self._countries:  # a code or a name (EN/FR)
+            self.country.value = url_country(params["country"])
         if params.get("role") in ("origin", "transit", "destination", "domestic"):
             self.role.value = params["role"]
         if params.get("scope") in SCOPES:
             self.scope.value = params["scope"]
+        for name, widget in (("crime", self.crime), ("sex", self.sex), ("age", self.age), ("route", self.route)):
+            if params.get(name) and params[name] in [value for _, value in widget.options]:
+                widget.value = params[name]
+        years = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", params.get("period", ""))  # period=2016-2020 or 2019
+        if years:
+            first = min(max(int(years[1]), self.period.min), self.period.max)
+            last = min(max(int(years[2] or years[1]), first), self.period.max)
+            self.period.value = (first, last)
 
     def _settle(self) -> None:
         self._filters_changed()  # redraws only when the filters changed

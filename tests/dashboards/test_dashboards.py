@@ -73,6 +73,23 @@ def test_from_url_presets(monkeypatch, built_con):
     assert d.selection.transit == ("NER",)
 
 
+def test_every_filter_can_be_set_from_a_link(monkeypatch, built_con):
+    """A presenter prepares links: country by name, period, crime, sex, age, data and unit."""
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "country=Nigeria&period=2016-2019&crime=trafficking&sex=female&age=adult"
+                                       "&unit=persons&data=illustrative&role=origin")  # fmt: skip
+    d = RoutesDashboard.from_url(con=built_con)
+    s = d.selection
+    assert (s.origin, s.crime, s.sex, s.age_group, s.unit, s.data) == (("NGA",), ("trafficking",), ("female",),
+                                                                       ("adult",), "persons", "illustrative")
+    assert (s.start.year, s.end.year) == (2016, 2019) and d.status == "Updated."
+    monkeypatch.setenv("QUERY_STRING", "period=1990-2100&crime=nonsense")  # out of range: clamped; unknown: ignored
+    d = RoutesDashboard.from_url(con=built_con)
+    assert d.period.value == (d.period.min, d.period.max) and d.selection.crime == ()
+    monkeypatch.setenv("QUERY_STRING", "country=Maroc")
+    assert CountryDashboard.from_url(con=built_con).country == "MAR"
+
+
 def test_country_profile_panels(built_con):
     d = CountryDashboard(con=built_con, country="MAR")
     assert d.status == "Updated."
