@@ -105,3 +105,12 @@ def pg_db(pg_cluster):
     yield url
     with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for a module's browser tests (``tests/browser.py``)."""
+    from tests.browser import chromium
+
+    with chromium() as b:
+        yield b

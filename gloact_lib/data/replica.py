@@ -33,8 +33,9 @@ SERVER_TABLE = "_workbook_server"
 _CHUNK = 1 << 20
 
 
-def _columns(table: str) -> list[str]:
-    return TABLES[table].column_names if table in TABLES else []
+def _names_and_types(table: str, columns: list[str] | None) -> tuple[list[str], dict[str, str]]:
+    """The columns to move (default: all declared) and the declared type of each."""
+    return columns or TABLES[table].column_names, {c.name: c.type for c in TABLES[table].columns}
 
 
 def pull_table(pg, duck: duckdb.DuckDBPyConnection, table: str, folder: Path, where: str = "",
@@ -47,8 +48,7 @@ def pull_table(pg, duck: duckdb.DuckDBPyConnection, table: str, folder: Path, wh
     int
         Rows copied.
     """
-    names = columns or _columns(table)
-    types = {c.name: c.type for c in TABLES[table].columns}
+    names, types = _names_and_types(table, columns)
     path = Path(folder) / f"pull-{table}.csv"
     cols = ", ".join(f'"{c}"' for c in names)
     sql = f'SELECT {cols} FROM "{table}"' + (f" WHERE {where}" if where else "")
@@ -84,8 +84,7 @@ def push_rows(duck: duckdb.DuckDBPyConnection, pg, table: str, folder: Path, whe
     int
         Rows sent.
     """
-    names = columns or _columns(table)
-    types = {c.name: c.type for c in TABLES[table].columns}
+    names, types = _names_and_types(table, columns)
     path = Path(folder) / f"push-{table}.csv"
     values = ", ".join(f"CASE WHEN \"{c}\" IS NOT NULL THEN '\\x' || hex(\"{c}\") END" if types[c] == "BLOB"
                        else f'"{c}"' for c in names)  # fmt: skip
@@ -134,7 +133,10 @@ def load_replica(pg, path: Path, url: str | None, version: int | None, tables: l
     duck.execute(f"CREATE TABLE {SERVER_TABLE} (url VARCHAR, version BIGINT, copied_at TIMESTAMP)")
     duck.execute(f"INSERT INTO {SERVER_TABLE} VALUES (?, ?, ?)",
                  [url, version, dt.datetime.now(dt.UTC).replace(tzinfo=None)])  # fmt: skip
-    in_transaction = pg.info.transaction_status != 0  # the caller's (an import's) transaction, or our own snapshot
+    from psycopg.pq import TransactionStatus
+
+    # the caller's transaction (an import's, under its lock), or a snapshot of our own
+    in_transaction = pg.info.transaction_status != TransactionStatus.IDLE
     if not in_transaction:
         pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     try:

@@ -26,16 +26,19 @@ class CopyError(Exception):
     """A copy that cannot be made, or whose counts differ (the target is left as it was)."""
 
 
-def _counts_duck(duck: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    out = {t: duck.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in TABLES}
-    out["sum(rkey)"] = int(duck.execute("SELECT coalesce(sum(rkey), 0) FROM journeys").fetchall()[0][0])
+def _counts(fetch) -> dict[str, int]:
+    """Rows of every workbook table and the sum of the record keys; ``fetch(sql)`` gives a query's one value."""
+    out = {t: fetch(f'SELECT count(*) FROM "{t}"') for t in TABLES}
+    out["sum(rkey)"] = int(fetch("SELECT coalesce(sum(rkey), 0) FROM journeys"))
     return out
+
+
+def _counts_duck(duck: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return _counts(lambda sql: duck.execute(sql).fetchall()[0][0])
 
 
 def _counts_pg(pg) -> dict[str, int]:
-    out = {t: pg.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
-    out["sum(rkey)"] = int(pg.execute("SELECT coalesce(sum(rkey), 0) FROM journeys").fetchone()[0])
-    return out
+    return _counts(lambda sql: pg.execute(sql).fetchone()[0])
 
 
 def _compare(source: dict, target: dict, where: str) -> None:

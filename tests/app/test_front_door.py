@@ -18,7 +18,7 @@ from gloact_lib.app.harness import get, leave_page, voila_server
 from gloact_lib.app.serve import CARDS, TEMPLATE_ROOT, landing_context
 from gloact_lib.i18n import t
 
-from ..browser import chromium, distinct_colours, watched_page
+from ..browser import distinct_colours, watched_page
 from ..conftest import ROOT
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -134,12 +134,6 @@ def server(built_db):
     """``gloact serve`` of the shipped data: base URL."""
     with voila_server(built_db, built_db.parent / "front-door.log") as (base, _pid):
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.browser

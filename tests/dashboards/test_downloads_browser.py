@@ -11,7 +11,7 @@ import pytest
 
 from gloact_lib.app.harness import MAP_DRAWN, voila_server, wait_drawn
 
-from ..browser import chromium, distinct_colours, watched_page
+from ..browser import distinct_colours, watched_page
 from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -24,12 +24,6 @@ def server(built_db):
     """``gloact serve`` of the shipped data: (base URL, server pid)."""
     with voila_server(built_db, built_db.parent / "serve-downloads.log") as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _digits(text: str) -> str:

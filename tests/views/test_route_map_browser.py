@@ -7,16 +7,10 @@ import pytest
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.views.route_map import route_map
 
-from ..browser import chromium, distinct_colours, watched_page
+from ..browser import distinct_colours, watched_page
 from ..conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
