@@ -6,7 +6,9 @@ fails when a label lacks its French text.
 
 from __future__ import annotations
 
+from gloact_lib.i18n_briefing import BRIEFING_LABELS
 from gloact_lib.i18n_pages import PAGE_LABELS
+from gloact_lib.i18n_sources import SOURCE_LABELS
 
 __all__ = ["LABELS", "LANGUAGES", "LANGUAGE_NAMES", "label_or", "t"]
 
@@ -57,7 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "caveat_incidents": {
         "en": "Missing Migrants figures are minimum estimates.",
-        "fr": "Les chiffres de Missing Migrants sont des estimations minimales.",
+        "fr": "Les chiffres du projet Migrants disparus de l'OIM sont des estimations minimales.",
     },
     "caveat_routes": {
         "en": "Frontex routes are drawn through their main departure country (see documentation).",
@@ -167,8 +169,10 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "{dead} morts et disparus lors de {n} incidents ({first}–{last})",
     },
     "translation_note": {
-        "en": "Text as adopted (English).",
-        "fr": "Traduction française de l'équipe du classeur ; texte non officiel.",
+        "en": "Recommendations quoted as adopted (English); those marked “summary” are summaries by the workbook "
+              "team, where the source gives no wording.",
+        "fr": "Traduction française de l'équipe du classeur ; texte non officiel. Les recommandations marquées "
+              "« résumé » sont des résumés de l'équipe du classeur, la source n'en donnant pas le texte.",
     },
     # commitments
     "commitments_title": {
@@ -207,19 +211,32 @@ LABELS: dict[str, dict[str, str]] = {
     "form_info_sheet": {"en": "info", "fr": "mode d'emploi"},
     "form_intro": {
         "en": "Commitments form for {country}. For each recommendation whose status changed, choose the new "
-              "status, give the date and the evidence, then return the file; leave the other rows as they are. Rows "
-              "of another country are not accepted. Columns rec_id and iso3 must not be changed.",
+              "status, give the date (a day, or the month) and the evidence, then return the file; leave the other "
+              "rows as they are. Rows of another country are not accepted. Columns rec_id and iso3 must not be "
+              "changed.",
         "fr": "Formulaire de suivi des engagements pour {country}. Pour chaque recommandation dont le statut a "
-              "changé, choisissez le nouveau statut, indiquez la date et la preuve, puis renvoyez le fichier ; "
-              "laissez les autres lignes telles quelles. Les lignes d'un autre pays ne sont pas acceptées. Les "
-              "colonnes rec_id et iso3 ne doivent pas être modifiées.",
+              "changé, choisissez le nouveau statut, indiquez la date (un jour, ou le mois) et la preuve, puis "
+              "renvoyez le fichier ; laissez les autres lignes telles quelles. Les lignes d'un autre pays ne sont "
+              "pas acceptées. Les colonnes « code de la recommandation » et « code du pays » ne doivent pas être "
+              "modifiées.",
     },
+    # its column headers: in English the columns' own names, in French words (gloact import reads both)
+    "form_col_rec_id": {"en": "rec_id", "fr": "code de la recommandation"},
+    "form_col_iso3": {"en": "iso3", "fr": "code du pays"},
+    "form_col_recommendation": {"en": "recommendation", "fr": "recommandation"},
+    "form_col_current_status": {"en": "current_status", "fr": "statut actuel"},
+    "form_col_current_date": {"en": "current_date", "fr": "date du statut actuel"},
+    "form_col_status": {"en": "status", "fr": "nouveau statut"},
+    "form_col_date": {"en": "date", "fr": "date"},
+    "form_col_evidence": {"en": "evidence", "fr": "preuve"},
+    "form_col_source": {"en": "source", "fr": "source"},
     "form_help_recommendation": {"en": "The recommendation (for reading; not imported).",
                                  "fr": "La recommandation (pour lecture ; non importée)."},
     "form_help_current_status": {"en": "Status recorded in the workbook today (for reading).",
                                  "fr": "Statut enregistré aujourd'hui dans le classeur (pour lecture)."},
     "form_help_status": {"en": "New status: choose from the list.", "fr": "Nouveau statut : choisir dans la liste."},
-    "form_help_date": {"en": "Date of the new status (YYYY-MM-DD).", "fr": "Date du nouveau statut (AAAA-MM-JJ)."},
+    "form_help_date": {"en": "Date of the new status (YYYY-MM-DD), or its month (2024-06, June 2024).",
+                       "fr": "Date du nouveau statut (AAAA-MM-JJ), ou son mois (2024-06, juin 2024)."},
     "form_help_evidence": {"en": "What shows it: decree, meeting, agreement signed...",
                            "fr": "Ce qui le montre : décret, réunion, accord signé..."},
     "form_help_source": {"en": "Who reports it (institution, focal point).",
@@ -255,10 +272,15 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: The language switch shows each language in itself.
 # the labels of the pages around the dashboards (front door, downloads, maps index, real-data hints)
-_PAGES = set(PAGE_LABELS) & set(LABELS)
+_PAGES = (set(PAGE_LABELS) | set(BRIEFING_LABELS)) & set(LABELS) | set(PAGE_LABELS) & set(BRIEFING_LABELS)
 if _PAGES:  # pragma: no cover - a label defined twice is a mistake, found at import
     raise RuntimeError(f"labels defined twice: {sorted(_PAGES)}")
 LABELS.update(PAGE_LABELS)
+LABELS.update(BRIEFING_LABELS)  # the key messages and the briefing packs (gloact_lib/i18n_briefing.py)
+_TWICE = set(SOURCE_LABELS) & set(LABELS)
+if _TWICE:  # pragma: no cover - a label defined twice is a mistake, found at import
+    raise RuntimeError(f"labels defined twice: {sorted(_TWICE)}")
+LABELS.update(SOURCE_LABELS)  # what the data says about itself: sources, units, routes (gloact_lib/i18n_sources.py)
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 

@@ -100,10 +100,10 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     },
     "hidden_month": {"en": "hidden", "fr": "masqué"},
     "treaty_source": {
-        "en": "UN Treaty Collection (2014 snapshot, github.com/zmjones/untreaties); {unverified}: UNVERIFIED in "
-              "data/reference/FACTS.md.",
-        "fr": "Collection des traités des Nations Unies (état de 2014, github.com/zmjones/untreaties) ; "
-              "{unverified} : UNVERIFIED dans data/reference/FACTS.md.",
+        "en": "UN Treaty Collection, status of treaties as of July 2014 (via a public compilation); {unverified}: "
+              "the sources could not confirm the current status.",
+        "fr": "Collection des traités des Nations Unies, état des traités en juillet 2014 (via une compilation "
+              "publique) ; {unverified} : les sources n'ont pas permis de confirmer le statut actuel.",
     },
     # real data first (issue 13): what to choose when a selection is empty, the real figures of a country
     "no_real_persons": {"en": "No real counts of persons; Frontex counts detections: choose {choice} (or {sample} "
@@ -196,4 +196,11 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "maps_overview_frontex": {"en": "All Frontex routes (detections)", "fr": "Toutes les routes Frontex (détections)"},
     "maps_routes": {"en": "Frontex routes (detections)", "fr": "Routes Frontex (détections)"},
     "maps_countries": {"en": "Member countries", "fr": "Pays membres"},
+    # presenter mode (?present=1): the slides the dashboard does not have, and what a full slide leaves out
+    "key_messages": {"en": "Key messages", "fr": "Messages clés"},
+    "recommendations": {"en": "Recommendations", "fr": "Recommandations"},
+    "present_keys": {"en": "→ next slide · ← previous slide · F full screen",
+                     "fr": "→ diapositive suivante · ← précédente · F plein écran"},
+    "present_more": {"en": "… and {n} more: all of them in the downloads and the briefing pack",
+                     "fr": "… et {n} de plus : tous dans les téléchargements et le dossier de réunion"},
 }

@@ -26,6 +26,7 @@ import pandas as pd
 from gloact_lib.analysis.counts import _CK, accounting, country_roles, domestic, ends, legs, listed, summary
 from gloact_lib.analysis.disclosure import publish, publish_value, suppress
 from gloact_lib.analysis.selection import Selection, selected_sql
+from gloact_lib.data.place_names import place_name
 
 __all__ = ["Flows", "Node", "Selection", "published_total", "suppress"]
 
@@ -208,4 +209,6 @@ def _nodes(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, Node]:
         ).fetchall()
     finally:
         con.unregister("_names")
-    return {r[0]: Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0], r[5] or r[0], bool(r[6]), bool(r[7])) for r in rows}
+    return {r[0]: Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0],
+                       (place_name(r[0], r[5], "fr") if r[6] else r[5]) or r[0], bool(r[6]), bool(r[7]))
+            for r in rows}  # a place's French form: gloact_lib/data/place_names.py

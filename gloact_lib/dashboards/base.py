@@ -33,6 +33,8 @@ The contract: a dashboard class provides
     state is derived from its controls derives it here).
 ``_start()``, optional
     The first drawing at the end of construction (default :meth:`refresh`).
+``_deck()``, optional
+    Presenter mode's title and key messages (a :class:`gloact_lib.dashboards.deck.Deck`).
 ``published_table()``, optional
     The view's published figures, a table of :mod:`gloact_lib.views.downloads`: each drawing
     makes from it the "Download CSV" and "Download Excel" links of the header.
@@ -51,15 +53,15 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import os
 import sys
 from contextlib import contextmanager
-from urllib.parse import parse_qs
 
 import ipywidgets as w
 from traitlets import Unicode, observe
 
 from gloact_lib import config
+from gloact_lib.dashboards.deck import DECK_CSS, Deck, messages_slide, title_slide
+from gloact_lib.dashboards.links import _url_lang, url_country, url_parameters
 from gloact_lib.data.database import data_as_of, open_waiting
 from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from gloact_lib.views.assets import STYLESHEET
@@ -113,43 +115,6 @@ def _later(seconds: float, callback) -> bool:
         return False
     loop.call_later(seconds, callback)
     return True
-
-
-def url_parameters() -> dict[str, str]:
-    """Query-string parameters of the page (``?country=NER&lang=fr``), or {} outside Voilà.
-
-    With a preheated kernel the notebook runs before any request: Voilà's
-    ``get_query_string`` waits for the visitor's request first.
-    """
-    query = ""
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import get_query_string
-
-        query = get_query_string() or ""
-    else:
-        query = os.environ.get("QUERY_STRING", "")
-    return {k: v[-1] for k, v in parse_qs(query).items()}
-
-
-def url_country(value: str) -> str:
-    """A country given in a link, as its ISO alpha-3 code: a code or a name in English or French
-    (``?country=Nigeria``); what is no country is returned upper-cased (and then ignored by the dashboard).
-
-    Examples
-    --------
-    >>> url_country("nigeria"), url_country("Maroc"), url_country("ner"), url_country("nowhere")
-    ('NGA', 'MAR', 'NER', 'NOWHERE')
-    """
-    from gloact_lib.data.countries import CountryError, resolve_country
-
-    try:
-        return resolve_country(value)
-    except (CountryError, ValueError):
-        return value.strip().upper()
-
-
-def _url_lang(params: dict[str, str]) -> str:
-    return params["lang"] if params.get("lang") in LANGUAGES else "en"
 
 
 class Recovering(w.VBox):
@@ -260,18 +225,21 @@ class Panel(w.VBox):
         self.refresh_button.add_class("gloact-refresh")
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.downloads = w.HTML()  # the view's figures as CSV and Excel: see _downloads
+        self.cover, self.messages = w.HTML(), w.HTML()  # presenter mode's first two slides: see _fill_deck
         try:
             header, body, slides = self._layout(lang)
         finally:
             self._release()
-        super().__init__([w.HTML(f"<style>{STYLESHEET}</style>"),
-                          w.HBox([*header, self.refresh_button, self.downloads, self.lang_toggle]), *body,
+        top = w.HBox([*header, self.refresh_button, self.downloads, self.lang_toggle])
+        top.add_class("gloact-header")
+        super().__init__([w.HTML(f"<style>{STYLESHEET}{DECK_CSS}</style>"), top, self.cover, self.messages, *body,
                           self.status_line], **kwargs)  # fmt: skip
         self.add_class("gloact-dashboard")
-        for panel in slides:
+        for panel in (self.cover, self.messages, *slides):
             panel.add_class("gloact-slide")
+        self.presenting = False
         if present:
-            self.add_class("gloact-present")
+            self._present()
         self.lang_toggle.observe(lambda change: setattr(self, "lang", change["new"]), names="value")
         self.lang = lang
         self._ready = True
@@ -317,8 +285,9 @@ class Panel(w.VBox):
     def _configured(self, params: dict[str, str]):
         """Apply URL parameters to the built dashboard, then redraw once if anything changed."""
         try:
-            if params.get("present") in _YES:
-                self.add_class("gloact-present")
+            if params.get("present") in _YES and not self.presenting:
+                self._present()
+                self._stale = True  # its title and key messages are written by a drawing
             with self._quietly():
                 self._apply_parameters(params)
                 if params.get("lang") in LANGUAGES:
@@ -356,6 +325,22 @@ class Panel(w.VBox):
         self.as_of = t("data_as_of", self.lang, when=f"{when:%Y-%m-%d %H:%M} UTC") if when is not None else ""
         self.status_line.value = _status_html(f"{self.status} {self.as_of}".strip())
         self._downloads(when)
+        if self.presenting:
+            self._fill_deck()
+
+    def _present(self) -> None:
+        """Presenter mode: a title and a key-messages slide, then the panels, one per slide."""
+        self.presenting = True
+        self.add_class("gloact-present")
+
+    def _deck(self) -> Deck:
+        """The title and key messages of presenter mode (a dashboard says more: see the module's docstring)."""
+        return Deck(title=self.status)
+
+    def _fill_deck(self) -> None:
+        deck = self._deck()
+        self.cover.value = title_slide(deck, self.lang, self.as_of)
+        self.messages.value = messages_slide(deck, self.lang)
 
     def _fail(self, exc: Exception) -> None:
         """Show a sentence the viewer can read (details to the server log); try again in a moment."""

@@ -18,11 +18,13 @@ from gloact_lib.analysis.commitments import (
     status_matrix,
 )
 from gloact_lib.dashboards.base import Panel
+from gloact_lib.dashboards.deck import Deck
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import STATUS_COLOURS
 from gloact_lib.views.html import (
     Markup,
+    illustrative_badge,
     notes,
     page_title,
     recommendation_list,
@@ -31,6 +33,8 @@ from gloact_lib.views.html import (
     table,
     text,
 )
+from gloact_lib.views.map_text import colon
+from gloact_lib.views.sources import evidence_text, source_html
 
 __all__ = ["CommitmentsDashboard"]
 
@@ -55,14 +59,17 @@ class CommitmentsDashboard(Panel):
                                 value=self._meetings["meeting_id"].iloc[-1] if len(self._meetings) else None,
                                 layout=w.Layout(width="520px"))  # fmt: skip
         self.header = w.HTML()
-        self.grid = w.HTML()
+        self.grids = {m: w.HTML() for m in self._meetings["meeting_id"]}  # one grid per meeting: its own numbering
+        self.texts = {m: w.HTML() for m in self._meetings["meeting_id"]}  # and the texts of its recommendations
         self.bars = w.HTML()
         self.changes = w.HTML()
         self.timeline = w.HTML()
         self._relabel(lang)
         self.since.observe(lambda c: setattr(self, "meeting", c["new"]), names="value")
-        return [self.header], [self.grid, self.bars, self.since, self.changes, self.timeline], [
-            self.grid, self.bars, self.changes, self.timeline]  # fmt: skip
+        self.no_grid = w.HTML()  # a sentence in place of the grids when no meeting has recommendations
+        grids = [panel for m in self.grids for panel in (self.grids[m], self.texts[m])] + [self.no_grid]
+        return [self.header], [*grids, self.bars, self.since, self.changes, self.timeline], [
+            *grids, self.bars, self.changes, self.timeline]  # fmt: skip
 
     def _start(self) -> None:
         with self._quietly():
@@ -92,7 +99,15 @@ class CommitmentsDashboard(Panel):
             status = latest_status(self.con)
             illustrative = bool(status["illustrative"].any())
             self.header.value = page_title(t("commitments_title", lang), lang, illustrative)
-            self.grid.value = self._grid(status, overdue(self.con), illustrative)
+            late = overdue(self.con)
+            for meeting, grid in self.grids.items():
+                mine = status[status["meeting_id"] == meeting]
+                grid.value = self._grid(mine, late, bool(mine["illustrative"].any()), meeting) if len(mine) else ""
+                self.texts[meeting].value = self._texts(mine, meeting) if len(mine) else ""
+            shown = any(grid.value for grid in self.grids.values())
+            self.no_grid.value = "" if shown else (f"<h3>{html.escape(t('status_grid', lang))}</h3>"
+                                                   f"<p>{html.escape(t('none', lang))}</p>")  # fmt: skip
+            self._status = status
             self.bars.value = self._bars(progress(self.con, status=status))
             self.changes.value = (self._changes(changes_since(self.con, self.meeting)) if self.meeting
                                   else f"<p>{html.escape(t('no_changes', lang))}</p>")  # fmt: skip
@@ -101,13 +116,29 @@ class CommitmentsDashboard(Panel):
         except Exception as exc:  # the viewer sees a sentence, never a traceback
             self._fail(exc)
 
-    def _grid(self, status: pd.DataFrame, late: pd.DataFrame, illustrative: bool) -> str:
+    def _meeting_name(self, meeting: str) -> str:
+        m = self._meetings[self._meetings["meeting_id"] == meeting].iloc[0]  # IndexError: an unknown meeting
+        return f"{m.title_fr if self.lang == 'fr' else m.title_en} ({m.city}, {m.end_date:%Y})"
+
+    def _grid(self, status: pd.DataFrame, late: pd.DataFrame, illustrative: bool, meeting: str) -> str:
+        """One meeting's status grid (its recommendations are numbered from 1) and its legend."""
         lang, e = self.lang, html.escape
         lines = [t("overdue", lang, months=12) + " (!)"]
+        countries = sorted(status["iso3"].unique())
+        if self.presenting and len(countries) > status["rec_id"].nunique():  # the grid's columns are codes
+            lines.insert(0, " · ".join(f"{c} {country_name(c, lang)}" for c in countries))
         if illustrative:
             lines.append(t("caveat_status_illustrative", lang))
-        return (f"<h3>{e(t('status_grid', lang))}</h3>{status_table(status, lang, late)}"
-                f"<div class='gloact-notes'>{status_legend(status, lang)}<br>{'<br>'.join(e(n) for n in lines)}</div>"
+        badge = f" {illustrative_badge(lang)}" if illustrative else ""
+        return (f"<h3>{e(self._meeting_name(meeting))}{colon(lang)}{e(t('status_grid', lang).lower())}{badge}</h3>"
+                f"{status_table(status, lang, late, symbols=self.presenting)}"
+                f"<div class='gloact-notes'>{status_legend(status, lang, symbols=self.presenting)}<br>"
+                f"{'<br>'.join(e(n) for n in lines)}</div>")  # fmt: skip
+
+    def _texts(self, status: pd.DataFrame, meeting: str) -> str:
+        """The texts of one meeting's recommendations, by number, with their themes."""
+        lang, e = self.lang, html.escape
+        return (f"<h3>{e(self._meeting_name(meeting))}{colon(lang)}{e(t('recommendations', lang).lower())}</h3>"
                 + recommendation_list(status_matrix(status)[0], lang, themes=True)
                 + notes([t("translation_note", lang)], lang))  # fmt: skip
 
@@ -121,7 +152,7 @@ class CommitmentsDashboard(Panel):
                 f"background:{STATUS_COLOURS[s]}'></div>" for s in ("achieved", "in_progress", "not_started")
             )  # fmt: skip
             pct = round(100 * r.share_achieved)
-            rows.append(f"<div style='display:flex;align-items:center;gap:10px;margin:4px 0'>"
+            rows.append(f"<div class='gloact-row' style='display:flex;align-items:center;gap:10px;margin:4px 0'>"
                         f"<div style='width:160px'>{e(country_name(r.iso3, lang))}</div>"
                         f"<div class='gloact-bar' style='display:flex;width:420px;height:16px;border:1px solid #999'>"
                         f"{segments}</div><div>{e(t('share_achieved', lang, pct=pct))}</div></div>")  # fmt: skip
@@ -134,7 +165,8 @@ class CommitmentsDashboard(Panel):
         if changes.empty:
             return title + f"<p>{e(t('no_changes', lang))}</p>"
         rows = [(f"{r.date:%Y-%m-%d}", country_name(r.iso3, lang), r.number,
-                 Markup(f"{e(t(r.previous_status, lang))} → <b>{e(t(r.status, lang))}</b>"), text(r.evidence))
+                 Markup(f"{e(t(r.previous_status, lang))} → <b>{e(t(r.status, lang))}</b>"),
+                 evidence_text(r.evidence, lang))
                 for r in changes.itertuples()]  # fmt: skip
         head = (t("date", lang), t("country", lang), t("recommendation", lang), "", t("evidence", lang))
         return title + table(rows, head)
@@ -146,7 +178,18 @@ class CommitmentsDashboard(Panel):
                         f"{e(t(r.status, lang))}</li>" for r in updates.itertuples())  # fmt: skip
         return (f"<h3>{e(t('timeline', lang))}</h3><ul style='font-size:13px'>{items}</ul>"
                 f"<div class='gloact-notes'>{e(t('sources', lang))}: "
-                f"{e('; '.join(sorted(set(updates['source'].map(text)))))}</div>")  # fmt: skip
+                f"{'; '.join(sorted({source_html(s, lang) for s in updates['source'].map(text)}))}</div>")  # fmt: skip
+
+    def _deck(self) -> Deck:
+        """Presenter mode: the title, the meetings followed and the sources, the key messages."""
+        from gloact_lib.views.key_messages import commitment_messages, source_name
+
+        lang, status = self.lang, self._status
+        meetings = [self._meeting_name(m) for m in self.grids if (status["meeting_id"] == m).any()]
+        named = dict.fromkeys(source_name(s, lang) for s in sorted(set(status["source"].dropna().map(str))))
+        sources = "; ".join(named)
+        return Deck(t("commitments_title", lang), [" · ".join(meetings), f"{t('sources', lang)}{colon(lang)}{sources}"],
+                    commitment_messages(status, lang), bool(status["illustrative"].any()))  # fmt: skip
 
     def published_table(self):
         """The view's figures as published (:func:`gloact_lib.views.downloads.commitments_table`), for its downloads."""

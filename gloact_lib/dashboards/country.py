@@ -8,6 +8,7 @@ them, labelled illustrative where they are generated.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import ipywidgets as w
 import pandas as pd
@@ -19,7 +20,8 @@ from gloact_lib.analysis.counts import incidents, od_pairs
 from gloact_lib.analysis.disclosure import publish, publish_value
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.dashboards.base import Panel, url_country
-from gloact_lib.data.countries import country_name
+from gloact_lib.dashboards.deck import Deck
+from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
 from gloact_lib.views.html import (
@@ -67,6 +69,7 @@ class CountryDashboard(Panel):
         self.picker = w.Dropdown(options=self._options(lang), value=self._served(self._initial))
         self.header = w.HTML()
         self.roles = w.HTML()
+        self.journeys = w.HTML()  # the roles in persons' journeys, apart from the Frontex ones (a slide each)
         self.map = w.HTML(layout=w.Layout(width="100%"))
         self.frontex = w.HTML()
         self.partners = w.HTML()
@@ -75,8 +78,8 @@ class CountryDashboard(Panel):
         self.commitments = w.HTML()
         self.deaths = w.HTML()
         self.picker.observe(lambda c: setattr(self, "country", c["new"]), names="value")
-        slides = [self.roles, self.map, self.frontex, self.deaths, self.partners, self.legal, self.figures,
-                  self.commitments]  # fmt: skip
+        slides = [self.roles, self.journeys, self.map, self.frontex, self.deaths, self.partners, self.legal,
+                  self.figures, self.commitments]  # fmt: skip
         return [self.header, self.picker], slides, slides
 
     def _start(self) -> None:
@@ -89,7 +92,7 @@ class CountryDashboard(Panel):
         return country if country in self._choices else self._choices[0]
 
     def _options(self, lang: str):
-        return sorted(((country_name(c, lang), c) for c in self._choices), key=lambda o: o[0])
+        return sorted(((country_name(c, lang), c) for c in self._choices), key=lambda o: name_key(o[0]))
 
     def _relabel(self, lang: str) -> None:
         value = self.picker.value
@@ -108,10 +111,11 @@ class CountryDashboard(Panel):
         lang, iso3 = self.lang, self.country
         name = country_name(iso3, lang)
         try:
-            self.header.value = page_title(f"{t('country_title', lang)}: {name}", lang)
-            real = Flows.from_db(self.con, Selection(country=iso3, unit="detections", data="real"), level="country")
+            self.header.value = page_title(f"{t('country_title', lang)}{colon(lang)}{name}", lang)
+            real = self._real = Flows.from_db(self.con, Selection(country=iso3, unit="detections", data="real"),
+                                              level="country")  # fmt: skip
             flows = Flows.from_db(self.con, Selection(country=iso3), level="place")
-            self.roles.value = self._roles(real, flows)
+            self.roles.value, self.journeys.value = self._roles(real, flows)
             shown = flows if real.empty else real  # the map of real detections where the country has some
             near = incidents(self.con, shown.selection, profiles.country_box(self.con, iso3))
             self.map.value = map_frame(route_map(shown, lang=lang, compact=True, title=name, incidents=near,
@@ -144,7 +148,8 @@ class CountryDashboard(Panel):
         return ", ".join(r.name_fr if self.lang == "fr" else r.name for r in FRONTEX_ROUTES.values()
                          if self.country in r.via)  # fmt: skip
 
-    def _roles(self, real: Flows, flows: Flows) -> str:
+    def _roles(self, real: Flows, flows: Flows) -> tuple[str, str]:
+        """The country's roles in the Frontex detections, and in the persons' journeys (two panels)."""
         lang, e = self.lang, html.escape
         name = country_name(self.country, lang)
         out = f"<h3>{e(t('role_on_routes', lang))}</h3><h4>{e(t('frontex_real', lang))}</h4>"
@@ -159,22 +164,28 @@ class CountryDashboard(Panel):
             out += key_figure_cards(cards) + notes([*lines, t("caveat_detections", lang)], lang,
                                                    sources=[t("source_frontex", lang)])  # fmt: skip
         badge = f" {illustrative_badge(lang)}" if flows.summary["illustrative"] else ""
-        out += f"<h4>{e(t('persons_journeys', lang))}{badge}</h4>"
+        frontex, out = out, f"<h4>{e(t('persons_journeys', lang))}{badge}</h4>"
         if flows.empty:
-            return out + f"<p>{e(t('no_persons_journeys', lang, country=name))}</p>"
+            return frontex, out + f"<p>{e(t('no_persons_journeys', lang, country=name))}</p>"
         cards, missing = self._cards(flows, {r: f"{t(r, lang)} · {t('persons', lang)}"
                                              for r in ("origin", "transit", "destination", "domestic")})  # fmt: skip
         lines = [t("none_recorded", lang, roles=", ".join(missing))] if missing else []
         if flows.summary["illustrative"]:
             lines.append(t("caveat_illustrative", lang))
-        return out + key_figure_cards(cards) + notes([*lines, t("suppression_note", lang,
-                                                                 n=flows.selection.threshold)], lang)  # fmt: skip
+        lines.append(t("suppression_note", lang, n=flows.selection.threshold))
+        return frontex, out + key_figure_cards(cards) + notes(lines, lang)
 
     def _by_year(self, years: pd.DataFrame, rows: dict[str, str], shown) -> str:
         """A table with a column per year (and the total), a row per non-empty column of ``years``."""
         lang = self.lang
+        rows = {column: label for column, label in rows.items() if years[column].sum() > 0}
+        if self.presenting:  # a slide is not wide enough for a column per year: a row per year, the latest first
+            body = [(t("account_total", lang), *(shown(years[c].sum()) for c in rows))] + [
+                (str(y.year), *(shown(getattr(y, c)) for c in rows)) for y in years[::-1].itertuples()]
+            return table(body, head=(t("year", lang), *rows.values()), numeric=range(1, len(rows) + 1),
+                         row_heads=True)  # fmt: skip
         body = [(label, *(shown(v) for v in years[column]), shown(years[column].sum()))
-                for column, label in rows.items() if years[column].sum() > 0]  # fmt: skip
+                for column, label in rows.items()]  # fmt: skip
         head = (t("year", lang), *years["year"].astype(str), t("account_total", lang))
         years_table = table(body, head=head, numeric=range(1, len(head)), row_heads=True,
                             cls="gloact-table gloact-years")  # fmt: skip
@@ -235,6 +246,9 @@ class CountryDashboard(Panel):
         status = latest_status(self.con)
         current = {r.rec_id: r for r in status[status["iso3"] == iso3].itertuples()}
         recs = recommendations_for(self.con, iso3)
+        if self.presenting:  # a slide has room for the gist: the whole texts are on the commitments dashboard
+            recs = recs.assign(**{c: recs[c].map(lambda s: textwrap.shorten(text(s), 70, placeholder=" …"))
+                                  for c in ("text_en", "text_fr")})  # fmt: skip
 
         def state(rec_id: str) -> str:
             r = current.get(rec_id)
@@ -245,8 +259,7 @@ class CountryDashboard(Panel):
 
         attended = "".join(f"<li>{e(text(m.title_fr if lang == 'fr' else m.title_en))} — {e(text(m.city))}, "
                            f"{m.start_date:%Y-%m-%d}</li>" for m in met.itertuples())  # fmt: skip
-        note = ("" if recs.empty else notes([f"{t('translation_note', lang)} {t('source', lang)}: "
-                                             f"{'; '.join(sorted(set(recs['source'].map(text))))}"], lang))  # fmt: skip
+        note = "" if recs.empty else notes([t("translation_note", lang)], lang, sources=sorted(set(recs["source"])))
         return (f"<h3>{e(t('meetings_attended', lang))}</h3><ul>{attended or '<li>' + e(t('none', lang)) + '</li>'}"
                 f"</ul><h3>{e(t('commitments', lang))}</h3>"
                 + recommendation_list(recs, lang, states={r: state(r) for r in recs["rec_id"]}) + note)  # fmt: skip
@@ -276,6 +289,17 @@ class CountryDashboard(Panel):
         return (title + "".join(f"<p>{e(line)}</p>" for line in said)
                 + self._by_year(years, rows, lambda n: fmt_number(n, lang))
                 + notes(lines, lang, sources=source))  # fmt: skip
+
+    def _deck(self) -> Deck:
+        """Presenter mode: the country's title, its sources, and the key messages of its profile."""
+        from gloact_lib.views.key_messages import country_messages
+
+        lang = self.lang
+        sources = [t("source_frontex", lang), t("source_mmp", lang)]
+        return Deck(f"{t('country_title', lang)}{colon(lang)}{country_name(self.country, lang)}",
+                    [f"{t('sources', lang)}{colon(lang)}{'; '.join(sources)}"],
+                    country_messages(self.country, self._real, latest_status(self.con),
+                                     profiles.incident_summary(self.con, self.country), lang))  # fmt: skip
 
     def published_table(self):
         """The view's figures as published (:func:`gloact_lib.views.downloads.country_table`), for its downloads."""

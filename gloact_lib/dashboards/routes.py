@@ -20,7 +20,8 @@ from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import first_view, journey_count, journey_countries, journey_years, real_data
 from gloact_lib.analysis.selection import SCOPES
 from gloact_lib.dashboards.base import Panel, url_country
-from gloact_lib.data.countries import country_name
+from gloact_lib.dashboards.deck import Deck
+from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
 from gloact_lib.views.html import illustrative_badge, key_figure_cards, map_frame, notes, page_title, table, trend_chart
@@ -90,8 +91,9 @@ class RoutesDashboard(Panel):
             control.observe(self._filters_changed, names="value")
         filters = w.VBox(list(self._controls), layout=w.Layout(width="300px", min_width="300px"))
         filters.add_class("gloact-filters")
-        slides = [self.kpis, self.map, w.HBox([self.table, self.chart]), self.notes]
-        return [self.title], [w.HBox([filters, w.VBox(slides, layout=w.Layout(flex="1"))])], slides
+        panels = [self.kpis, self.map, w.HBox([self.table, self.chart]), self.notes]
+        slides = [self.kpis, self.map, self.table, self.chart, self.notes]  # presenter mode: table and chart apart
+        return [self.title], [w.HBox([filters, w.VBox(panels, layout=w.Layout(flex="1"))])], slides
 
     def _start(self) -> None:
         if self._initial is not None:
@@ -154,7 +156,7 @@ class RoutesDashboard(Panel):
         self.scope.options = [(t(f"scope_{v or 'all'}", lang), v) for v in ("", *SCOPES)]
         self.scope.description = t("scope", lang)
         self.country.options = [(t("all", lang), "")] + sorted(
-            ((country_name(c, lang), c) for c in self._countries), key=lambda o: o[0]
+            ((country_name(c, lang), c) for c in self._countries), key=lambda o: name_key(o[0])
         )
         self.country.description = t("country", lang)
         roles = ("origin", "transit", "destination", "domestic")
@@ -217,7 +219,7 @@ class RoutesDashboard(Panel):
         lang, s = self.lang, self.selection
         try:
             level = "country" if s.unit == "detections" else "place"
-            flows = Flows.from_db(self.con, s, level=level)
+            flows = self._flows = Flows.from_db(self.con, s, level=level)
             sample = flows.summary["illustrative"]
             hint = self._hint(s) if flows.empty else None
             self.title.value = page_title(t("dashboard_title", lang), lang, sample)
@@ -226,9 +228,10 @@ class RoutesDashboard(Panel):
             if hint:
                 MapBox(html.escape(hint), "topleft", "gloact-note").add_to(m)
             self.map.value = map_frame(m, t("title", lang), height="640px")
-            self.table.value = self._top_routes(s, hint, sample)
+            cite = notes([], lang, sources=flows.summary["sources"]) if not flows.empty else ""  # every figure's source
+            self.table.value = self._top_routes(s, hint, sample) + cite
             series = monthly(self.con, s)
-            self.chart.value = self._chart(series, hint)
+            self.chart.value = self._chart(series, hint) + cite
             self.notes.value = self._notes(flows)
             self._ok()
         except Exception as exc:  # the viewer sees a sentence, never a traceback
@@ -301,10 +304,24 @@ class RoutesDashboard(Panel):
         lines.append(t("caveat_detections", lang) if flows.selection.unit == "detections" else t("caveat_cases", lang))
         if flows.summary["illustrative"]:
             lines.append(t("caveat_illustrative", lang))
-        off_map = off_map_lines(flows, lang)
+        off_map = off_map_lines(flows, lang, limit=3 if self.presenting else None)  # a slide has room for a few
         if off_map:
             lines.append(f"{t('off_map_title', lang)}: " + "; ".join(off_map))
         return notes(lines, lang, sources=flows.summary["sources"])
+
+    def _deck(self) -> Deck:
+        """Presenter mode: the title, what the filters choose, the sources, and the key messages."""
+        from gloact_lib.views.key_messages import route_messages, source_name
+
+        lang, flows = self.lang, self._flows
+        chosen = [f"{c.description}{colon(lang)}{dict((v, k) for k, v in c.options)[c.value]}"
+                  for c in self._controls if c is not self.period and c.value]  # fmt: skip
+        first, last = self.period.value
+        chosen.append(f"{self.period.description}{colon(lang)}{first} – {last}")
+        named = dict.fromkeys(source_name(s, lang) for s in flows.summary["sources"])
+        sources = f"{t('sources', lang)}{colon(lang)}{'; '.join(named)}"
+        return Deck(t("dashboard_title", lang), [" · ".join(chosen), sources], route_messages(flows, lang),
+                    bool(flows.summary["illustrative"]))  # fmt: skip
 
     def published_table(self):
         """The view's figures as published (:func:`gloact_lib.views.downloads.routes_table`), for its downloads."""

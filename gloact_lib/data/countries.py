@@ -33,7 +33,7 @@ from functools import lru_cache
 import pycountry
 
 __all__ = ["NOT_PLACED", "SPECIAL_ENDS", "STATELESS", "SUBSAHARAN", "SUBSAHARAN_POINT", "UNKNOWN", "CountryError",
-           "Country", "all_countries", "country_name", "normalise_name", "resolve_country"]
+           "Country", "all_countries", "country_name", "name_key", "normalise_name", "resolve_country"]
 
 
 class CountryError(ValueError):
@@ -393,3 +393,16 @@ def country_name(iso3: str, lang: str = "en") -> str:
     if country is None:
         return iso3
     return country.name_fr if lang == "fr" else country.name_en
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Sort key for names in alphabetical order, accents and case aside (French collation, no system locale).
+
+    Examples
+    --------
+    >>> sorted(["Zimbabwe", "Égypte", "Espagne", "Djibouti", "Érythrée"], key=name_key)
+    ['Djibouti', 'Égypte', 'Érythrée', 'Espagne', 'Zimbabwe']
+    """
+    folded = name.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return plain.casefold(), name

@@ -6,6 +6,7 @@ import re
 
 from gloact_lib.data.countries import CountryError, normalise_name, resolve_country
 from gloact_lib.data.ends import resolve_end
+from gloact_lib.data.place_names import place_name
 
 __all__ = ["Places", "resolve_location"]
 
@@ -24,7 +25,7 @@ class Places:
         for place_id, name, iso3 in rows:
             self.country[place_id] = iso3
             self._keys[place_id.lower()] = place_id
-            for key in _place_keys(name):
+            for key in _place_keys(name) | _place_keys(place_name(place_id, name, "fr")):  # "Tanger" is tangier
                 self._keys.setdefault(key, place_id)
 
     def find(self, text: str) -> str | None:

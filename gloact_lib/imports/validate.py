@@ -24,7 +24,7 @@ import pandas as pd
 from gloact_lib.data.countries import CountryError, normalise_name, resolve_country
 from gloact_lib.data.ends import resolve_end
 
-__all__ = ["Batch", "parse_period", "parse_date"]
+__all__ = ["Batch", "parse_period", "parse_date", "parse_day_or_month"]
 
 _MONTHS = {
     # English
@@ -121,6 +121,21 @@ def parse_date(text: str) -> dt.date:
     start, end = parse_period(text)
     if start != end:
         raise ValueError("a single day is required (YYYY-MM-DD)")
+    return start
+
+
+def parse_day_or_month(text: str) -> dt.date:
+    """Parse a day, or a month (``2024-06``, ``June 2024``, ``juin 2024``) as its first day, as Excel reads a
+    month typed in a date cell; a year alone is rejected.
+
+    Examples
+    --------
+    >>> parse_day_or_month("juin 2024"), parse_day_or_month("18/06/2024")
+    (datetime.date(2024, 6, 1), datetime.date(2024, 6, 18))
+    """
+    start, end = parse_period(text)
+    if start != end and (start.year, start.month) != (end.year, end.month):
+        raise ValueError("a day or a month is required (YYYY-MM-DD, or a month: 2024-06, June 2024, juin 2024)")
     return start
 
 
@@ -308,9 +323,10 @@ class Batch:
         start, end = self.map_unique(column, parse, required, parts=2)
         return start.astype("datetime64[s]"), end.astype("datetime64[s]")
 
-    def date(self, column: str, required: bool = True) -> pd.Series:
-        """Single days (``YYYY-MM-DD`` or an unambiguous DD/MM/YYYY)."""
-        return self.map_unique(column, parse_date, required)
+    def date(self, column: str, required: bool = True, month: bool = False) -> pd.Series:
+        """Single days (``YYYY-MM-DD`` or an unambiguous DD/MM/YYYY); with ``month``, also a month (its first
+        day, :func:`parse_day_or_month`)."""
+        return self.map_unique(column, parse_day_or_month if month else parse_date, required)
 
     def country(self, column: str, required: bool = True) -> pd.Series:
         """ISO alpha-3 codes (see :func:`gloact_lib.data.countries.resolve_country`)."""

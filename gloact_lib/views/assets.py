@@ -110,6 +110,7 @@ def offline_map(tiles: str | None = None, **kwargs) -> folium.Map:
 #: The map's own JavaScript (plain Leaflet: layers, text-only tooltips, boxes) and CSS, written once per page.
 MAP_HELPERS = """
 <script>
+L.Control.Scale.mergeOptions({imperial: false});  // the scale in kilometres only, in every language
 function gloactTip(lines) {
   var box = document.createElement('div');
   lines.forEach(function (line, i) {
@@ -179,8 +180,8 @@ STATUS_COLOURS = {"achieved": "#009E73", "in_progress": "#E69F00", "not_started"
                   "not_applicable": "#ffffff"}  # fmt: skip
 
 #: The stylesheet of the dashboards and the briefing packs (the pieces of :mod:`gloact_lib.views.html`).
-#: Rules for one of them only are scoped: ``.gloact-present`` (presenter mode of a served dashboard,
-#: ``?present=1``) and ``.gloact-briefing`` (the body of a briefing pack, one A4-landscape page per view).
+#: Rules for the briefing packs only are scoped to ``.gloact-briefing`` (one A4-landscape page per view);
+#: presenter mode's are :data:`gloact_lib.dashboards.deck.DECK_CSS`.
 STYLESHEET = (
     """
 .gloact-title { margin: 4px 12px 4px 0; }
@@ -203,35 +204,67 @@ STYLESHEET = (
     + "".join(f".st.{status} {{ background: {colour}; }}\n" for status, colour in STATUS_COLOURS.items())
     + ".st.not_concerned { background: #fff; }\n"
     + """
-/* presenter mode: one panel per slide, large type (the keys are in the Voila template) */
-.gloact-present .gloact-filters { display: none !important; }
-.gloact-present .gloact-slide { display: none !important; }
-.gloact-present .gloact-slide.gloact-active { display: flex !important; min-height: 78vh; font-size: 150%; }
-.gloact-present .gloact-slide.gloact-active iframe.gloact-map { height: 78vh !important; }
-.gloact-present h2 { font-size: 2.2em; }
-
 /* briefing packs: one A4-landscape page per view */
 @page gloact-a4 { size: A4 landscape; margin: 0; }
 body.gloact-briefing { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
-.gloact-briefing .view { box-sizing: border-box; width: 297mm; height: 210mm; padding: 12mm 14mm; overflow: hidden;
-  page: gloact-a4; page-break-after: always; break-after: page; display: flex; flex-direction: column;
-  background: #fff; }
-.gloact-briefing .view h2 { margin: 0 0 6mm; font-size: 22pt; color: #7a2b1f; }
+.gloact-briefing .view { position: relative; box-sizing: border-box; width: 297mm; height: 210mm;
+  padding: 11mm 14mm 6mm; overflow: hidden; page: gloact-a4; page-break-after: always; break-after: page;
+  display: flex; flex-direction: column; background: #fff; }
+.gloact-briefing .view h2 { margin: 0 0 5mm; font-size: 21pt; line-height: 1.2; color: #7a2b1f; }
 .gloact-briefing .view .body { flex: 1; min-height: 0; font-size: 13pt; }
-.gloact-briefing #title h2 { font-size: 28pt; margin-top: 30mm; }
+.gloact-briefing .view h3 { margin: 2mm 0 2.5mm; font-size: 14pt; }
+.gloact-briefing .gloact-pagefoot { display: flex; justify-content: space-between; gap: 10mm; margin-top: 3mm;
+  padding-top: 1.5mm; border-top: 1px solid #ccc; font-size: 9pt; color: #555; }
+.gloact-briefing .gloact-pageno { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.gloact-briefing #title h2 { font-size: 28pt; margin-top: 25mm; }
 .gloact-briefing .lead { font-size: 18pt; }
-.gloact-briefing .gloact-kpis { gap: 6mm; margin: 0 0 4mm; }
-.gloact-briefing .gloact-kpi { padding: 3mm 5mm; min-width: 45mm; }
-.gloact-briefing .gloact-kpi b { font-size: 18pt; } .gloact-briefing .gloact-kpi span { font-size: 10pt; }
+.gloact-briefing .gloact-messages { margin: 0; padding-left: 9mm; font-size: 15.5pt; line-height: 1.35; }
+.gloact-briefing .gloact-messages li { margin-bottom: 4.5mm; padding-left: 2mm; }
+.gloact-briefing .gloact-messages .cite { color: #555; font-size: 12pt; white-space: nowrap; }
+.gloact-briefing .gloact-kpis { gap: 5mm; margin: 0 0 3mm; }
+.gloact-briefing .gloact-kpi { padding: 2.5mm 5mm; min-width: 45mm; }
+.gloact-briefing .gloact-kpi b { font-size: 17pt; } .gloact-briefing .gloact-kpi span { font-size: 10.5pt; }
 .gloact-briefing .gloact-table { font-size: 11pt; width: auto; }
 .gloact-briefing .gloact-table td, .gloact-briefing .gloact-table th { border-bottom: 1px solid #ddd;
   padding: 1.5mm 3mm; }
+.gloact-briefing .gloact-table.gloact-grid td.st { font-size: 10pt; padding: 1.2mm 2mm; }
 .gloact-briefing .small, .gloact-briefing .gloact-notes { font-size: 10pt; color: #444; }
-.gloact-briefing .gloact-recs { font-size: 10pt; }
+.gloact-briefing .gloact-recs { font-size: 10.5pt; margin: 0 0 3mm; }
+.gloact-briefing .gloact-recs li { margin-bottom: 1mm; }
+.gloact-briefing .gloact-sources { margin: 0 0 4mm; }
 .gloact-offmaps { display: flex; gap: 10mm; font-size: 12pt; margin: 2mm 0; }
 .gloact-offmaps .gloact-offmap { flex: 1; }
 .gloact-offmaps h4 { margin: 0 0 2mm; font-size: 15pt; }
 .gloact-offmaps .gloact-account td.n { text-align: right; padding-left: 4mm; }
+/* a map page: the map, and beside it its legend, notes, totals, caveats and sources (never over a country) */
+.gloact-briefing .gloact-mapview { display: flex; gap: 5mm; height: 100%; }
+.gloact-briefing .gloact-mapcol { flex: 1; min-width: 0; }
+.gloact-briefing .gloact-mapcol iframe { display: block; }
+.gloact-briefing .gloact-side { flex: none; width: 72mm; font-size: 9.5pt; line-height: 1.3; display: flex;
+  flex-direction: column; gap: 2.5mm; }
+.gloact-briefing .gloact-side h4 { margin: 0 0 1mm; font-size: 11pt; }
+.gloact-briefing .gloact-side .sub { color: #444; margin-bottom: 1.5mm; }
+.gloact-briefing .gloact-side .sw { display: inline-block; box-sizing: border-box; width: 4mm; height: 3.2mm;
+  margin-right: 2mm; vertical-align: -0.4mm; border: 1px solid #666; }
+.gloact-briefing .gloact-side .gloact-badge { align-self: flex-start; background: #b00020; color: #fff;
+  font-weight: 700; padding: 1mm 3mm; border-radius: 1mm; letter-spacing: .04em; }
+.gloact-briefing .gloact-side .gloact-note { background: #fff8e1; border: 1px solid #e0c060; padding: 1.5mm 2.5mm; }
+.gloact-briefing .gloact-side .gloact-notes { font-size: 8.5pt; }
+.gloact-briefing .gloact-side .small { font-size: 8.5pt; }
+.gloact-briefing .gloact-account { border-collapse: collapse; width: 100%; }
+.gloact-briefing .gloact-account td { padding: 0 1mm 0 0; vertical-align: top; }
+.gloact-briefing .gloact-account td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.gloact-briefing .gloact-account tr:first-child td { font-weight: 600; }
+/* speaker notes: N shows them on screen; never printed */
+.gloact-briefing .gloact-speaker-notes { display: none; }
+body.gloact-briefing.gloact-show-notes .gloact-speaker-notes { display: block; position: absolute; left: 10mm;
+  right: 10mm; bottom: 12mm; max-height: 60%; overflow: auto; z-index: 10; background: #fffbe6;
+  border: 2px solid #c9a227; border-radius: 2mm; padding: 3mm 6mm; font-size: 14pt; line-height: 1.35;
+  box-shadow: 0 2px 12px rgba(0,0,0,.35); }
+.gloact-briefing .gloact-speaker-notes h4 { margin: 0 0 1mm; font-size: 11pt; color: #7a5c00; }
+.gloact-briefing .gloact-speaker-notes p { margin: 0 0 2mm; }
+@media print { .gloact-briefing .gloact-speaker-notes, .gloact-briefing .gloact-screen-only {
+  display: none !important; } }
 @media screen { body.gloact-briefing { background: #555; }
   .gloact-briefing .view { margin: 8mm auto; box-shadow: 0 2px 10px rgba(0,0,0,.4); } }
 """

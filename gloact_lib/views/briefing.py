@@ -1,13 +1,19 @@
-"""Briefing packs: a meeting's views as files that open with no network and no kernel.
+"""Briefing packs: a meeting's pages as files that open with no network and no kernel.
 
 :func:`build_briefing` renders, for a meeting (its countries and a period, in English or
-French): a title page, the route map of the meeting's countries, the Frontex detections map,
-key figures, the commitments status of the participants, treaty status, and sources — as
+French): a title page, key messages (each with its figure and source), the route map of the
+meeting's countries, the Frontex detections map, key figures, national figures, everyone counted,
+the commitments of the participants, treaty status, and sources — as
 
 - one self-contained HTML file (every map interactive, no network, arrow keys move between
-  views, ``F`` for full screen),
-- one PNG per view, and
-- one PDF, one A4 landscape page per view, printed by headless Chromium.
+  pages, ``F`` for full screen, ``N`` shows the speaker notes),
+- one PNG per page, as printed (no map controls), and
+- one PDF, one A4 landscape page per page, printed by headless Chromium.
+
+Every page has the meeting's name and its number at its foot; a page with figures from the
+illustrative sample says so in its title; a long table goes on over continuation pages; maps
+keep their legends beside them, where they hide no country of the meeting.  The pages are built
+by :mod:`gloact_lib.views.briefing_pages`, their sentences by :mod:`gloact_lib.views.key_messages`.
 
 Every parameter (meeting, countries, period, language) is an argument, so the next meeting's
 pack is prepared by changing parameters, not code.
@@ -25,25 +31,26 @@ import duckdb
 
 from gloact_lib import config
 from gloact_lib.analysis import profiles
-from gloact_lib.analysis.commitments import latest_status, progress, status_matrix
 from gloact_lib.analysis.flows import Flows, Selection
-from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import STYLESHEET
-from gloact_lib.views.html import (
-    indicator_table,
-    key_figure_cards,
-    map_frame,
-    notes,
-    recommendation_list,
-    status_table,
-    text,
-    treaty_matrix,
+from gloact_lib.views.briefing_pages import (
+    Context,
+    commitment_pages,
+    commitment_status,
+    figure_pages,
+    map_page,
+    message_page,
+    off_map_page,
+    source_page,
+    title_page,
+    treaty_pages,
 )
-from gloact_lib.views.map_text import key_figures, off_map_box
-from gloact_lib.views.route_map import route_map
+from gloact_lib.views.html import text
 
 __all__ = ["Briefing", "build_briefing", "briefing_html"]
+
+e = html.escape
 
 
 @dataclass
@@ -59,7 +66,11 @@ class Briefing:
 
 def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en", countries=None,
                   start: dt.date | None = None, end: dt.date | None = None) -> tuple[str, list[str]]:  # fmt: skip
-    """The briefing pack as one self-contained HTML page, and the ids of its views.
+    """The briefing pack as one self-contained HTML page, and the ids of its pages.
+
+    Every page is one A4-landscape sheet with the meeting's name and its number ("3 / 11") at its foot, and
+    speaker notes that ``N`` shows on screen (never printed).  A page with figures from the illustrative
+    sample says so in its title; a long table goes on over continuation pages ("Legal frameworks (continued)").
 
     Parameters
     ----------
@@ -70,91 +81,58 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
         ISO alpha-3 codes; default the meeting's participating countries.
     start, end : datetime.date, optional
         The period; default from 1 January two years before the meeting to its last day.
+
+    Returns
+    -------
+    (str, list of str)
+        The page, and its pages' ids: ``title``, ``messages``, ``routes``, ``frontex``, ``figures``,
+        ``national`` (``national-2``...), ``off_map``, ``commitments`` (``commitments-2``...), ``treaties``
+        (``treaties-2``...), ``sources``.
     """
-    e = html.escape
     info = profiles.meeting(con, meeting)
     parts = profiles.participants(con, meeting)
     countries = list(countries or parts.loc[parts["participant_kind"] == "country", "iso3"])
-    organisations = list(parts.loc[parts["participant_kind"] == "organisation", "organisation"].map(text))
     end = end or info["end_date"]
     start = start or dt.date(end.year - 2, 1, 1)
-    title = info["title_fr"] if lang == "fr" else info["title_en"]
-    journeys = Flows.from_db(con, Selection(country=countries, start=start, end=end))
-    frontex = Flows.from_db(con, Selection(country=countries, start=start, end=end, unit="detections"),
-                            level="country")  # fmt: skip
-    views: list[tuple[str, str, str]] = []
-
-    names = ", ".join(country_name(c, lang) for c in countries)
-    when = f"{info['start_date']:%Y-%m-%d} – {info['end_date']:%Y-%m-%d}"
-    views.append(("title", title, (
-        f"<p class='lead'>{e(info['city'])}, {e(when)}</p>"
-        f"<p><b>{e(t('briefing_participants', lang))}:</b> {e(names)}</p>"
-        + (f"<p><b>{e(t('briefing_organisations', lang))}:</b> {e(', '.join(organisations))}</p>"
-           if organisations else "")
-        + f"<p><b>{e(t('briefing_period', lang))}:</b> {start:%Y-%m-%d} – {end:%Y-%m-%d}</p>"
-        f"<p class='small'>{e(t('briefing_prepared', lang, date=dt.date.today().isoformat()))} "
-        f"{e(t('briefing_keys', lang))}</p>"
-        f"<p class='small'>{e(t('source', lang))}: {e(info['source'])}</p>"
-    )))  # fmt: skip
-    views.append(("routes", t("briefing_routes", lang),
-                  map_frame(route_map(journeys, lang=lang, title=title), title, height="100%")))  # fmt: skip
-    views.append(("frontex", t("briefing_frontex", lang),
-                  map_frame(route_map(frontex, lang=lang, title="Frontex", max_flows=60), "Frontex",
-                            height="100%")))  # fmt: skip
-
-    figures = (f"<h3>{e(t('persons', lang))}</h3>{key_figure_cards(key_figures(journeys, lang))}"
-               f"<h3>{e(t('detections', lang))} (Frontex)</h3>{key_figure_cards(key_figures(frontex, lang))}")
-    national = profiles.indicators(con, countries)
-    if not national.empty:
-        figures += indicator_table(national.head(8), lang, by_country=True)
-    caveats = [t("caveat_cases", lang), t("caveat_detections", lang),
-               t("suppression_note", lang, n=journeys.selection.threshold)]  # fmt: skip
-    if journeys.summary["illustrative"]:
-        caveats.append(t("caveat_illustrative", lang))
-    views.append(("figures", t("briefing_figures", lang), figures + notes(caveats, lang)))
-    # every person on the maps or named: the totals in their parts, and what is listed rather than drawn
-    views.append(("off_map", t("briefing_off_map", lang), "<div class='gloact-offmaps'>" + "".join(
-        f"<div class='gloact-offmap'>{off_map_box(f, lang, 12, t(title, lang))}</div>"
-        for f, title in ((journeys, "off_map_persons"), (frontex, "off_map_detections")) if not f.empty) + "</div>"
-        + notes([t("off_map_note", lang, n=journeys.selection.threshold)], lang)))  # fmt: skip
-
-    everyone = latest_status(con)
-    status = everyone[everyone["iso3"].isin(countries)]
-    if status.empty:
-        commitments = f"<p>{e(t('none', lang))}</p>"
-    else:
-        prog = progress(con, status=everyone)
-        prog = prog[prog["iso3"].isin(countries)]
-        shares = "".join(f"<li>{e(country_name(r.iso3, lang))}: "
-                         f"{e(t('share_achieved', lang, pct=round(100 * r.share_achieved)))}</li>"
-                         for r in prog.itertuples())  # fmt: skip
-        caveat = t("caveat_status_illustrative", lang) if status["illustrative"].any() else ""
-        commitments = (status_table(status, lang, printable=True) + f"<ul>{shares}</ul>"
-                       + recommendation_list(status_matrix(status)[0], lang)
-                       + notes([f"{caveat} {t('translation_note', lang)}"], lang))  # fmt: skip
-    views.append(("commitments", t("briefing_commitments", lang), commitments))
-    views.append(("treaties", t("briefing_treaties", lang),
-                  treaty_matrix(profiles.treaty_status(con, countries), countries, lang)))  # fmt: skip
-
-    sources = sorted(set(journeys.summary["sources"]) | set(frontex.summary["sources"]) | {
-        "Natural Earth (public domain)", "IOM Missing Migrants Project", str(info["source"])})  # fmt: skip
-    caveats = [t("caveat_detections", lang), t("caveat_routes", lang), t("caveat_cases", lang),
-               t("caveat_incidents", lang), t("suppression_note", lang, n=journeys.selection.threshold),
-               t("basemap_credit", lang)]  # fmt: skip
-    views.append(("sources", t("briefing_sources", lang),
-                  "<ul>" + "".join(f"<li>{e(s)}</li>" for s in sources) + "</ul><ul class='small'>"
-                  + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>"))  # fmt: skip
-
-    sections = "".join(f"<section class='view' id='{vid}' data-view='{vid}'><h2>{e(heading)}</h2>"
-                       f"<div class='body'>{body}</div></section>" for vid, heading, body in views)  # fmt: skip
+    known = profiles.meetings(con)
+    ctx = Context(con, lang, meeting, info, countries,
+                  list(parts.loc[parts["participant_kind"] == "organisation", "organisation"].map(text)), start, end,
+                  Flows.from_db(con, Selection(country=countries, start=start, end=end)),
+                  Flows.from_db(con, Selection(country=countries, start=start, end=end, unit="detections"),
+                                level="country"),
+                  {r.meeting_id: f"{text(r.city)} {r.start_date:%Y}" for r in known.itertuples()})  # fmt: skip
+    status = commitment_status(ctx)
+    pages = [title_page(ctx), message_page(ctx, status),
+             map_page(ctx, "routes", ctx.journeys, t("briefing_routes", lang), "bp_notes_routes", 80),
+             map_page(ctx, "frontex", ctx.frontex, t("briefing_frontex", lang), "bp_notes_frontex", 60),
+             *figure_pages(ctx), off_map_page(ctx), *commitment_pages(ctx, status), *treaty_pages(ctx),
+             source_page(ctx, status)]  # fmt: skip
+    title = pages[0].title
+    running = f"{ctx.meetings.get(meeting, meeting)} — {title}"
+    sections, seen = [], set()
+    for number, page in enumerate(pages, 1):
+        heading = page.title
+        if page.title in seen and page.id != "title":
+            heading = t("bp_continued", lang, title=heading)
+        seen.add(page.title)
+        if page.sample:
+            heading = t("bp_title_sample" if page.sample == "all" else "bp_title_some_sample", lang, title=heading)
+        said = f"<h4>{e(t('bp_notes', lang))}</h4>" + "".join(f"<p>{e(n)}</p>" for n in page.notes)
+        sections.append(
+            f"<section class='view' id='{page.id}' data-view='{page.id}'><h2>{e(heading)}</h2>"
+            f"<div class='body'>{page.body}</div>"
+            f"<footer class='gloact-pagefoot'><span>{e(running)}</span>"
+            f"<span class='gloact-pageno'>{number} / {len(pages)}</span></footer>"
+            f"<aside class='gloact-speaker-notes'>{said}</aside></section>")  # fmt: skip
     page = f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
-<title>{e(title)}</title><style>{STYLESHEET}</style></head>
-<body class="gloact-briefing">{sections}<script>{_JS}</script></body></html>"""
-    return page, [v[0] for v in views]
+<title>{e(running)}</title><style>{STYLESHEET}</style></head>
+<body class="gloact-briefing">{''.join(sections)}<script>{_JS}</script></body></html>"""
+    return page, [p.id for p in pages]
 
 
 _JS = """
 document.addEventListener('keydown', function (ev) {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
   var views = Array.prototype.slice.call(document.querySelectorAll('.view'));
   var current = views.findIndex(function (v) { return v.getBoundingClientRect().top > -50; });
   if (current < 0) { current = views.length - 1; }
@@ -165,6 +143,8 @@ document.addEventListener('keydown', function (ev) {
   } else if (ev.key === 'f' || ev.key === 'F') {
     if (!document.fullscreenElement) { document.documentElement.requestFullscreen(); }
     else { document.exitFullscreen(); }
+  } else if (ev.key === 'n' || ev.key === 'N') {
+    document.body.classList.toggle('gloact-show-notes');
   }
 });
 """
@@ -223,7 +203,8 @@ def _render(html_path: Path, folder: Path, stem: str, views: list[str], progress
                    else r.abort())  # fmt: skip
         page.goto(html_path.as_uri())
         for frame in page.frames[1:]:
-            frame.wait_for_selector(".gloact-legend", timeout=30_000)
+            frame.wait_for_selector("path.gloact-country", state="attached", timeout=30_000)
+        page.emulate_media(media="print")  # the PNGs are the printed pages: no map controls, no notes
         page.wait_for_timeout(500)
         pngs = []
         for number, view in enumerate(views, 1):
@@ -235,6 +216,5 @@ def _render(html_path: Path, folder: Path, stem: str, views: list[str], progress
         pdf = folder / f"{stem}.pdf"
         if progress is not None:
             progress(total - 1, total, pdf.name)
-        page.emulate_media(media="print")
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     return pdf, pngs

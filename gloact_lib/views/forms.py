@@ -17,22 +17,22 @@ from gloact_lib.analysis.commitments import latest_status
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.schema import STATUSES
 from gloact_lib.i18n import LABELS, LANGUAGES, t
-from gloact_lib.imports.formats.commitments import FORM_KIND, form_checksum
+from gloact_lib.imports.formats.commitments import FORM_COLUMNS, FORM_KIND, form_checksum, form_header
 from gloact_lib.imports.readers import META_SHEET
 
 __all__ = ["TEMPLATE_COLUMNS", "write_template"]
 
-#: The form's columns, in order (``rec_id`` and ``iso3`` must not be changed).
-TEMPLATE_COLUMNS = ["rec_id", "iso3", "recommendation", "current_status", "current_date", "status", "date",
-                    "evidence", "source"]  # fmt: skip
+#: The form's columns, in order (``rec_id`` and ``iso3`` must not be changed); their headers are in the form's
+#: language (:func:`~gloact_lib.imports.formats.commitments.form_header`), and the import reads both languages.
+TEMPLATE_COLUMNS = list(FORM_COLUMNS)
 
 
 def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out: str | Path) -> Path:
     """Write the Excel form a country's focal point fills in.
 
     One row per recommendation concerning the country, pre-filled with its current status;
-    the ``status`` column has a drop-down list (in ``lang``).  A hidden ``_gloact`` sheet
-    records what the form is for: ``kind``, ``country``, ``lang``, ``written``, the
+    the headers are in ``lang`` and the ``status`` column has a drop-down list (in ``lang``).  A hidden
+    ``_gloact`` sheet records what the form is for: ``kind``, ``country``, ``lang``, ``written``, the
     ``rec_ids`` it lists, and a ``checksum`` (HMAC-SHA256 with this installation's key, see
     :func:`~gloact_lib.imports.formats.commitments.form_checksum`) binding them, so that an edit
     of the hidden sheet is detected on import
@@ -73,17 +73,17 @@ def write_template(con: duckdb.DuckDBPyConnection, country: str, lang: str, out:
     wb = Workbook()
     ws = wb.active
     ws.title = t("form_sheet", lang)
-    write_row(ws, TEMPLATE_COLUMNS)
+    write_row(ws, [form_header(column, lang) for column in TEMPLATE_COLUMNS])
     for r in mine.itertuples():
         write_row(ws, [
             r.rec_id, r.iso3, f"{r.number}. {r.text_fr if lang == 'fr' else r.text_en}",
             t(r.status, lang), f"{r.date:%Y-%m-%d}" if pd.notna(r.date) else "", "", "", "", "",
         ])  # fmt: skip
     grey = PatternFill("solid", fgColor="EEEEEE")
-    for cell in ws[1]:
+    for cell, column in zip(ws[1], TEMPLATE_COLUMNS, strict=True):
         cell.font = Font(bold=True)
-        if f"form_help_{cell.value}" in LABELS:
-            cell.comment = Comment(t(f"form_help_{cell.value}", lang), "gloact")
+        if f"form_help_{column}" in LABELS:
+            cell.comment = Comment(t(f"form_help_{column}", lang), "GLO.ACT")
     for row in ws.iter_rows(min_row=2):
         for cell in row[:5]:
             cell.fill = grey

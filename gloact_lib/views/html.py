@@ -18,6 +18,7 @@ from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import label_or, t
 from gloact_lib.views.assets import STATUS_COLOURS
 from gloact_lib.views.map_text import fmt_number
+from gloact_lib.views.sources import source_html, unit_text
 
 __all__ = ["Markup", "illustrative_badge", "indicator_table", "key_figure_cards", "map_frame", "notes",
            "page_title", "recommendation_list", "status_legend", "status_table", "table", "text", "theme_label",
@@ -63,7 +64,7 @@ def notes(lines: Iterable[str], lang: str = "en", sources: Iterable[str] | None 
     """Caveats, one per line, then (when ``sources`` is given) the sources, or "none"."""
     body = "<br>".join(html.escape(line) for line in lines)
     if sources is not None:
-        listed = "; ".join(html.escape(s) for s in sources) or html.escape(t("none", lang))
+        listed = "; ".join(dict.fromkeys(source_html(s, lang) for s in sources)) or html.escape(t("none", lang))
         body += f"<br><b>{html.escape(t('sources', lang))}:</b> {listed}"
     return f"<div class='gloact-notes'>{body}</div>"
 
@@ -148,6 +149,8 @@ def trend_chart(cells: pd.DataFrame, lang: str) -> str:
                      f"height='{h:.1f}' fill='#a23b2a'><title>{label}</title></rect>")  # fmt: skip
     for year in sorted({m.year for m in months}):
         i = next(k for k, m in enumerate(months) if m.year == year)
+        if pad + i * bar > width - 30:  # no room for a last year that starts at the right edge: no cut label
+            continue
         parts.append(f"<text x='{pad + i * bar:.1f}' y='{height - 6}' font-size='11' fill='#444'>{year}</text>")
     parts.append(f"<text x='2' y='14' font-size='11' fill='#444'>{e(fmt_number(top, lang))}</text>")
     svg = (f"<svg role='img' aria-label='{e(t('trend', lang))}' viewBox='0 0 {width} {height}' "
@@ -161,7 +164,8 @@ def trend_chart(cells: pd.DataFrame, lang: str) -> str:
 def treaty_text(action_date, action_type, verified, lang: str) -> str:
     """A country's status for one treaty: "party (ratification, 2004-08-19)", "not a party..."."""
     if pd.notna(action_date):
-        status = t("party_since", lang, action=text(action_type), date=_date(action_date))
+        action = label_or(f"action_{text(action_type)}", lang, text(action_type))
+        status = t("party_since", lang, action=action, date=_date(action_date))
     else:
         status = t("not_party", lang)
     return status if verified else f"{status} — {t('unverified', lang)}"
@@ -171,8 +175,8 @@ def treaty_section(treaties: pd.DataFrame, lang: str) -> str:
     """One country's treaty status (rows of :func:`gloact_lib.analysis.profiles.treaty_status`), with sources."""
     rows = [(label_or(r.instrument, lang, r.instrument), treaty_text(r.action_date, r.action_type, r.verified, lang))
             for r in treaties.itertuples()]  # fmt: skip
-    sources = "".join(f"<div class='gloact-notes'>{html.escape(t('source', lang))}: {html.escape(s)}</div>"
-                      for s in sorted(set(treaties["source"])))  # fmt: skip
+    named = dict.fromkeys(source_html(s, lang) for s in sorted(set(treaties["source"])))  # one per collection
+    sources = "".join(f"<div class='gloact-notes'>{html.escape(t('source', lang))}: {s}</div>" for s in named)
     return (f"<h3>{html.escape(t('treaty_status', lang))}</h3>{table(rows, empty=t('none', lang))}"
             f"{sources}")  # fmt: skip
 
@@ -211,21 +215,28 @@ def indicator_table(figures: pd.DataFrame, lang: str, by_country: bool = False) 
             rows.append((country_name(r.iso3, lang), label, fmt_number(r.value, lang), period))
         else:
             badge = f" · {html.escape(t('illustrative_badge', lang))}" if r.illustrative else ""
-            source = Markup(f"<span class='gloact-notes'>{html.escape(text(r.source))}{badge}</span>")
-            rows.append((label, fmt_number(r.value, lang), r.unit, period, source))
+            source = Markup(f"<span class='gloact-notes'>{source_html(text(r.source), lang)}{badge}</span>")
+            rows.append((label, fmt_number(r.value, lang), unit_text(r.unit, lang), period, source))
     return title + table(rows, numeric=(2,) if by_country else (1,))
 
 
 # -- commitments --------------------------------------------------------------------------------
 
 
-def status_table(status: pd.DataFrame, lang: str, late: pd.DataFrame | None = None, printable: bool = False) -> str:
+#: A status as a sign, for a grid too wide for words (presenter mode); the colours say it too.
+STATUS_SIGNS = {"achieved": "✓", "in_progress": "◐", "not_started": "○", "not_applicable": "⊘"}
+
+
+def status_table(status: pd.DataFrame, lang: str, late: pd.DataFrame | None = None, printable: bool = False,
+                 symbols: bool = False) -> str:  # fmt: skip
     """The country x recommendation status grid of :func:`gloact_lib.analysis.commitments.latest_status` rows.
 
     A recommendation may concern only some countries: its other cells read "not concerned".
     On screen, each cell is coloured, says its date in a tooltip and is marked ``!`` when
     overdue (``late``, rows of :func:`~gloact_lib.analysis.commitments.overdue`);
-    ``printable`` cells are styled by class (``st <status>``) and say their status in words.
+    ``printable`` cells are styled by class (``st <status>``) and say their status in words;
+    with ``symbols`` a cell shows its sign (:data:`STATUS_SIGNS`, explained by :func:`status_legend`), and a
+    grid of more countries than recommendations has a column per country (its code; its name in a tooltip).
     """
     e = html.escape
     recs, grid = status_matrix(status)
@@ -242,9 +253,10 @@ def status_table(status: pd.DataFrame, lang: str, late: pd.DataFrame | None = No
         date = dates.get((iso3, rec_id))
         tip = f"{rec_id}: {t(state, lang)}" + (f" ({_date(date)})" if pd.notna(date) else "")
         mark = " <b class='gloact-late' style='color:#b00020'>!</b>" if (rec_id, iso3) in late_keys else ""
+        shown = STATUS_SIGNS[state] if symbols else t(state, lang)
         return (f"<td class='gloact-cell' data-status='{e(state)}' title='{e(tip)}' "
                 f"style='background:{STATUS_COLOURS[state]};text-align:center;"
-                f"border:1px solid #bbb'>{e(t(state, lang))}{mark}</td>")  # fmt: skip
+                f"border:1px solid #bbb'>{e(shown)}{mark}</td>")  # fmt: skip
 
     if printable:
         head = "".join(f"<th>{r.number}</th>" for r in recs.itertuples())
@@ -252,29 +264,56 @@ def status_table(status: pd.DataFrame, lang: str, late: pd.DataFrame | None = No
         head = "".join(f"<th title='{e(r.text_fr if lang == 'fr' else r.text_en)}'>{r.number}</th>"
                        for r in recs.itertuples())  # fmt: skip
     row_head = "<th>{}</th>" if printable else "<th style='text-align:left'>{}</th>"
+    if symbols and len(grid) > len(recs):  # more countries than recommendations: a column per country, by code
+        head = "".join(f"<th title='{e(country_name(iso3, lang))}'>{e(iso3)}</th>" for iso3 in grid.index)
+        rows = "".join(f"<tr>{row_head.format(r.number)}" + "".join(
+            cell(iso3, r.rec_id, grid.loc[iso3, r.rec_id]) for iso3 in grid.index) + "</tr>"
+            for r in recs.itertuples())  # fmt: skip
+        return f"<table class='gloact-table gloact-grid'><tr><th></th>{head}</tr>{rows}</table>"
     rows = "".join(f"<tr>{row_head.format(e(country_name(iso3, lang)))}"
                    + "".join(cell(iso3, rec_id, state) for rec_id, state in statuses.items()) + "</tr>"
                    for iso3, statuses in grid.iterrows())  # fmt: skip
     return f"<table class='gloact-table gloact-grid'><tr><th></th>{head}</tr>{rows}</table>"
 
 
-def status_legend(status: pd.DataFrame, lang: str) -> str:
-    """The colours of the on-screen grid, and "– not concerned" when a cell is."""
-    legend = " ".join(f"<span class='gloact-swatch' style='background:{colour}'></span> {html.escape(t(s, lang))}"
+def status_legend(status: pd.DataFrame, lang: str, symbols: bool = False) -> str:
+    """The colours (and with ``symbols`` the signs) of the on-screen grid, and "– not concerned" when a cell is."""
+    legend = " ".join(f"<span class='gloact-swatch' style='background:{colour}'></span> "
+                      + (f"{STATUS_SIGNS[s]} " if symbols else "") + html.escape(t(s, lang))
                       for s, colour in STATUS_COLOURS.items())  # fmt: skip
     if status_matrix(status)[1].isna().any().any():
         legend += f" – {html.escape(t('not_concerned', lang))}"
     return legend
 
 
+#: Meetings whose recommendations the source does not word: the workbook team's summaries
+#: (``data/reference/recommendations_niamey2018.csv``), marked "summary", never quoted as adopted.
+SUMMARISED_MEETINGS = frozenset({"niamey-2018-06"})
+
+
+def _recommendation_text(r, lang: str) -> str:
+    """A recommendation's text (HTML): a summary says so; a text as adopted, shown in English, is a citation."""
+    words = text(r.text_fr if lang == "fr" else r.text_en)
+    if getattr(r, "meeting_id", None) in SUMMARISED_MEETINGS or text(r.text_en).endswith("(summary)"):
+        marker = f"({t('rec_summary', lang)})"
+        return html.escape(words if words.endswith(marker) else f"{words} {marker}")
+    if lang == "en":
+        return f"<q lang='en' class='gloact-citation'>{html.escape(words)}</q>"
+    return html.escape(words)  # the workbook team's translation (see the label translation_note)
+
+
 def recommendation_list(recs: pd.DataFrame, lang: str, themes: bool = False,
                         states: dict[str, str] | None = None) -> str:  # fmt: skip
     """Recommendations as a numbered list, in ``lang``; "none" when there is none.
 
+    A text as adopted is quoted in English (``<q lang="en">``); a summary of the workbook team (a meeting of
+    :data:`SUMMARISED_MEETINGS`, whose source gives no wording) is marked "summary".
+
     Parameters
     ----------
     recs : DataFrame
-        ``number``, ``text_en``, ``text_fr`` (and ``theme`` with ``themes``, ``rec_id`` with ``states``).
+        ``number``, ``text_en``, ``text_fr``, ``meeting_id`` (and ``theme`` with ``themes``, ``rec_id`` with
+        ``states``).
     themes : bool, default False
         Add each recommendation's theme.
     states : dict, optional
@@ -283,7 +322,7 @@ def recommendation_list(recs: pd.DataFrame, lang: str, themes: bool = False,
     e = html.escape
     items = []
     for r in recs.itertuples():
-        item = f"<li>{r.number}. {e(text(r.text_fr if lang == 'fr' else r.text_en))}"
+        item = f"<li>{r.number}. {_recommendation_text(r, lang)}"
         if themes:
             item += f" <i>({e(theme_label(r.theme, lang))})</i>"
         if states is not None:

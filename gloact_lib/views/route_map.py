@@ -30,6 +30,7 @@ from gloact_lib.i18n import t
 from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
 from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
 from gloact_lib.views.map_text import fmt_number, off_map_box
+from gloact_lib.views.sources import route_text, source_html
 
 __all__ = ["route_map", "ROLE_COLOURS", "SEA"]
 
@@ -199,9 +200,9 @@ def _incident_layer(incidents: pd.DataFrame, lang: str) -> dict:
         tip = [
             f"{fmt_number(n, lang)} {t('dead_missing', lang)}",
             f"{fmt_number(r.incidents, lang)} {t('incident_count', lang)} · {period}",
-            str(r.route or ""),
+            route_text(r.route, lang),
         ]
-        if r.location:
+        if r.location and lang == "en":  # the source describes the place in English only: the point shows it
             tip.append(str(r.location))
         style = {"radius": round(2 + 0.9 * math.sqrt(n), 1), "color": INCIDENT, "weight": 0.6,
                  "fillColor": INCIDENT, "fillOpacity": 0.35, "opacity": 0.6}  # fmt: skip
@@ -276,7 +277,8 @@ def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool, co
     label = t("sources" if len(sources) > 1 else "source", lang)
     parts.append("<div class='small'>" + "<br>".join(e(n) for n in notes) + "</div>")
     if sources:
-        parts.append(f"<div class='small'><b>{e(label)}:</b> " + "; ".join(e(s) for s in sources) + "</div>")
+        parts.append(f"<div class='small'><b>{e(label)}:</b> "
+                     + "; ".join(dict.fromkeys(source_html(s, lang) for s in sources)) + "</div>")  # fmt: skip
     parts.append(f"<div class='small'>{e(t('basemap_credit', lang))}</div>")
     return "".join(parts)
 

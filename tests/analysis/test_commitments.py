@@ -108,7 +108,7 @@ def test_template_round_trip(mech, tmp_path):
     # ... and the dashboard shows it: Mali's cell for recommendation 3 is now "in progress"
     from gloact_lib.dashboards import CommitmentsDashboard
 
-    grid = CommitmentsDashboard(con=mech).grid.value
+    grid = CommitmentsDashboard(con=mech).grids["casablanca-2019"].value
     mali = grid.split("<th style='text-align:left'>Mali</th>")[1].split("</tr>")[0]
     assert mali.count("data-status='in_progress'") == 2  # r2 (hand-made update) and r3 (the form)
     assert "title='casa2019-r3: in progress (2024-03-01)'" in mali

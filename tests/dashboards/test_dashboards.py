@@ -108,11 +108,14 @@ def test_commitments_dashboard(built_con):
 
     d = CommitmentsDashboard(con=built_con)
     assert d.status == "Updated."
-    # 17 member countries x 14 recommendations (6 of Niamey 2018, 8 of Casablanca 2019); each concerns its meeting's
-    # countries only: 16 x 6 + 3 x 8 cells to follow, the others "not concerned"
-    assert d.grid.value.count("class='gloact-cell'") == 17 * 14
-    assert d.grid.value.count("class='gloact-cell'") - d.grid.value.count("data-status='not_concerned'") == 120
-    assert "ILLUSTRATIVE DATA" in d.header.value and "illustrative (generated)" in d.grid.value
+    # one grid per meeting, each numbered from 1 under its meeting's name: 16 delegations x 6 recommendations of
+    # Niamey 2018, 3 countries x 8 of Casablanca 2019; each concerns its meeting's countries only
+    niamey, casablanca = d.grids["niamey-2018-06"].value, d.grids["casablanca-2019"].value
+    assert niamey.count("class='gloact-cell'") == 16 * 6 and casablanca.count("class='gloact-cell'") == 3 * 8
+    assert "not_concerned" not in niamey + casablanca
+    assert niamey.index("Niamey") < niamey.index("<table")
+    assert casablanca.index("Casablanca") < casablanca.index("<table")
+    assert "ILLUSTRATIVE DATA" in d.header.value and "illustrative (generated)" in casablanca
     assert "Changes since Second GLO.ACT" in d.changes.value
     d.meeting = "niamey-2018-06"
     assert "Changes since" in d.changes.value and "regional conference" in d.changes.value.lower()

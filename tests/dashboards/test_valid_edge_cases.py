@@ -101,7 +101,7 @@ def _every_dashboard(con, country: str = "MLI") -> dict[str, str]:
         d.lang = "en"
         _clean(d)
     out["country"] = profile.commitments.value + profile.legal.value + profile.figures.value
-    out["grid"] = commitments.grid.value
+    out["grid"] = "".join(grid.value for grid in commitments.grids.values()) + commitments.no_grid.value
     out["bars"] = commitments.bars.value
     return out
 
@@ -186,7 +186,7 @@ def test_member_country_with_no_data(data):
 
 def test_empty_database_dashboards(empty):
     html = _every_dashboard(empty, "NER")
-    assert "<tr><th></th></tr>" in html["grid"]
+    assert "Status by country and recommendation</h3><p>none</p>" in html["grid"]
 
 
 def test_empty_database_briefing_is_a_clear_error(empty, tmp_path):

@@ -18,12 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from gloact_lib import config
+from gloact_lib.i18n import LANGUAGES, t
 from gloact_lib.imports.formats.base import Context, Format, table_frame
 from gloact_lib.imports.readers import META_SHEET, ReadError, Source
 from gloact_lib.imports.validate import Batch
 
-__all__ = ["FORMAT", "FORM_KIND", "FORM_ONLY_COLUMNS", "SIGNED_FIELDS", "STATUS", "form_checksum", "is_form",
-           "verify_form"]  # fmt: skip
+__all__ = ["FORMAT", "FORM_COLUMNS", "FORM_HEADERS", "FORM_KIND", "FORM_ONLY_COLUMNS", "SIGNED_FIELDS", "STATUS",
+           "form_checksum", "form_header", "is_form", "verify_form"]  # fmt: skip
 
 STATUS = {"not_started": "not_started", "not started": "not_started", "non commencé": "not_started",
           "non commence": "not_started", "pas commencé": "not_started",
@@ -67,7 +68,7 @@ def _commitments(b: Batch, ctx: Context) -> pd.DataFrame:
     data = {
         "rec_id": rec_id,
         "iso3": iso3,
-        "date": pd.to_datetime(b.date("date", required=False)),
+        "date": pd.to_datetime(b.date("date", required=False, month=True)),  # "juin 2024" is 2024-06-01
         "status": b.choice("status", STATUS, default=""),
         "evidence": b.text("evidence"),
         "source": b.text("source", default=f"form {ctx.file_name}"),
@@ -83,6 +84,17 @@ FORM_KIND = "commitments"
 
 #: Header columns only the form has (a bulk CSV of status updates has none of them).
 FORM_ONLY_COLUMNS = frozenset({"recommendation", "current_status", "current_date"})
+
+#: The form's columns, in order (:func:`gloact_lib.views.forms.write_template`).
+FORM_COLUMNS = ("rec_id", "iso3", "recommendation", "current_status", "current_date", "status", "date", "evidence",
+                "source")  # fmt: skip
+#: A header of the form in any language (lower case) -> its column: a French form's "nouveau statut" is ``status``.
+FORM_HEADERS = {t(f"form_col_{c}", lang).lower(): c for c in FORM_COLUMNS for lang in LANGUAGES}
+
+
+def form_header(column: str, lang: str = "en") -> str:
+    """A column's header in the form written in ``lang`` ("status", "nouveau statut")."""
+    return t(f"form_col_{column}", lang)
 
 #: The hidden-sheet fields the checksum binds, in order.
 SIGNED_FIELDS = ("kind", "country", "lang", "written", "rec_ids")
@@ -121,7 +133,7 @@ def form_checksum(meta: dict[str, str]) -> str:
 
 def is_form(kind: str, header: list[str], meta: dict[str, str]) -> bool:
     """Whether a commitments file is a returned form (an Excel file, or one with the form's columns)."""
-    lowered = {h.strip().lower() for h in header}
+    lowered = {FORM_HEADERS.get(h.strip().lower(), h.strip().lower()) for h in header}
     return kind == "xlsx" or bool(meta) or bool(lowered & FORM_ONLY_COLUMNS)
 
 
@@ -196,5 +208,6 @@ FORMAT = Format(
     signature=frozenset({"rec_id", "iso3", "status", "date"}),
     required=("rec_id", "iso3", "status", "date"),
     transform=_commitments,
+    aliases={header: column for header, column in FORM_HEADERS.items() if header != column},
     check_source=_check_source,
 )
