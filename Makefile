@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DB ?= data/gloact.duckdb
 PORT ?= 8866
 
-.PHONY: install db serve test test-fast bench lab chromium postgres lint schema clean
+.PHONY: install db serve test test-fast bench lab chromium postgres lint schema screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ db: $(DB)
 
 serve: install db
 	$(BIN)/gloact serve --db $(DB) --port $(PORT)
+
+# What officials see, for docs/screenshots/ (landing, dashboards EN/FR, presenter slides, briefing pages).
+screenshots: install chromium db
+	$(BIN)/python scripts/screenshots.py --db $(DB)
 
 # Debian's Chromium for the browser tests (never a browser download).
 chromium:

@@ -25,6 +25,10 @@ LABELS: dict[str, dict[str, str]] = {
     "destination": {"en": "Destination", "fr": "Destination"},
     "several_roles": {"en": "several roles (outlined)", "fr": "plusieurs rôles (contour)"},
     "legend": {"en": "Legend", "fr": "Légende"},
+    "zoom_in": {"en": "Zoom in", "fr": "Zoom avant"},  # Leaflet's own words on every map (views/map_text.py)
+    "zoom_out": {"en": "Zoom out", "fr": "Zoom arrière"},
+    "leaflet_credit": {"en": "A JavaScript library for interactive maps",
+                       "fr": "Une bibliothèque JavaScript de cartes interactives"},
     "arc_width": {"en": "arc width: number of {unit}", "fr": "épaisseur des flèches : nombre de {unit}"},
     "hub_size": {"en": "circle size: {unit} passing through", "fr": "taille des cercles : {unit} en transit"},
     "persons": {"en": "persons", "fr": "personnes"},
@@ -62,8 +66,10 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Les chiffres du projet Migrants disparus de l'OIM sont des estimations minimales.",
     },
     "caveat_routes": {
-        "en": "Frontex routes are drawn through their main departure country (see documentation).",
-        "fr": "Les routes Frontex passent par leur principal pays de départ (voir la documentation).",
+        "en": "Each Frontex route is drawn through one assumed departure country (e.g. Libya for the Central "
+              "Mediterranean).",
+        "fr": "Chaque route Frontex est tracée par un seul pays de départ supposé (par exemple la Libye pour la "
+              "Méditerranée centrale).",
     },
     "illustrative_badge": {"en": "ILLUSTRATIVE DATA", "fr": "DONNÉES ILLUSTRATIVES"},
     "no_data": {"en": "No data for this selection.", "fr": "Aucune donnée pour cette sélection."},

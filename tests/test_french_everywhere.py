@@ -1,11 +1,13 @@
 """French everywhere a person reads (issue 13, item 5), and no internal reference shown to an official.
 
-Every string a French view shows is listed — the three dashboards (in-process, and served in Chromium with
-the map frames, the drop-downs' options and the buttons), the country profiles of Mali and Morocco, the
-briefing packs of both meetings, the landing page and the focal points' Excel form — and a string with an
-English word in it fails the test, with where it was seen.  Text inside an element marked ``lang="en"``
-(a citation of a text adopted in English, the language switch's "English") is allowed, so are web
-addresses; proper names are not in the word list.
+Every string a French view shows is listed — the three dashboards (in-process with their CSV downloads, and
+served in Chromium with the map frames, the drop-downs' options and the buttons), the country profiles of Mali
+and Morocco (and Niger in-process, for its national figures), the briefing packs of both meetings, the landing
+page and the focal points' Excel form — and a string with an English word in it (:data:`ENGLISH_WORDS`, English
+number formats, miles) fails the test, with where it was seen.  Text inside an element marked ``lang="en"``
+(a citation: an article's title, a text adopted in English) is allowed, and so are, in a downloaded file,
+which has no markup, those titles in « »; so are web addresses and the language switch's "English"; proper
+names are not in the word list.  The served part (``browser``) takes 30 to 70 s.
 
 The same strings, in English and in French, must hold none of the workbook's internal references (a
 repository, a commit, a file of ``data/reference``, a module, a random seed): those stay where analysts
@@ -201,16 +203,32 @@ def test_every_english_label_reads_as_english():
 
 def _dashboards(con, lang: str):
     """(where, dashboard) of every view the test reads: the routes on real data and on every journey, the country
-    profiles of Mali and Morocco, the commitments."""
+    profiles of Mali, Morocco and Niger (national figures, with their units), the commitments."""
     from gloact_lib.analysis.flows import Selection
     from gloact_lib.dashboards import CommitmentsDashboard, CountryDashboard, RoutesDashboard
 
     yield "routes", RoutesDashboard(con=con, lang=lang)
     yield "routes (persons, all data)", RoutesDashboard(con=con, lang=lang, selection=Selection(unit="persons",
                                                                                                   data="all"))
-    for iso3 in ("MLI", "MAR"):
+    for iso3 in ("MLI", "MAR", "NER"):
         yield f"country profile {iso3}", CountryDashboard(con=con, country=iso3, lang=lang)
     yield "commitments", CommitmentsDashboard(con=con, lang=lang)
+
+
+def _download_texts(dashboard, lang: str) -> list[tuple[str, str]]:
+    """Every cell of a view's CSV download (its figures, with their sources and caveats).  A file has no markup:
+    there an article's title, quoted in English in « », is the citation."""
+    import csv
+    import io
+
+    from gloact_lib.views.downloads import to_csv
+    from gloact_lib.views.sources import CITED_TITLES
+
+    rows = csv.reader(io.StringIO(to_csv(dashboard.published_table()).decode("utf-8-sig")))
+    cells = [cell for row in rows for cell in row if cell.strip() and not cell.lstrip("'-").isdigit()]
+    for title in CITED_TITLES:
+        cells = [cell.replace(f"« {title} »", "« … »") for cell in cells]
+    return [(cell, lang) for cell in cells]
 
 
 def _briefings(con, lang: str):
@@ -259,6 +277,7 @@ def test_french_dashboards_in_process(built_con):
     for where, dashboard in _dashboards(built_con, "fr"):
         assert dashboard.lang == "fr" and "Updated" not in dashboard.status, (where, dashboard.status)
         found += english_strings(where, widget_texts(dashboard, "fr"))
+        found += english_strings(f"{where} (CSV download)", _download_texts(dashboard, "fr"))
     assert found == [], "English in French dashboards:\n" + "\n".join(found)
 
 
@@ -282,6 +301,7 @@ def test_no_internal_reference_is_shown(built_con, tmp_path, lang):
     found = []
     for where, dashboard in _dashboards(built_con, lang):
         found += internal_references(where, widget_texts(dashboard, lang))
+        found += internal_references(f"{where} (CSV download)", _download_texts(dashboard, lang))
     for where, texts in _briefings(built_con, lang):
         found += internal_references(where, texts)
     found += internal_references("landing page", _landing(lang))
@@ -364,26 +384,136 @@ def test_french_in_the_browser(server, browser, built_con):
     """The served dashboards, the landing page and the briefing packs, as Chromium shows them in French."""
     from tests.browser import watched_page
 
-    found, internal = [], []
+    found, internal, seen = [], [], {}
     page, watch = watched_page(browser, 1366, 768)
     for where, address, drawn in SERVED:
         page.goto(server + address, timeout=120_000)
         page.locator(drawn).first.wait_for(timeout=120_000)
-        for frame in page.locator("iframe.gloact-map").all():  # every map has drawn its legend
-            frame.content_frame.locator(".gloact-legend").first.wait_for(state="attached", timeout=60_000)
+        for frame in page.locator("iframe.gloact-map").all():  # every map is drawn
+            frame.content_frame.locator(".leaflet-control-scale").first.wait_for(state="attached", timeout=60_000)
         page.wait_for_timeout(300)
-        for spot, texts in _grouped(shown_texts(page, where)).items():
+        seen[where] = shown_texts(page, where)
+        for spot, texts in _grouped(seen[where]).items():
             found += english_strings(spot, texts)
             internal += internal_references(spot, texts)
     for where, _ in _briefings(built_con, "fr"):
         from gloact_lib.views.briefing import briefing_html
 
         page.set_content(briefing_html(built_con, where.split()[-1], "fr")[0], timeout=60_000)
-        page.locator("iframe").first.content_frame.locator(".gloact-legend").first.wait_for(timeout=60_000)
+        for frame in page.locator("iframe").all():  # every map is drawn
+            frame.content_frame.locator(".leaflet-control-scale").first.wait_for(state="attached", timeout=60_000)
         for spot, texts in _grouped(shown_texts(page, where)).items():
             found += english_strings(spot, texts)
             internal += internal_references(spot, texts)
     page.close()
+    # the walk read the pages, their drop-downs and their map frames (the scale in kilometres, a hub's French name)
+    assert all(len(texts) > 20 for texts in seen.values()), {where: len(texts) for where, texts in seen.items()}
+    assert any(w.endswith("<option>") and x == "Égypte" for w, x, _ in seen["routes"])
+    assert any("frame" in w and re.fullmatch(r"\d+ km", x) for w, x, _ in seen["routes"])
+    assert any("frame" in w and x == "Tanger" for w, x, _ in seen["routes (persons, all data)"])
     assert watch.external == []
     assert found == [], "English in French views:\n" + "\n".join(found)
     assert internal == [], "Internal references shown to officials:\n" + "\n".join(internal)
+
+
+# --- the pieces: dates, collation, the form's headers, sources, citations, places, the map's scale -------------------
+
+
+def test_juin_2024_is_a_date():
+    """README lists "June 2018 / juin 2018" among the dates: a month (a period for journeys, its first day for a
+    status update, as Excel reads a month typed in a date cell)."""
+    import datetime as dt
+
+    from gloact_lib.imports.validate import parse_day_or_month, parse_period
+
+    assert parse_period("juin 2024") == parse_period("June 2024") == (dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    assert parse_period("Juin 2024") == parse_period("2024-06")
+    assert parse_day_or_month("juin 2024") == parse_day_or_month("2024-06") == dt.date(2024, 6, 1)
+    assert parse_day_or_month("févr. 2024") == dt.date(2024, 2, 1)
+    assert parse_day_or_month("18/06/2024") == dt.date(2024, 6, 18)
+    with pytest.raises(ValueError, match="a day or a month"):
+        parse_day_or_month("2024")
+
+
+def test_french_collation_puts_egypt_among_the_e():
+    from gloact_lib.data.countries import country_name, name_key
+
+    names = sorted((country_name(c, "fr") for c in ("ZWE", "EGY", "DJI", "ERI", "ESP", "ARE", "DEU")), key=name_key)
+    assert names == ["Allemagne", "Djibouti", "Égypte", "Émirats arabes unis", "Érythrée", "Espagne", "Zimbabwe"]
+    assert sorted(["Ouganda", "Œuvre", "Oman"], key=name_key) == ["Œuvre", "Oman", "Ouganda"]
+
+
+def test_the_routes_countries_are_in_french_order(built_con):
+    from gloact_lib.dashboards import RoutesDashboard
+    from gloact_lib.data.countries import name_key
+
+    names = [label for label, code in RoutesDashboard(con=built_con, lang="fr").country.options if code]
+    assert names == sorted(names, key=name_key)
+    assert names.index("Égypte") < names.index("Espagne") < names.index("Zimbabwe")
+
+
+def test_the_french_form_speaks_french(built_con, tmp_path):
+    from openpyxl import load_workbook
+
+    from gloact_lib.imports.formats.commitments import FORM_HEADERS
+    from gloact_lib.views.forms import TEMPLATE_COLUMNS, write_template
+
+    sheet = load_workbook(write_template(built_con, "NER", "fr", tmp_path / "ner.xlsx")).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers[5:8] == ["nouveau statut", "date", "preuve"] and "recommandation" in headers
+    assert [FORM_HEADERS[h.lower()] for h in headers] == TEMPLATE_COLUMNS  # read back as the columns they are
+    english = load_workbook(write_template(built_con, "NER", "en", tmp_path / "ner-en.xlsx")).worksheets[0]
+    assert [c.value for c in english[1]] == TEMPLATE_COLUMNS
+
+
+def test_every_stored_source_has_a_readers_name(built_con):
+    """Each source of the shipped data, as an official reads it: no file, module, repository, commit or seed;
+    in French, no English but an article's title, which is marked as an English citation."""
+    from gloact_lib.views.sources import source_html, source_text
+
+    tables = ("journeys", "incidents", "indicators", "treaties", "recommendations", "meetings", "participants",
+              "status_updates", "places", "groups")  # fmt: skip
+    stored = {s for table in tables for (s,) in built_con.execute(f"SELECT DISTINCT source FROM {table}").fetchall()}
+    assert len(stored) > 10
+    for source in stored:
+        for lang in ("en", "fr"):
+            shown = page_texts(f"<p>{source_html(source, lang)}</p>", lang)
+            assert internal_references(source, shown) == []
+            assert INTERNAL.search(source_text(source, lang)) is None, source
+        assert english_strings(source, page_texts(f"<p>{source_html(source, 'fr')}</p>", "fr")) == []
+    assert source_text("github.com/zmjones/untreaties @ 65551eafcd (commit 2014-07-10), file treaties/18-12.csv; "
+                       "scraped from UN Treaty Collection MTDSG XVIII-12", "fr").startswith("Collection des traités")
+
+
+def test_adopted_texts_are_citations_and_summaries_say_so(built_con):
+    from gloact_lib.analysis.commitments import latest_status, status_matrix
+    from gloact_lib.views.html import recommendation_list
+
+    recs = status_matrix(latest_status(built_con))[0]
+    english, french = recommendation_list(recs, "en"), recommendation_list(recs, "fr")
+    casablanca = recs[recs["meeting_id"] == "casablanca-2019"].iloc[0]
+    assert f"<q lang='en' class='gloact-citation'>{casablanca.text_en}</q>" in english
+    niamey = recs[recs["meeting_id"] == "niamey-2018-06"]
+    assert len(niamey) == 6
+    for r in niamey.itertuples():  # summaries of the workbook team, never quoted as adopted
+        assert f"{r.number}. {r.text_en.removesuffix(' (summary)')} (summary)</li>" in english
+        assert f"{r.number}. {r.text_fr.removesuffix(' (résumé)')} (résumé)</li>".replace("'", "&#x27;") in french
+    assert "summary" in t("translation_note", "en") and "résumé" in t("translation_note", "fr")
+    assert "<q" not in french  # the French list is the workbook team's translation, said so in the note
+
+
+def test_places_with_a_french_form(built_con):
+    from gloact_lib.analysis.flows import Flows, Selection
+    from gloact_lib.imports.pipeline import _places
+
+    flows = Flows.from_db(built_con, Selection(country="MAR", data="all"))
+    assert flows.nodes["tangier"].name("fr") == "Tanger" and flows.nodes["tangier"].name("en") == "Tangier"
+    assert _places(built_con).find("Tanger") == "tangier"  # a French file's "Tanger" is the same place
+
+
+def test_the_map_scale_is_in_kilometres_and_leaflet_speaks_french():
+    from gloact_lib.views.assets import MAP_HELPERS
+    from gloact_lib.views.map_text import leaflet_words
+
+    assert "L.Control.Scale.mergeOptions({imperial: false})" in MAP_HELPERS
+    assert "Zoom avant" in leaflet_words("fr") and english_in(leaflet_words("fr").replace("mergeOptions", "")) == []

@@ -118,6 +118,22 @@ def test_briefing_pack(hostile, hcon, tmp_path):
         assert "{#12}" in text  # shown as written
 
 
+def test_briefing_messages_notes_and_running_title_show_imported_text_as_text(hostile, hcon):
+    """The key messages name the meeting by its (imported) city, every page's foot carries its (imported) title,
+    and the speaker notes sit beside them: all of it escaped, shown as written."""
+    import html
+
+    city, title = hcon.execute("SELECT city, title_en FROM meetings WHERE meeting_id = 'casablanca-2019'").fetchone()
+    page, _ = briefing_html(hcon, "casablanca-2019", "en")
+    outside_maps = re.sub(r'srcdoc="[^"]*"', "", page)
+    messages = re.search(r"<section class='view' id='messages'.*?</section>", outside_maps, re.S).group(0)
+    assert html.escape(city) in messages and html.escape(title) in messages  # the message and the page's foot
+    notes = "".join(re.findall(r"<aside class='gloact-speaker-notes'>.*?</aside>", outside_maps, re.S))
+    for part in (messages, notes):
+        for raw in RAW_MARKUP:
+            assert raw not in part
+
+
 def test_commitments_form_has_no_formula(hostile, hcon, tmp_path):
     from openpyxl import load_workbook
 

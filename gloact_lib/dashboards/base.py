@@ -221,7 +221,7 @@ class Panel(w.VBox):
                                            value=lang)  # fmt: skip
         self.status_line = w.HTML()
         self.refresh_button = w.Button(icon="refresh", tooltip=t("refresh", lang), description=t("refresh", lang),
-                                       layout=w.Layout(width="auto"))  # fmt: skip
+                                       layout=w.Layout(width="auto", min_width="118px"))  # fmt: skip
         self.refresh_button.add_class("gloact-refresh")
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.downloads = w.HTML()  # the view's figures as CSV and Excel: see _downloads
@@ -230,7 +230,9 @@ class Panel(w.VBox):
             header, body, slides = self._layout(lang)
         finally:
             self._release()
-        top = w.HBox([*header, self.refresh_button, self.downloads, self.lang_toggle])
+        self.lang_toggle.style.button_width = "96px"  # side by side, never squeezed under each other
+        top = w.HBox([*header, self.refresh_button, self.downloads, self.lang_toggle],
+                     layout=w.Layout(flex_flow="row wrap", align_items="center"))  # fmt: skip
         top.add_class("gloact-header")
         super().__init__([w.HTML(f"<style>{STYLESHEET}{DECK_CSS}</style>"), top, self.cover, self.messages, *body,
                           self.status_line], **kwargs)  # fmt: skip

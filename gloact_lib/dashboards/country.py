@@ -20,7 +20,7 @@ from gloact_lib.analysis.counts import incidents, od_pairs
 from gloact_lib.analysis.disclosure import publish, publish_value
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.dashboards.base import Panel, url_country
-from gloact_lib.dashboards.deck import Deck
+from gloact_lib.dashboards.deck import Deck, map_slide
 from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
@@ -118,8 +118,10 @@ class CountryDashboard(Panel):
             self.roles.value, self.journeys.value = self._roles(real, flows)
             shown = flows if real.empty else real  # the map of real detections where the country has some
             near = incidents(self.con, shown.selection, profiles.country_box(self.con, iso3))
-            self.map.value = map_frame(route_map(shown, lang=lang, compact=True, title=name, incidents=near,
-                                                 show_incidents=True), name, height="560px")  # fmt: skip
+            m = route_map(shown, lang=lang, compact=True, title=name, incidents=near, show_incidents=True)
+            sources = [*shown.summary["sources"], *(["IOM Missing Migrants Project"] if len(near) else [])]
+            self.map.value = (map_slide(m, name, sources, lang) if self.presenting
+                              else map_frame(m, name, height="560px"))  # fmt: skip
             self.frontex.value = self._frontex(iso3)
             self.partners.value = self._partners(iso3)
             self.legal.value = treaty_section(profiles.treaty_status(self.con, iso3), lang)

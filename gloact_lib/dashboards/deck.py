@@ -20,9 +20,11 @@ import html
 from dataclasses import dataclass, field
 
 from gloact_lib.i18n import t
-from gloact_lib.views.html import illustrative_badge
+from gloact_lib.views.html import illustrative_badge, map_frame
+from gloact_lib.views.key_messages import source_name
+from gloact_lib.views.map_elements import take_boxes
 
-__all__ = ["DECK_CSS", "Deck", "messages_slide", "title_slide"]
+__all__ = ["DECK_CSS", "Deck", "map_slide", "messages_slide", "title_slide"]
 
 
 @dataclass
@@ -80,6 +82,20 @@ def messages_slide(deck: Deck, lang: str) -> str:
     return f"<h2>{e(t('key_messages', lang))}{badge}</h2><ul class='gloact-deck-messages'>{items}</ul>"
 
 
+def map_slide(m, title: str, sources: list[str], lang: str) -> str:
+    """A route map for a slide: its legend, notes, sample badge and sources beside it, where they hide no country.
+
+    The totals not on the map are on the notes slide; the map's own controls are hidden by the page's script.
+    """
+    boxes = take_boxes(m)
+    side = "".join(f"<div class='{kind}'>{box}</div>" for kind in ("gloact-badge", "gloact-note", "gloact-legend")
+                   for box in boxes.get(kind, []))  # fmt: skip
+    named = "; ".join(dict.fromkeys(source_name(s, lang) for s in sources))
+    side += f"<p class='gloact-deck-sources'><b>{html.escape(t('sources', lang))}</b>: {html.escape(named)}</p>"
+    return (f"<div class='gloact-deck-map'><div class='gloact-deck-mapcol'>{map_frame(m, title, height='100%')}</div>"
+            f"<div class='gloact-deck-side'>{side}</div></div>")  # fmt: skip
+
+
 #: Presenter mode's rules (scoped to ``.gloact-present``; the map's own are in the Voila template, which
 #: puts them into each map's page).  The slide is fixed to the window above a 52 px bottom line.
 DECK_CSS = """
@@ -110,6 +126,18 @@ DECK_CSS = """
 .gloact-present .gloact-active iframe.gloact-map { display: block; width: 100% !important; height: 100% !important; }
 .gloact-present .gloact-active:has(iframe.gloact-map) { padding: 0; }
 .gloact-present .gloact-active:has(iframe.gloact-map) .widget-html-content { height: 100%; }
+.gloact-deck-map { display: flex; height: 100%; }
+.gloact-deck-mapcol { flex: 1; min-width: 0; }
+.gloact-deck-side { width: 400px; flex: none; box-sizing: border-box; padding: 20px 24px; overflow: hidden;
+  background: #fff; }
+.gloact-deck-side .gloact-badge { background: #b00020; color: #fff; font-weight: 700; padding: 4px 10px;
+  margin-bottom: 12px; display: inline-block; }
+.gloact-deck-side .gloact-note { background: #fff8e1; padding: 6px 10px; margin-bottom: 12px; }
+.gloact-deck-side h4 { margin: 0 0 6px; }
+.gloact-deck-side .sub { color: #444; margin-bottom: 8px; }
+.gloact-deck-side .sw { display: inline-block; width: 22px; height: 18px; margin-right: 10px; vertical-align: -2px;
+  border: 1px solid #777; }
+.gloact-deck-side .small { color: #444; margin-top: 10px; }
 .gloact-present .gloact-deck-cover { padding-top: 12vh; }
 .gloact-present .gloact-deck-cover p { margin: 0 0 12px; color: #333; }
 .gloact-present .gloact-deck-keys, .gloact-present .gloact-deck-when { color: #666 !important; }

@@ -20,7 +20,7 @@ from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import first_view, journey_count, journey_countries, journey_years, real_data
 from gloact_lib.analysis.selection import SCOPES
 from gloact_lib.dashboards.base import Panel, url_country
-from gloact_lib.dashboards.deck import Deck
+from gloact_lib.dashboards.deck import Deck, map_slide
 from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
@@ -170,10 +170,10 @@ class RoutesDashboard(Panel):
             (r.name_fr if lang == "fr" else r.name, r.name) for r in FRONTEX_ROUTES.values()
         ]
         self.route.description = t("route", lang)
-        for control in self._controls:
-            control.style = {"description_width": "90px"}
+        for control in self._controls:  # "Route Frontex" in full, and the period's read-out whole (the stylesheet)
+            control.style = {"description_width": "104px"}
             control.layout = w.Layout(width="295px")
-        self.unit.style = {"description_width": "90px", "button_width": "95px"}
+        self.unit.style = {"description_width": "104px", "button_width": "88px"}
         for control, value in saved.items():
             control.value = value
 
@@ -227,7 +227,8 @@ class RoutesDashboard(Panel):
             m = route_map(flows, lang=lang, compact=True)
             if hint:
                 MapBox(html.escape(hint), "topleft", "gloact-note").add_to(m)
-            self.map.value = map_frame(m, t("title", lang), height="640px")
+            self.map.value = (map_slide(m, t("title", lang), flows.summary["sources"], lang) if self.presenting
+                              else map_frame(m, t("title", lang), height="640px"))  # fmt: skip
             cite = notes([], lang, sources=flows.summary["sources"]) if not flows.empty else ""  # every figure's source
             self.table.value = self._top_routes(s, hint, sample) + cite
             series = monthly(self.con, s)

@@ -185,6 +185,7 @@ STATUS_COLOURS = {"achieved": "#009E73", "in_progress": "#E69F00", "not_started"
 STYLESHEET = (
     """
 .gloact-title { margin: 4px 12px 4px 0; }
+.gloact-filters .widget-readout { min-width: 92px; max-width: none; overflow: visible; text-overflow: clip; }
 .gloact-kpis { display: flex; gap: 10px; flex-wrap: wrap; margin: 4px 0 8px; }
 .gloact-kpi { background: #f6f7f9; border-left: 4px solid #a23b2a; padding: 6px 12px; min-width: 150px; }
 .gloact-kpi b { display: block; font-size: 22px; color: #222; }
@@ -218,9 +219,9 @@ body.gloact-briefing { margin: 0; font-family: system-ui, -apple-system, "Segoe 
 .gloact-briefing .gloact-pageno { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .gloact-briefing #title h2 { font-size: 28pt; margin-top: 25mm; }
 .gloact-briefing .lead { font-size: 18pt; }
-.gloact-briefing .gloact-messages { margin: 0; padding-left: 9mm; font-size: 15.5pt; line-height: 1.35; }
-.gloact-briefing .gloact-messages li { margin-bottom: 4.5mm; padding-left: 2mm; }
-.gloact-briefing .gloact-messages .cite { color: #555; font-size: 12pt; white-space: nowrap; }
+.gloact-briefing .gloact-messages { margin: 2mm 0 0; padding-left: 10mm; font-size: 17.5pt; line-height: 1.35; }
+.gloact-briefing .gloact-messages li { margin-bottom: 7mm; padding-left: 2mm; }
+.gloact-briefing .gloact-messages .cite { color: #555; font-size: 13pt; }
 .gloact-briefing .gloact-kpis { gap: 5mm; margin: 0 0 3mm; }
 .gloact-briefing .gloact-kpi { padding: 2.5mm 5mm; min-width: 45mm; }
 .gloact-briefing .gloact-kpi b { font-size: 17pt; } .gloact-briefing .gloact-kpi span { font-size: 10.5pt; }
@@ -228,6 +229,9 @@ body.gloact-briefing { margin: 0; font-family: system-ui, -apple-system, "Segoe 
 .gloact-briefing .gloact-table td, .gloact-briefing .gloact-table th { border-bottom: 1px solid #ddd;
   padding: 1.5mm 3mm; }
 .gloact-briefing .gloact-table.gloact-grid td.st { font-size: 10pt; padding: 1.2mm 2mm; }
+.gloact-briefing .gloact-national td.n, .gloact-briefing .gloact-national td:last-child { white-space: nowrap; }
+.gloact-briefing .gloact-national .gloact-table { margin-bottom: 3mm; }
+.gloact-briefing .gloact-treaties .gloact-table { width: 100%; margin-bottom: 3mm; }
 .gloact-briefing .small, .gloact-briefing .gloact-notes { font-size: 10pt; color: #444; }
 .gloact-briefing .gloact-recs { font-size: 10.5pt; margin: 0 0 3mm; }
 .gloact-briefing .gloact-recs li { margin-bottom: 1mm; }

@@ -42,7 +42,7 @@ from gloact_lib.views.briefing_pages import (
     map_page,
     message_page,
     off_map_page,
-    source_page,
+    source_pages,
     title_page,
     treaty_pages,
 )
@@ -87,7 +87,7 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
     (str, list of str)
         The page, and its pages' ids: ``title``, ``messages``, ``routes``, ``frontex``, ``figures``,
         ``national`` (``national-2``...), ``off_map``, ``commitments`` (``commitments-2``...), ``treaties``
-        (``treaties-2``...), ``sources``.
+        (``treaties-2``...), ``sources`` (``sources-2``...).
     """
     info = profiles.meeting(con, meeting)
     parts = profiles.participants(con, meeting)
@@ -106,7 +106,7 @@ def briefing_html(con: duckdb.DuckDBPyConnection, meeting: str, lang: str = "en"
              map_page(ctx, "routes", ctx.journeys, t("briefing_routes", lang), "bp_notes_routes", 80),
              map_page(ctx, "frontex", ctx.frontex, t("briefing_frontex", lang), "bp_notes_frontex", 60),
              *figure_pages(ctx), off_map_page(ctx), *commitment_pages(ctx, status), *treaty_pages(ctx),
-             source_page(ctx, status)]  # fmt: skip
+             *source_pages(ctx, status)]  # fmt: skip
     title = pages[0].title
     running = f"{ctx.meetings.get(meeting, meeting)} — {title}"
     sections, seen = [], set()

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
 import re
 from dataclasses import dataclass, field
 
-import folium
 import pandas as pd
 
 from gloact_lib.analysis import profiles
@@ -38,13 +36,13 @@ from gloact_lib.views.html import (
     treaty_text,
 )
 from gloact_lib.views.key_messages import commitment_messages, route_messages, source_name
-from gloact_lib.views.map_elements import MapBox
+from gloact_lib.views.map_elements import take_boxes
 from gloact_lib.views.map_text import key_figures, off_map_box
 from gloact_lib.views.route_map import route_map
 from gloact_lib.views.sources import organisation_text, source_html
 
 __all__ = ["BUDGET", "Context", "Page", "commitment_pages", "commitment_status", "figure_pages", "map_page",
-           "message_page", "off_map_page", "source_page", "title_page", "treaty_pages"]  # fmt: skip
+           "message_page", "off_map_page", "source_pages", "title_page", "treaty_pages"]  # fmt: skip
 
 e = html.escape
 #: Height (mm) a page's body may fill: 210 mm less the margins, a title on two lines and the footer (161 mm),
@@ -150,12 +148,13 @@ def commitment_status(ctx: Context) -> pd.DataFrame:
 def message_page(ctx: Context, status: pd.DataFrame) -> Page:
     """3-5 sentences a speaker reads out: the real routes first, then where the commitments stand."""
     lang = ctx.lang
-    said = route_messages(ctx.frontex, lang) if not ctx.frontex.empty else []
+    real_journeys = ctx.journeys.summary["real"] and not ctx.journeys.summary["illustrative"]  # never the sample
+    said = route_messages(ctx.frontex, lang)[: 2 if real_journeys else 4] if not ctx.frontex.empty else []
     flags = [_flags(ctx.frontex)] if said else []
-    if ctx.journeys.summary["real"] and not ctx.journeys.summary["illustrative"]:
-        said += route_messages(ctx.journeys, lang)[: max(1, 4 - len(said))]
+    if real_journeys:
+        said += route_messages(ctx.journeys, lang)[: 4 - len(said)]
         flags.append(_flags(ctx.journeys))
-    said = said[:4] or route_messages(ctx.frontex, lang)
+    said = said or route_messages(ctx.frontex, lang)  # "no detections recorded for this selection"
     commitments = commitment_messages(status, lang, ctx.meetings)
     if commitments:
         said.append(commitments[0])
@@ -169,33 +168,19 @@ def message_page(ctx: Context, status: pd.DataFrame) -> Page:
     return Page("messages", t("bp_messages", lang), body, [t("bp_notes_messages", lang)], sample_level(*flags))
 
 
-def _take_boxes(m) -> dict[str, list[str]]:
-    """Take the legend, badge, notes and off-map box off a route map: ``{class: [markup, ...]}`` (already escaped).
-
-    The layer control is folded into its button, so that on screen too nothing covers a country for long.
-    """
-    boxes: dict[str, list[str]] = {}
-    for name, child in list(m._children.items()):
-        if isinstance(child, folium.LayerControl):
-            child.options["collapsed"] = True
-        if isinstance(child, MapBox):
-            boxes.setdefault(json.loads(child.class_name), []).append(json.loads(child.markup))
-            del m._children[name]
-    return boxes
-
-
 def map_page(ctx: Context, vid: str, flows: Flows, title: str, notes_key: str, max_flows: int) -> Page:
     """A route map with its legend, notes, totals, caveats and sources beside it (never on it)."""
     lang = ctx.lang
     m = route_map(flows, lang=lang, title=t("legend", lang), max_flows=max_flows, compact=True)
-    boxes = _take_boxes(m)
+    boxes = take_boxes(m)
     m.get_root().header.add_child(Literal(PRINT_STYLE), name="gloact_print")
     side = [f"<div class='gloact-badge'>{e(t('illustrative_badge', lang))}</div>"] if flows.summary[
         "illustrative"] else []  # fmt: skip
     side += [f"<div class='gloact-legend'>{box}</div>" for box in boxes.get("gloact-legend", [])]
     side += [f"<div class='gloact-note'>{box}</div>" for box in boxes.get("gloact-note", [])]
     if not flows.empty and flows.accounting["total"] is not None:
-        side.append(f"<div class='gloact-offmap'>{off_map_box(flows, lang, 2)}</div>")
+        shown = int((~flows.listed["suppressed"]).sum())  # the largest two listed, or three rather than "1 more"
+        side.append(f"<div class='gloact-offmap'>{off_map_box(flows, lang, 2 if shown > 3 else None)}</div>")
     # the caveats of what the map draws (disclosure control is said on the key-figures and sources pages)
     caveats = ([t("caveat_detections", lang), t("caveat_transit_routes", lang)] if flows.selection.unit == "detections"
                else [t("caveat_cases", lang)])  # fmt: skip
@@ -227,7 +212,7 @@ def figure_pages(ctx: Context) -> list[Page]:
     national = profiles.indicators(ctx.con, ctx.countries)
     if national.empty:
         return pages
-    per_line, heights, seen = (75 if lang == "en" else 68), [], set()
+    per_line, heights, seen = (92 if lang == "en" else 85), [], set()  # characters on a line of the label column
     for r in national.itertuples():  # a row, and its source's lines under the table the first time it is cited
         cost = 2.5 + 5.5 * _lines(r.label_fr if lang == "fr" else r.label_en, per_line)
         source = source_name(text(r.source), lang)  # the sources are one paragraph, about 150 characters a line
@@ -239,7 +224,8 @@ def figure_pages(ctx: Context) -> list[Page]:
         lines = [t("caveat_illustrative", lang)] if chunk["illustrative"].any() else []
         real = bool((~chunk["illustrative"]).any())
         pages.append(Page("national" if n == 1 else f"national-{n}", t("bp_national", lang),
-                          indicator_table(chunk, lang, by_country=True).split("</h3>", 1)[-1]
+                          "<div class='gloact-national'>"
+                          + indicator_table(chunk, lang, by_country=True).split("</h3>", 1)[-1] + "</div>"
                           + notes(lines, lang, sources=sources), [t("bp_notes_national", lang)],
                           sample_level((bool(chunk["illustrative"].any()), real))))  # fmt: skip
     return pages
@@ -323,22 +309,34 @@ def treaty_pages(ctx: Context) -> list[Page]:
     for n, rows in enumerate(_pack(heights, BUDGET - 30), 1):
         chunk = [ctx.countries[i] for i in rows]
         pages.append(Page("treaties" if n == 1 else f"treaties-{n}", t("briefing_treaties", lang),
-                          treaty_matrix(treaties[treaties["iso3"].isin(chunk)], chunk, lang),
+                          "<div class='gloact-treaties'>"
+                          + treaty_matrix(treaties[treaties["iso3"].isin(chunk)], chunk, lang) + "</div>",
                           [t("bp_notes_treaties", lang)]))  # fmt: skip
     return pages
 
 
-def source_page(ctx: Context, status: pd.DataFrame) -> Page:
+def source_pages(ctx: Context, status: pd.DataFrame) -> list[Page]:
+    """Every source by its reader-facing name, then the caveats of every page (on more pages when they need it)."""
     lang = ctx.lang
     data = [*ctx.journeys.summary["sources"], *ctx.frontex.summary["sources"], *status["source"].dropna().astype(str)]
     national = profiles.indicators(ctx.con, ctx.countries)
     data += list(national["source"].dropna().astype(str))
     names = [source_name(s, lang) for s in data] + [t("source_mmp", lang), t("src_treaties", lang),
                                                      source_name(text(ctx.info["source"]), lang)]  # fmt: skip
+    names = sorted(set(names), key=str.lower)
     caveats = [t("caveat_detections", lang), t("caveat_transit_routes", lang), t("caveat_cases", lang),
                t("caveat_incidents", lang), t("suppression_note", lang, n=ctx.journeys.selection.threshold),
                t("basemap_credit", lang), t("src_leaflet", lang)]  # fmt: skip
-    body = ("<ul class='gloact-sources'>"
-            + "".join(f"<li>{source_html(s, lang)}</li>" for s in sorted(set(names), key=str.lower))
-            + "</ul><ul class='small'>" + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>")  # fmt: skip
-    return Page("sources", t("briefing_sources", lang), body, [t("bp_notes_sources", lang)])
+    listed = "<ul class='small'>" + "".join(f"<li>{e(c)}</li>" for c in caveats) + "</ul>"
+    heights = [0.5 + 5.6 * _lines(s, 118) for s in names]  # 13 pt, about 118 characters a line
+    chunks = _pack(heights, BUDGET - 8)
+    pages = [Page("sources" if n == 1 else f"sources-{n}", t("briefing_sources", lang),
+                  "<ul class='gloact-sources'>" + "".join(f"<li>{source_html(names[i], lang)}</li>" for i in chunk)
+                  + "</ul>", [t("bp_notes_sources", lang)]) for n, chunk in enumerate(chunks, 1)]  # fmt: skip
+    used = sum(heights[i] for i in chunks[-1])
+    if used + sum(4.5 * _lines(c, 190) for c in caveats) + 6 <= BUDGET + 10:  # a title on one line: 10 mm more
+        pages[-1].body += listed
+    else:
+        pages.append(Page(f"sources-{len(pages) + 1}", t("briefing_sources", lang), listed,
+                          [t("bp_notes_sources", lang)]))  # fmt: skip
+    return pages

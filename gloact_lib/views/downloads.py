@@ -36,6 +36,7 @@ from gloact_lib.i18n import LANGUAGE_NAMES, t
 from gloact_lib.spreadsheet import safe_row, write_cell
 from gloact_lib.views.html import text, treaty_text
 from gloact_lib.views.map_text import end_name, pair_names
+from gloact_lib.views.sources import evidence_text, source_text, sources_text, unit_text
 
 __all__ = ["COLUMNS", "commitments_table", "country_table", "download_links", "figures_table", "routes_table",
            "selection_lines", "to_csv", "to_xlsx"]  # fmt: skip
@@ -72,7 +73,7 @@ def figures_table(rows, *, name: str, title: str, lang: str, selection=(), sourc
     frame = pd.DataFrame([tuple(_plain(v) for v in row) for row in rows], columns=list(COLUMNS), dtype=object)
     badge = f" — {t('illustrative_badge', lang)}" if illustrative else ""
     frame.attrs.update(name=name, title=title + badge, lang=lang, selection=list(selection),
-                       sources=[s for s in dict.fromkeys(sources) if s], caveats=list(caveats))  # fmt: skip
+                       sources=sources_text(sources, lang), caveats=list(caveats))  # fmt: skip
     return frame
 
 
@@ -141,7 +142,7 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
     s, n = selection, selection.threshold
     level = level or ("country" if s.unit == "detections" else "place")
     flows = Flows.from_db(con, s, level=level)
-    unit, sources = t(s.unit, lang), "; ".join(flows.summary["sources"])
+    unit, sources = t(s.unit, lang), "; ".join(sources_text(flows.summary["sources"], lang))
     rows = []
 
     def add(section, item, value, note="", unit_=unit):
@@ -203,7 +204,7 @@ def country_table(con, iso3: str, lang: str = "en") -> pd.DataFrame:
     name = country_name(iso3, lang)
     flows = Flows.from_db(con, Selection(country=iso3), level="place")
     n, persons = flows.selection.threshold, t("persons", lang)
-    journeys = "; ".join(flows.summary["sources"])
+    journeys = "; ".join(sources_text(flows.summary["sources"], lang))
     real = Flows.from_db(con, Selection(country=iso3, unit="detections", data="real"), level="country")
     rows, sources = [], [*real.summary["sources"], *flows.summary["sources"]]
     frontex = real.roles[real.roles["iso3"] == iso3]
@@ -211,7 +212,7 @@ def country_table(con, iso3: str, lang: str = "en") -> pd.DataFrame:
         row = frontex[frontex["role"] == role]
         value, note = (0, "") if row.empty else _published(row.iloc[0]["persons"], row.iloc[0]["suppressed"], n, lang)
         rows.append((t("briefing_frontex", lang), t(role, lang), value, t("detections", lang), note,
-                     "; ".join(real.summary["sources"])))  # fmt: skip
+                     "; ".join(sources_text(real.summary["sources"], lang))))  # fmt: skip
     mine = flows.roles[flows.roles["iso3"] == iso3]
     for role in ("origin", "transit", "destination", "domestic"):
         row = mine[mine["role"] == role]
@@ -230,19 +231,19 @@ def country_table(con, iso3: str, lang: str = "en") -> pd.DataFrame:
         period = f"{r.period_start:%Y-%m-%d} – {r.period_end:%Y-%m-%d}"
         note = period + (f" · {t('illustrative_badge', lang)}" if r.illustrative else "")
         rows.append((t("indicators", lang), text(r.label_fr if lang == "fr" else r.label_en), _plain(r.value),
-                     text(r.unit), note, text(r.source)))  # fmt: skip
+                     unit_text(r.unit, lang), note, source_text(text(r.source), lang)))  # fmt: skip
         sources.append(text(r.source))
     for r in profiles.treaty_status(con, iso3).itertuples():
         rows.append((t("treaty_status", lang), t(r.instrument, lang) if r.instrument in ("UNTOC", "TIP_Protocol",
                      "SOM_Protocol") else text(r.instrument), treaty_text(r.action_date, r.action_type, r.verified,
-                     lang), "", "", text(r.source)))  # fmt: skip
+                     lang), "", "", source_text(text(r.source), lang)))  # fmt: skip
         sources.append(text(r.source))
     found = profiles.incident_summary(con, iso3)
     if found["incidents"]:
         period = f"{found['first']:%Y-%m-%d} – {found['last']:%Y-%m-%d}"
-        section = t("deaths_nearby", lang, country=name)
-        rows.append((section, t("dead_missing", lang), found["dead"], t("dead_missing", lang), period, _MMP))
-        rows.append((section, t("incident_count", lang), found["incidents"], t("incident_count", lang), period, _MMP))
+        section, mmp = t("deaths_nearby", lang, country=name), source_text(_MMP, lang)
+        rows.append((section, t("dead_missing", lang), found["dead"], t("dead_missing", lang), period, mmp))
+        rows.append((section, t("incident_count", lang), found["incidents"], t("incident_count", lang), period, mmp))
         sources.append(_MMP)
     illustrative = bool(flows.summary["illustrative"] or (not figures.empty and figures["illustrative"].any()))
     caveats = [t("suppression_note", lang, n=n), t("caveat_cases", lang)]
@@ -261,10 +262,10 @@ def commitments_table(con, lang: str = "en") -> pd.DataFrame:
     rows, section = [], t("status_grid", lang)
     for r in status.sort_values(["iso3", "number"]).itertuples():
         when = f"{r.date:%Y-%m-%d}" if pd.notna(r.date) else t("no_status", lang)
-        note = "; ".join(x for x in (when, text(r.evidence), t("illustrative_badge", lang) if r.illustrative else "")
-                         if x)  # fmt: skip
+        note = "; ".join(x for x in (when, evidence_text(r.evidence, lang),
+                                     t("illustrative_badge", lang) if r.illustrative else "") if x)  # fmt: skip
         rows.append((section, f"{country_name(r.iso3, lang)} · {t('recommendation', lang)} {r.number}",
-                     t(r.status, lang), "", note, text(r.source)))  # fmt: skip
+                     t(r.status, lang), "", note, source_text(text(r.source), lang)))  # fmt: skip
     for r in progress(con, status=status).itertuples():
         rows.append((t("progress_by_country", lang), country_name(r.iso3, lang), round(100 * r.share_achieved),
                      "%", t("share_achieved", lang, pct=round(100 * r.share_achieved)), ""))  # fmt: skip

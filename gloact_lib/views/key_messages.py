@@ -313,7 +313,7 @@ def country_messages(iso3: str, real: Flows, status: pd.DataFrame | None = None,
     Examples
     --------
     "Mali: 95,844 detections of its nationals were recorded from January 2009 to April 2025 (Frontex)." and,
-    in French, "Mali : sur ses 14 engagements, 5 réalisés, 8 en cours, 1 sans rapport à ce jour (...)".
+    in French, "Mali : sur ses 14 engagements, 3 réalisés, 5 en cours, 6 sans rapport à ce jour (...)".
     """
     name = country_name(iso3, lang)
     out = []

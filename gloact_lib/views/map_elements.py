@@ -21,7 +21,7 @@ from jinja2 import Template
 
 from gloact_lib.views.assets import Literal
 
-__all__ = ["FitWhenShown", "GeoLayer", "MapBox"]
+__all__ = ["FitWhenShown", "GeoLayer", "MapBox", "take_boxes"]
 
 
 # Inside JSON strings, characters that HTML or a template engine could read as markup or
@@ -145,3 +145,18 @@ gloactControl({{ this._parent.get_name() }}, {{ this.position }}, {{ this.class_
         self.markup = _json(markup)
         self.position = _json(position)
         self.class_name = _json(class_name)
+
+
+def take_boxes(m) -> dict[str, list[str]]:
+    """Take the legend, badge, notes and off-map box off a route map: ``{class: [markup, ...]}`` (already escaped).
+
+    The layer control is folded into its button, so that on screen too nothing covers a country for long.
+    """
+    boxes: dict[str, list[str]] = {}
+    for name, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            child.options["collapsed"] = True
+        if isinstance(child, MapBox):
+            boxes.setdefault(json.loads(child.class_name), []).append(json.loads(child.markup))
+            del m._children[name]
+    return boxes

@@ -7,13 +7,14 @@ that every view says the same thing the same way.  Text only; the callers escape
 from __future__ import annotations
 
 import html
+import json
 
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import STATELESS, UNKNOWN, country_name
 from gloact_lib.i18n import t
 
-__all__ = ["OFF_MAP_LINES", "account_lines", "colon", "end_name", "fmt_number", "key_figures", "off_map_box",
-           "off_map_lines", "pair_names"]  # fmt: skip
+__all__ = ["OFF_MAP_LINES", "account_lines", "colon", "end_name", "fmt_number", "key_figures", "leaflet_words",
+           "off_map_box", "off_map_lines", "pair_names"]  # fmt: skip
 
 #: Listed entries shown in the map's side panel (the rest are summed in one line).
 OFF_MAP_LINES = 6
@@ -151,3 +152,19 @@ def off_map_box(flows: Flows, lang: str, limit: int | None = OFF_MAP_LINES, titl
     if lines:
         parts.append("<div class='small'>" + "<br>".join(e(x) for x in lines) + "</div>")
     return "".join(parts)
+
+
+def leaflet_words(lang: str = "en") -> str:
+    """A script for a map page's header, after Leaflet and before the map: Leaflet's own words in ``lang`` (the
+    zoom buttons' titles, the credit's tooltip).
+
+    Examples
+    --------
+    >>> "Zoom avant" in leaflet_words("fr") and "interactive maps" not in leaflet_words("fr")
+    True
+    """
+    zoom = {"zoomInTitle": t("zoom_in", lang), "zoomOutTitle": t("zoom_out", lang)}
+    credit = f'<a href="https://leafletjs.com" title="{html.escape(t("leaflet_credit", lang))}">Leaflet</a>'
+    script = (f"L.Control.Zoom.mergeOptions({json.dumps(zoom, ensure_ascii=False)});\n"
+              f"L.Control.Attribution.mergeOptions({{prefix: {json.dumps(credit, ensure_ascii=False)}}});")
+    return "<script>\n" + script.replace("<", "\\u003c") + "\n</script>"

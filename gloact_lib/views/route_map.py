@@ -29,7 +29,7 @@ from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
 from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
-from gloact_lib.views.map_text import fmt_number, off_map_box
+from gloact_lib.views.map_text import fmt_number, leaflet_words, off_map_box
 from gloact_lib.views.sources import route_text, source_html
 
 __all__ = ["route_map", "ROLE_COLOURS", "SEA"]
@@ -211,10 +211,11 @@ def _incident_layer(incidents: pd.DataFrame, lang: str) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _bounds(flows: Flows) -> list:
+def _bounds(flows: Flows, extra: list[tuple[float, float]] = ()) -> list:
     """Fit the nodes in the region (the map opens on it; the user pans to Kabul or Dhaka), or every node
-    when none is in the region (a selection of Asian or American journeys)."""
-    points = [(n.lat, n.lon) for n in flows.nodes.values() if n.lon is not None]
+    when none is in the region (a selection of Asian or American journeys); ``extra`` points (the incidents
+    shown) are fitted too."""
+    points = [(n.lat, n.lon) for n in flows.nodes.values() if n.lon is not None] + list(extra)
     (south, west), (north, east) = REGION
     inside = [(la, lo) for la, lo in points if south <= la <= north and west <= lo <= east]
     points = inside or points
@@ -331,6 +332,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     root = m.get_root()
     if "gloact_helpers" not in root.header._children:
         root.header.add_child(Literal(MAP_HELPERS), name="gloact_helpers")
+        root.header.add_child(Literal(leaflet_words(lang)), name="gloact_leaflet_words")  # zoom buttons, credit
     GeoLayer(_country_layer(flows, lang), t("countries", lang)).add_to(m)
     with_incidents = incidents is not None and not incidents.empty
     if with_incidents:  # under the flows, so that it never hides them
@@ -357,7 +359,8 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     if notes:
         MapBox("<br>".join(html.escape(n) for n in notes), "topleft", "gloact-note").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    bounds = _bounds(flows)
+    shown = incidents[["lat", "lon"]].dropna().itertuples(index=False) if with_incidents and show_incidents else ()
+    bounds = _bounds(flows, [(p.lat, p.lon) for p in shown])
     m.fit_bounds(bounds)
     FitWhenShown(bounds).add_to(m)
     return m

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 
 from gloact_lib.i18n import label_or, t
 
-__all__ = ["evidence_text", "organisation_text", "route_text", "source_html", "source_text", "sources_text",
-           "unit_text"]
+__all__ = ["CITED_TITLES", "evidence_text", "organisation_text", "route_text", "source_html", "source_text",
+           "sources_text", "unit_text"]
 
 _CASABLANCA = ("GLO.ACT continues to support regional cooperation between Mali, Morocco and Niger in the fight "
                "against TIP & SOM")  # fmt: skip
@@ -30,7 +30,8 @@ _MONTHS_FR = {"january": "janvier", "february": "février", "march": "mars", "ap
               "june": "juin", "july": "juillet", "august": "août", "september": "septembre", "october": "octobre",
               "november": "novembre", "december": "décembre"}  # fmt: skip
 
-_TITLES = (_CASABLANCA, _NIAMEY)  # articles quoted by their title, in English
+#: The articles' titles a source quotes in English (a citation: marked ``lang="en"`` in HTML, in quotes in a file).
+CITED_TITLES = _TITLES = (_CASABLANCA, _NIAMEY)
 
 #: (pattern on the stored source, label key, the article's title or None): the first that matches names it.
 _KNOWN: tuple[tuple[re.Pattern, str, str | None], ...] = tuple(

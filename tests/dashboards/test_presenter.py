@@ -87,7 +87,7 @@ def test_every_slide_reads_from_the_back_of_the_room(server, browser, name, path
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(400)
         if page.locator(".gloact-active iframe.gloact-map").count():
-            page.frame_locator(".gloact-active iframe.gloact-map").locator(".gloact-legend").wait_for(timeout=30_000)
+            page.frame_locator(".gloact-active iframe.gloact-map").locator(".leaflet-overlay-pane svg").wait_for(timeout=30_000)
             page.wait_for_timeout(600)
         m = page.evaluate(MEASURE)
         page.screenshot(path=str(ARTIFACTS / f"present-{name}-{k}.png"))

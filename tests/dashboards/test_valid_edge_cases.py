@@ -109,7 +109,7 @@ def _every_dashboard(con, country: str = "MLI") -> dict[str, str]:
 def _briefing_clean(con, meeting, **kwargs) -> str:
     for lang in ("en", "fr"):
         page, views = briefing_html(con, meeting, lang, **kwargs)
-        assert views == ["title", "routes", "frontex", "figures", "off_map", "commitments", "treaties", "sources"]
+        assert views[0] == "title" and views[1] == "messages" and views[-1] == "sources"
         for bad in ("Traceback", "KeyError", "not in index", "nan</td>"):
             assert bad not in page, bad
     return briefing_html(con, meeting, "en", **kwargs)[0]
