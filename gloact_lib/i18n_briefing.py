@@ -89,10 +89,6 @@ BRIEFING_LABELS: dict[str, dict[str, str]] = {
     "km_cite_reports": {"en": "follow-up records", "fr": "registre de suivi"},
     # sources by their readers' names (never a file, a module or a repository)
     "src_frontex_short": {"en": "Frontex", "fr": "Frontex"},
-    "src_sample": {"en": "Generated journeys for demonstration (not real cases)",
-                   "fr": "Parcours générés pour la démonstration (pas de cas réels)"},
-    "src_status_sample": {"en": "Generated status updates for demonstration (not real reporting)",
-                          "fr": "Mises à jour générées pour la démonstration (pas des rapports réels)"},
     "src_natural_earth": {"en": "Natural Earth (public domain)", "fr": "Natural Earth (domaine public)"},
     "src_treaties": {"en": "United Nations Treaty Collection (status as of 2014)",
                      "fr": "Collection des traités des Nations Unies (état de 2014)"},

@@ -19,7 +19,7 @@ from gloact_lib.analysis.commitments import (
 )
 from gloact_lib.dashboards.base import Panel
 from gloact_lib.dashboards.deck import Deck
-from gloact_lib.data.countries import country_name
+from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import STATUS_COLOURS
 from gloact_lib.views.html import (
@@ -145,7 +145,7 @@ class CommitmentsDashboard(Panel):
     def _bars(self, prog: pd.DataFrame) -> str:
         lang, e = self.lang, html.escape
         rows = []
-        for r in prog.itertuples():
+        for r in sorted(prog.itertuples(), key=lambda r: name_key(country_name(r.iso3, lang))):  # by name, in lang
             applicable = max(r.items - r.not_applicable, 1)
             segments = "".join(
                 f"<div title='{e(t(s, lang))}: {getattr(r, s)}' style='width:{100 * getattr(r, s) / applicable:.1f}%;"

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from gloact_lib.analysis.commitments import status_matrix
-from gloact_lib.data.countries import country_name
+from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.i18n import label_or, t
 from gloact_lib.views.assets import STATUS_COLOURS
 from gloact_lib.views.map_text import fmt_number
@@ -240,6 +240,7 @@ def status_table(status: pd.DataFrame, lang: str, late: pd.DataFrame | None = No
     """
     e = html.escape
     recs, grid = status_matrix(status)
+    grid = grid.loc[sorted(grid.index, key=lambda iso3: name_key(country_name(iso3, lang)))]  # by name, in lang
     dates = dict(zip(zip(status["iso3"], status["rec_id"], strict=True), status["date"], strict=True))
     late_keys = set(zip(late["rec_id"], late["iso3"], strict=True)) if late is not None else set()
 

@@ -410,7 +410,7 @@ def test_every_view_says_which_figures_are_perturbed(built_con):
     routes.lang = "fr"
     assert "méthode des clés de cellule" in routes.notes.value
     profile = CountryDashboard(con=built_con, country="NER")
-    assert "perturbed (cell-key method)" in profile.roles.value and "perturbed" in profile.partners.value
+    assert "perturbed (cell-key method)" in profile.journeys.value and "perturbed" in profile.partners.value
     page, _ = briefing_html(built_con, "casablanca-2019", "en")
     assert "perturbed (cell-key method)" in page
 

@@ -13,6 +13,7 @@ from gloact_lib.app.harness import voila_server
 
 from ..browser import watched_page
 from ..conftest import ARTIFACTS
+from ..test_french_everywhere import english_strings, shown_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -87,7 +88,8 @@ def test_every_slide_reads_from_the_back_of_the_room(server, browser, name, path
             page.keyboard.press("ArrowRight")
             page.wait_for_timeout(400)
         if page.locator(".gloact-active iframe.gloact-map").count():
-            page.frame_locator(".gloact-active iframe.gloact-map").locator(".leaflet-overlay-pane svg").wait_for(timeout=30_000)
+            frame = page.frame_locator(".gloact-active iframe.gloact-map")
+            frame.locator(".leaflet-overlay-pane svg").wait_for(timeout=30_000)
             page.wait_for_timeout(600)
         m = page.evaluate(MEASURE)
         page.screenshot(path=str(ARTIFACTS / f"present-{name}-{k}.png"))
@@ -106,6 +108,9 @@ def test_every_slide_reads_from_the_back_of_the_room(server, browser, name, path
             problems.append(f"{where}: text too small {(small + tiny)[:4]}")
         if not (m["html"] or m["map"]):
             problems.append(f"{where}: empty")
+        if name.endswith("-fr"):  # French on every slide (citations marked lang="en" aside)
+            shown = [(" ".join(text.split()), lang) for _, text, lang in shown_texts(page, where)]
+            problems += english_strings(where, shown)
     page.keyboard.press("Home")
     page.wait_for_timeout(300)
     assert page.evaluate(MEASURE)["footer"].endswith(f"1 / {first['total']}")
