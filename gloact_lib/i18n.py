@@ -7,6 +7,7 @@ fails when a label lacks its French text.
 from __future__ import annotations
 
 from gloact_lib.i18n_briefing import BRIEFING_LABELS
+from gloact_lib.i18n_live import LIVE_LABELS
 from gloact_lib.i18n_pages import PAGE_LABELS
 from gloact_lib.i18n_sources import SOURCE_LABELS
 
@@ -287,6 +288,9 @@ _TWICE = set(SOURCE_LABELS) & set(LABELS)
 if _TWICE:  # pragma: no cover - a label defined twice is a mistake, found at import
     raise RuntimeError(f"labels defined twice: {sorted(_TWICE)}")
 LABELS.update(SOURCE_LABELS)  # what the data says about itself: sources, units, routes (gloact_lib/i18n_sources.py)
+if set(LIVE_LABELS) & set(LABELS):  # pragma: no cover - a label defined twice is a mistake, found at import
+    raise RuntimeError(f"labels defined twice: {sorted(set(LIVE_LABELS) & set(LABELS))}")
+LABELS.update(LIVE_LABELS)  # the live route map (gloact_lib/i18n_live.py)
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 

@@ -90,7 +90,7 @@ def map_slide(m, title: str, sources: list[str], lang: str) -> str:
     boxes = take_boxes(m)
     side = "".join(f"<div class='{kind}'>{box}</div>" for kind in ("gloact-badge", "gloact-note", "gloact-legend")
                    for box in boxes.get(kind, []))  # fmt: skip
-    named = "; ".join(dict.fromkeys(source_name(s, lang) for s in sources))
+    named = "; ".join(dict.fromkeys(source_name(s, lang, short=True) for s in sources))
     side += f"<p class='gloact-deck-sources'><b>{html.escape(t('sources', lang))}</b>: {html.escape(named)}</p>"
     return (f"<div class='gloact-deck-map'><div class='gloact-deck-mapcol'>{map_frame(m, title, height='100%')}</div>"
             f"<div class='gloact-deck-side'>{side}</div></div>")  # fmt: skip
@@ -137,7 +137,7 @@ DECK_CSS = """
 .gloact-deck-side .sub { color: #444; margin-bottom: 8px; }
 .gloact-deck-side .sw { display: inline-block; width: 22px; height: 18px; margin-right: 10px; vertical-align: -2px;
   border: 1px solid #777; }
-.gloact-deck-side .small { color: #444; margin-top: 10px; }
+.gloact-deck-side .small { display: none; }  /* the legend's notes: on the notes slide; its sources: below */
 .gloact-present .gloact-deck-cover { padding-top: 12vh; }
 .gloact-present .gloact-deck-cover p { margin: 0 0 12px; color: #333; }
 .gloact-present .gloact-deck-keys, .gloact-present .gloact-deck-when { color: #666 !important; }

@@ -114,7 +114,7 @@ def test_country_profile(server, browser):
     assert "Country profile: Mali" in body
     assert "Trafficking in Persons Protocol" in body and "Casablanca" in body
     page.get_by_role("button", name="Français").click()
-    page.wait_for_function("document.body.innerText.includes('Profil de pays: Mali')", timeout=30_000)
+    page.wait_for_function("document.body.innerText.includes('Profil de pays\u202f: Mali')", timeout=30_000)
     # every panel is redrawn in French (the header first, the treaty table a moment later)
     page.wait_for_function("document.body.innerText.includes('Protocole relatif à la traite des personnes')",
                            timeout=30_000)  # fmt: skip
@@ -128,35 +128,14 @@ def test_commitments_dashboard(server, browser):
     page, watch = watched_page(browser, 1500, 1100)
     page.goto(server[0] + "/voila/render/commitments.ipynb?lang=fr")
     page.locator(".gloact-cell").first.wait_for(timeout=90_000)
-    assert page.locator(".gloact-cell").count() == 17 * 14  # member countries x recommendations of both meetings
+    # one grid per meeting: 16 delegations x 6 recommendations of Niamey 2018, 3 countries x 8 of Casablanca 2019
+    assert page.locator(".gloact-cell").count() == 16 * 6 + 3 * 8
     assert "Progrès par pays" in page.inner_text("body")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     png = page.screenshot(path=str(ARTIFACTS / "dashboard-commitments-fr.png"), full_page=True)
     assert distinct_colours(png) > 8
     page.get_by_role("button", name="English").click()
     page.wait_for_function("document.body.innerText.includes('Progress by country')", timeout=30_000)
-    assert watch.external == [] and watch.errors == []
-    page.close()
-
-
-def test_presenter_mode(server, browser):
-    page, watch = watched_page(browser, 1400, 900)
-    page.goto(server[0] + "/voila/render/routes.ipynb?present=1&lang=fr")
-    page.locator(".gloact-slide.gloact-active").first.wait_for(timeout=90_000)
-    assert page.locator(".gloact-filters").is_hidden()
-    first = page.locator(".gloact-slide.gloact-active").inner_text()
-    assert "dans cette sélection" in first  # key figures first
-    page.keyboard.press("ArrowRight")
-    active = page.locator(".gloact-slide.gloact-active")
-    assert active.locator("iframe.gloact-map").count() == 1  # then the map, alone
-    page.frame_locator(".gloact-active iframe.gloact-map").locator("path.gloact-arc").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(500)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "presenter-map-fr.png"))
-    scale = page.frame_locator(".gloact-active iframe.gloact-map").locator(".leaflet-control-scale").inner_text()
-    assert "10000 km" not in scale and "5000 km" not in scale  # fitted to the data, not the whole world
-    page.keyboard.press("ArrowLeft")
-    assert "dans cette sélection" in page.locator(".gloact-slide.gloact-active").inner_text()
     assert watch.external == [] and watch.errors == []
     page.close()
 

@@ -91,6 +91,9 @@ def test_every_slide_reads_from_the_back_of_the_room(server, browser, name, path
             frame = page.frame_locator(".gloact-active iframe.gloact-map")
             frame.locator(".leaflet-overlay-pane svg").wait_for(timeout=30_000)
             page.wait_for_timeout(600)
+            scale = frame.locator(".leaflet-control-scale").inner_text()
+            if "5000 km" in scale or "10000 km" in scale:  # fitted to the data, not the whole world
+                problems.append(f"{name} slide {k}: the map shows the whole world ({scale})")
         m = page.evaluate(MEASURE)
         page.screenshot(path=str(ARTIFACTS / f"present-{name}-{k}.png"))
         where = f"{name} slide {k}"
