@@ -124,7 +124,7 @@ class CommitmentsDashboard(Panel):
         """One meeting's status grid (its recommendations are numbered from 1) and its legend."""
         lang, e = self.lang, html.escape
         lines = [t("overdue", lang, months=12) + " (!)"]
-        countries = sorted(status["iso3"].unique())
+        countries = sorted(status["iso3"].unique(), key=lambda c: name_key(country_name(c, lang)))  # the grid's order
         if self.presenting and len(countries) > status["rec_id"].nunique():  # the grid's columns are codes
             lines.insert(0, " · ".join(f"{c} {country_name(c, lang)}" for c in countries))
         if illustrative:
