@@ -49,6 +49,11 @@ LOCK_RETRY_SECONDS = 0.1
 #: after it, the viewer reads "busy" and the dashboard retries by itself.
 DASHBOARD_LOCK_WAIT_SECONDS = 3.0
 
+#: Seconds after which the kernel of a page that is gone (a closed window, a sleeping laptop, a plain GET with no
+#: browser) is shut down: it has no open connection and has run nothing for that long.  A kernel with an open page
+#: is never shut down, however long the viewer reads it.  ``GLOACT_CULL_SECONDS`` (tests use a few seconds).
+KERNEL_CULL_SECONDS = int(os.environ.get("GLOACT_CULL_SECONDS", 90))
+
 IMPORT_CHUNK_ROWS = 100_000
 
 #: A batch also ends after this many characters of text, so that long rows cannot make it large.

@@ -26,6 +26,7 @@ def chromium():
 def watched_page(browser, width=1400, height=900):
     """A page whose external requests are aborted and recorded, with console errors collected."""
     page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_navigation_timeout(120_000)  # a busy machine (CI, imports running) renders a dashboard slowly
     watch = Watch()
 
     def route(request_route):

@@ -88,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--pool-size", type=int, default=1, help="preheated kernels per dashboard")
+    p.add_argument("--audience", type=int, default=0,
+                   help="people expected to open the routes dashboard at once: that many preheated kernels for it")
 
     p = sub.add_parser("schema", help="print the database schema as Markdown")
     p.add_argument("--out", help="write to this file instead of stdout")
@@ -286,7 +288,7 @@ def _dispatch(args) -> int:
     if args.command == "serve":
         from gloact_lib.app.serve import serve
 
-        serve(args.db, args.port, args.pool_size)  # a DatabaseError is one line and exit 2 (main)
+        serve(args.db, args.port, args.pool_size, args.audience)  # a DatabaseError is one line and exit 2 (main)
         return 0
     if args.command == "schema":
         from gloact_lib.data.schema import schema_markdown

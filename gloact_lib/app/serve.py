@@ -32,7 +32,7 @@ from pathlib import Path
 
 from gloact_lib import config
 
-__all__ = ["CARDS", "TEMPLATE_ROOT", "landing_context", "serve", "serve_folder", "voila_argv"]
+__all__ = ["CARDS", "TEMPLATE_ROOT", "landing_context", "pools", "serve", "serve_folder", "voila_argv"]
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 
@@ -43,7 +43,7 @@ CARDS = (("routes.ipynb", "dashboard_title", "landing_routes", "landing_routes_d
          ("commitments.ipynb", "commitments_title", "landing_commitments", "landing_commitments_data"))  # fmt: skip
 
 
-def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cull_idle: int = 1800) -> list[str]:
+def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cull_idle: int | None = None) -> list[str]:
     """Voilà's command-line arguments for the workbook.
 
     Parameters
@@ -53,9 +53,13 @@ def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cul
         Folder served (default: the dashboards only, see :func:`serve_folder`).
     pool_size : int, default 1
         Preheated kernels per dashboard.
-    cull_idle : int, default 1800
-        Seconds after which an idle kernel with no open page is shut down.
+    cull_idle : int, optional
+        Seconds after which a kernel with no open page that has run nothing is shut down (default
+        :data:`gloact_lib.config.KERNEL_CULL_SECONDS`, a minute and a half); checked every third of that.
+        Preheated kernels waiting for a visitor are never culled (Voilà keeps its pool), nor a kernel
+        whose page is open (``cull_connected=False``).
     """
+    cull_idle = config.KERNEL_CULL_SECONDS if cull_idle is None else cull_idle
     return [
         str(notebooks or config.NOTEBOOKS_DIR),
         f"--port={port}",
@@ -66,7 +70,7 @@ def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cul
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
-        "--MappingKernelManager.cull_interval=60",
+        f"--MappingKernelManager.cull_interval={max(2, min(60, cull_idle // 3))}",
         "--MappingKernelManager.cull_connected=False",
     ]
 
@@ -205,19 +209,37 @@ def _check_reader(url: str) -> None:
                             "the dashboards as an analyst (they publish protected figures only)", "denied")
 
 
-def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) -> None:
+def pools(pool_size: int = 1, audience: int = 0) -> dict:
+    """Voilà's preheated kernels per dashboard: ``pool_size`` each, and ``audience`` for the routes dashboard.
+
+    A room arriving together opens the link on the screen (the routes dashboard, or a presenter's link to
+    it): each visitor then takes a kernel that has already drawn it, instead of waiting for one to start.
+
+    Examples
+    --------
+    >>> pools(1, 20)["routes.ipynb"], pools(1, 20)["default"]
+    ({'pool_size': 20}, {'pool_size': 1})
+    """
+    return {"default": {"pool_size": pool_size}, "routes.ipynb": {"pool_size": max(pool_size, audience)}}
+
+
+def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, audience: int = 0) -> None:
     """Serve the dashboards until interrupted.
 
     Parameters
     ----------
     db : str or Path, optional
         Workbook database (default ``data/gloact.duckdb``); it must exist and read in full.
+    port : int, default 8866
+    pool_size : int, default 1
+        Preheated kernels per dashboard.
+    audience : int, default 0
+        People expected to open the routes dashboard at once: that many preheated kernels for it (each
+        holds ~300 MB; see :func:`pools`).
 
     Raises
     ------
     gloact_lib.data.database.DatabaseError
-    port : int, default 8866
-    pool_size : int, default 1
     """
     from gloact_lib.data.database import open_waiting, verify
     from gloact_lib.data.server import is_server, redact
@@ -243,6 +265,9 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1) ->
     folder = serve_folder(Path(tempfile.mkdtemp(prefix="gloact-dashboards-")))
     print(f"GLO.ACT route workbook: open http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
     try:
-        Voila.launch_instance(argv=voila_argv(port, folder, pool_size=pool_size))
+        from traitlets.config import Config
+
+        config_ = Config({"VoilaKernelManager": {"kernel_pools_config": pools(pool_size, audience)}})
+        Voila.launch_instance(argv=voila_argv(port, folder, pool_size=pool_size), config=config_)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -326,7 +326,12 @@ class Panel(w.VBox):
         self.status = t("status_ok", self.lang)
         self.as_of = t("data_as_of", self.lang, when=f"{when:%Y-%m-%d %H:%M} UTC") if when is not None else ""
         self.status_line.value = _status_html(f"{self.status} {self.as_of}".strip())
-        self._downloads(when)
+        self._drawn = drawn = getattr(self, "_drawn", 0) + 1
+        self.downloads.value = ""  # never the figures of an earlier state, even for a moment
+        # The files take longer to write than the view to draw (an Excel workbook): written just after the drawing
+        # has reached the viewer, and not at all when another drawing came first.
+        if not _later(0.01, lambda: self._downloads(when, drawn)):
+            self._downloads(when, drawn)
         if self.presenting:
             self._fill_deck()
 
@@ -350,17 +355,23 @@ class Panel(w.VBox):
         self.status = viewer_message(exc, self.lang)
         self.status_line.value = _status_html(self.status, error=True)
         self.downloads.value = ""  # never the figures of an earlier state
+        self._drawn = getattr(self, "_drawn", 0) + 1  # nor those written for it later
         if not getattr(self, "_retry_pending", False):
             self._retry_pending = _later(5.0, self._retry)
 
-    def _downloads(self, when) -> None:
+    def _downloads(self, when, drawn: int) -> None:
         """Links to the view's published figures (``published_table()``, when it has one) as CSV and Excel."""
         figures = getattr(self, "published_table", None)
+        if drawn != self._drawn:
+            return  # the view has been drawn again since: its own links follow
         try:
             self.downloads.value = download_links(figures(), when) if figures is not None else ""
         except Exception:  # the view itself is drawn: only the links are missing
             log.exception("the figures of %s could not be written", type(self).__name__)
             self.downloads.value = ""
+        finally:
+            if not self._drawing:
+                self._release()
 
     def _retry(self) -> None:
         self._retry_pending = False

@@ -19,6 +19,7 @@ from gloact_lib.analysis.commitments import latest_status, recommendations_for
 from gloact_lib.analysis.counts import incidents, od_pairs
 from gloact_lib.analysis.disclosure import publish, publish_value
 from gloact_lib.analysis.flows import Flows, Selection
+from gloact_lib.analysis.shared_cache import shared
 from gloact_lib.dashboards.base import Panel, url_country
 from gloact_lib.dashboards.deck import Deck, map_slide
 from gloact_lib.data.countries import country_name, name_key
@@ -112,9 +113,10 @@ class CountryDashboard(Panel):
         name = country_name(iso3, lang)
         try:
             self.header.value = page_title(f"{t('country_title', lang)}{colon(lang)}{name}", lang)
-            real = self._real = Flows.from_db(self.con, Selection(country=iso3, unit="detections", data="real"),
-                                              level="country")  # fmt: skip
-            flows = Flows.from_db(self.con, Selection(country=iso3), level="place")
+            fx, mine = Selection(country=iso3, unit="detections", data="real"), Selection(country=iso3)
+            real = self._real = shared(self.con, "flows", (fx, "country"),
+                                       lambda: Flows.from_db(self.con, fx, "country"))  # fmt: skip
+            flows = shared(self.con, "flows", (mine, "place"), lambda: Flows.from_db(self.con, mine, "place"))
             self.roles.value, self.journeys.value = self._roles(real, flows)
             shown = flows if real.empty else real  # the map of real detections where the country has some
             near = incidents(self.con, shown.selection, profiles.country_box(self.con, iso3))

@@ -19,6 +19,7 @@ from gloact_lib.analysis.disclosure import publish
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import first_view, journey_count, journey_countries, journey_years, real_data
 from gloact_lib.analysis.selection import SCOPES
+from gloact_lib.analysis.shared_cache import shared
 from gloact_lib.dashboards.base import Panel, url_country
 from gloact_lib.dashboards.deck import Deck, map_slide
 from gloact_lib.data.countries import country_name, name_key
@@ -219,7 +220,8 @@ class RoutesDashboard(Panel):
         lang, s = self.lang, self.selection
         try:
             level = "country" if s.unit == "detections" else "place"
-            flows = self._flows = Flows.from_db(self.con, s, level=level)
+            # computed once for every viewer of the same view and data (gloact_lib.analysis.shared_cache)
+            flows = self._flows = shared(self.con, "flows", (s, level), lambda: Flows.from_db(self.con, s, level=level))
             sample = flows.summary["illustrative"]
             hint = self._hint(s) if flows.empty else None
             self.title.value = page_title(t("dashboard_title", lang), lang, sample)
@@ -231,7 +233,7 @@ class RoutesDashboard(Panel):
                               else map_frame(m, t("title", lang), height="640px"))  # fmt: skip
             cite = notes([], lang, sources=flows.summary["sources"]) if not flows.empty else ""  # every figure's source
             self.table.value = self._top_routes(s, hint, sample) + cite
-            series = monthly(self.con, s)
+            series = shared(self.con, "monthly", s, lambda: monthly(self.con, s))
             self.chart.value = self._chart(series, hint) + cite
             self.notes.value = self._notes(flows)
             self._ok()
@@ -288,7 +290,8 @@ class RoutesDashboard(Panel):
 
     def _top_routes(self, s: Selection, hint: str | None = None, sample: bool = False) -> str:
         lang = self.lang
-        cells = publish(od_pairs(self.con, s), **s.disclosure)  # ranked by published, not true, counts
+        pairs = shared(self.con, "od_pairs", s, lambda: od_pairs(self.con, s))
+        cells = publish(pairs, **s.disclosure)  # ranked by published, not true, counts
         top = cells.dropna(subset=["persons"]).sort_values(["persons", "origin", "destination"],
                                                            ascending=[False, True, True]).head(10)  # fmt: skip
         rows = [(*pair_names(r.origin, r.destination, r.scope, lang), fmt_number(r.persons, lang))

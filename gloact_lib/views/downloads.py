@@ -30,6 +30,7 @@ from gloact_lib.analysis.commitments import latest_status, progress
 from gloact_lib.analysis.counts import monthly, od_pairs
 from gloact_lib.analysis.disclosure import publish
 from gloact_lib.analysis.flows import Flows, Selection
+from gloact_lib.analysis.shared_cache import shared
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import LANGUAGE_NAMES, t
@@ -141,7 +142,7 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
     """
     s, n = selection, selection.threshold
     level = level or ("country" if s.unit == "detections" else "place")
-    flows = Flows.from_db(con, s, level=level)
+    flows = shared(con, "flows", (s, level), lambda: Flows.from_db(con, s, level=level))  # as the view drew them
     unit, sources = t(s.unit, lang), "; ".join(sources_text(flows.summary["sources"], lang))
     rows = []
 
@@ -169,7 +170,8 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
     for r in flows.roles.itertuples():
         add(section, f"{country_name(r.iso3, lang)} ({t(r.role, lang).lower()})",
             *_published(r.persons, r.suppressed, n, lang))  # fmt: skip
-    pairs = publish(od_pairs(con, s), **s.disclosure)  # as the view's top routes: ranked by published counts
+    cells = shared(con, "od_pairs", s, lambda: od_pairs(con, s))
+    pairs = publish(cells, **s.disclosure)  # as the view's top routes: ranked by published counts
     pairs = pairs.sort_values(["persons", "origin", "destination"], ascending=[False, True, True], na_position="last")
     section = t("dl_routes", lang)
     for r in pairs.itertuples():
@@ -185,7 +187,7 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
         value, note = _published(r.persons, r.suppressed, n, lang)
         add(section, where, value, "; ".join(x for x in (note, t("no_place", lang) if r.reason == "no_place" else "")
                                              if x))  # fmt: skip
-    series = monthly(con, s)
+    series = shared(con, "monthly", s, lambda: monthly(con, s))
     section = t("trend", lang)
     for r in (series if series.empty else publish(series, **s.disclosure)).itertuples():
         add(section, f"{r.month:%Y-%m}", *_published(r.persons, r.suppressed, n, lang))
@@ -202,10 +204,11 @@ def country_table(con, iso3: str, lang: str = "en") -> pd.DataFrame:
     """The country profile's figures: Frontex detections and journeys by role, partners, national figures,
     treaties, deaths."""
     name = country_name(iso3, lang)
-    flows = Flows.from_db(con, Selection(country=iso3), level="place")
+    mine, fx = Selection(country=iso3), Selection(country=iso3, unit="detections", data="real")
+    flows = shared(con, "flows", (mine, "place"), lambda: Flows.from_db(con, mine, "place"))
     n, persons = flows.selection.threshold, t("persons", lang)
     journeys = "; ".join(sources_text(flows.summary["sources"], lang))
-    real = Flows.from_db(con, Selection(country=iso3, unit="detections", data="real"), level="country")
+    real = shared(con, "flows", (fx, "country"), lambda: Flows.from_db(con, fx, "country"))
     rows, sources = [], [*real.summary["sources"], *flows.summary["sources"]]
     frontex = real.roles[real.roles["iso3"] == iso3]
     for role in ("origin", "transit", "destination"):  # real data first, as the profile shows them

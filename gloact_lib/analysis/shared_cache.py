@@ -1,0 +1,115 @@
+"""Figures computed once for a room of viewers: a cache on disk shared by every kernel, keyed by the data's version.
+
+Each viewer of a dashboard has a kernel of its own (Voilà); twenty officials opening the same view would compute
+the same published flows twenty times.  :func:`shared` keeps what one kernel computed in a folder beside the
+workbook, under the data's version: the next kernel that needs the same figures reads them (a few milliseconds)
+instead of querying, and an import (a new version) makes every earlier entry unused; the folders of earlier
+versions are removed when a new one is written.
+
+The data's version of a workbook file is its file's size and modification time (with its write-ahead log's): an
+import changes them, a read never does.  A database with no file (in memory) is not cached.  Entries are written
+to a temporary file and renamed, so that a reader sees a whole entry or none; two kernels computing the same entry
+at once both write it, the same figures.  The entries are pickles written by the workbook itself into the
+workbook's own folder (``.gloact-cache`` beside ``gloact.duckdb``, readable by whoever reads the workbook): a folder
+an attacker can write to would be a workbook an attacker can write to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+__all__ = ["cache_folder", "data_version", "shared"]
+
+#: Bump when a cached value's class changes shape: entries of another format are never read.
+FORMAT = 1
+
+
+def _database_file(con) -> Path | None:
+    try:
+        rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    except Exception:  # not a DuckDB connection
+        return None
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def data_version(con) -> str | None:
+    """The version of the data ``con`` reads: the file's size and modification time (and its log's), or None.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> data_version(duckdb.connect()) is None
+    True
+    """
+    path = _database_file(con)
+    if path is None or not path.exists():
+        return None
+    parts = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        if file.exists():
+            stat = file.stat()
+            parts.append(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def cache_folder(con) -> Path | None:
+    """The folder of ``con``'s current version (``.gloact-cache/<file>-<version>`` beside the workbook), or None."""
+    path, version = _database_file(con), data_version(con)
+    if path is None or version is None:
+        return None
+    return path.parent / ".gloact-cache" / f"{path.stem}-{version}"
+
+
+def shared(con, kind: str, key, compute):
+    """``compute()``, or what a kernel already computed for the same ``kind`` and ``key`` of the same data.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The workbook the figures come from (its version keys the cache).
+    kind : str
+        What is cached (``"flows"``): entries of different kinds never mix.
+    key : object
+        What the figures depend on besides the data, with a stable ``repr`` (a
+        :class:`~gloact_lib.analysis.selection.Selection` and a level).
+    compute : callable
+        Makes the value when no kernel has.
+
+    Returns
+    -------
+    object
+        The value (a copy read from disk, or the one just computed).
+    """
+    folder = cache_folder(con)
+    if folder is None:
+        return compute()
+    name = hashlib.sha256(f"{FORMAT}|{kind}|{key!r}".encode()).hexdigest()[:32]
+    entry = folder / f"{kind}-{name}.pickle"
+    try:
+        with entry.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        pass  # none yet (or written by another version of the workbook): computed below
+    value = compute()
+    try:
+        _prune(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False) as tmp:
+            pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, entry)
+    except OSError:  # a read-only folder, a full disk: the viewer still gets the figures
+        pass
+    return value
+
+
+def _prune(folder: Path) -> None:
+    """Remove the folders of this workbook's earlier versions (its entries will never be read again)."""
+    stem = folder.name.rsplit("-", 1)[0]
+    for other in folder.parent.glob(f"{stem}-*") if folder.parent.exists() else ():
+        if other != folder and other.name.rsplit("-", 1)[0] == stem:
+            shutil.rmtree(other, ignore_errors=True)

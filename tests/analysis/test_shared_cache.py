@@ -1,0 +1,105 @@
+"""Figures computed once for a room of viewers: the tenth kernel of the same view computes nothing, an import
+makes every earlier entry unused."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from gloact_lib.analysis import shared_cache
+from gloact_lib.analysis.flows import Flows, Selection
+from gloact_lib.analysis.shared_cache import cache_folder, data_version, shared
+from gloact_lib.data.database import connect
+
+SELECTION = Selection(unit="detections", data="real")
+
+
+def _counting(con, calls):
+    def compute():
+        calls.append(1)
+        return Flows.from_db(con, SELECTION, level="country")
+
+    return compute
+
+
+def test_a_database_in_memory_is_not_cached():
+    con = duckdb.connect()
+    assert data_version(con) is None and cache_folder(con) is None
+    calls = []
+    assert shared(con, "n", 1, lambda: calls.append(1) or 7) == 7
+    assert shared(con, "n", 1, lambda: calls.append(1) or 7) == 7
+    assert len(calls) == 2
+
+
+def test_the_tenth_viewer_computes_nothing_and_an_import_starts_again(built_db, tmp_path):
+    db = tmp_path / "workbook.duckdb"
+    shutil.copyfile(built_db, db)
+    calls = []
+    first = None
+    for _ in range(10):  # ten kernels: ten connections of their own
+        con = connect(db, read_only=True)
+        flows = shared(con, "flows", (SELECTION, "country"), _counting(con, calls))
+        first = first or flows
+        assert flows.summary == first.summary and flows.legs.equals(first.legs) and flows.roles.equals(first.roles)
+        con.close()
+    assert len(calls) == 1
+    con = connect(db, read_only=True)
+    old = cache_folder(con)
+    assert old.parent == tmp_path / ".gloact-cache" and len(list(old.glob("flows-*.pickle"))) == 1
+    # another key, another kind: computed apart
+    smuggling = SELECTION.replace(crime=("smuggling",))
+    other = shared(con, "flows", (smuggling, "country"),
+                   lambda: calls.append(1) or Flows.from_db(con, smuggling, level="country"))  # fmt: skip
+    assert len(calls) == 2 and other.selection.crime == ("smuggling",)
+    assert shared(con, "count", (SELECTION, "country"), lambda: 3) == 3
+    con.close()
+
+    writer = connect(db)  # an import: the data changes, so does its version
+    writer.execute("UPDATE journeys SET persons = persons + 1 WHERE journey_id = (SELECT min(journey_id) FROM journeys "
+                   "WHERE source LIKE 'Frontex%')")  # fmt: skip
+    writer.close()
+    con = connect(db, read_only=True)
+    assert cache_folder(con) != old
+    again = shared(con, "flows", (SELECTION, "country"), _counting(con, calls))
+    assert len(calls) == 3 and again.summary["persons"] == first.summary["persons"] + 1
+    assert not old.exists()  # the earlier version's entries are removed
+    con.close()
+
+
+def test_an_entry_that_cannot_be_read_is_computed_again(built_db, tmp_path, monkeypatch):
+    db = tmp_path / "workbook.duckdb"
+    shutil.copyfile(built_db, db)
+    con = connect(db, read_only=True)
+    calls = []
+    shared(con, "flows", (SELECTION, "country"), _counting(con, calls))
+    for entry in cache_folder(con).glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")  # a half-written file from a crash (entries are renamed into place)
+    flows = shared(con, "flows", (SELECTION, "country"), _counting(con, calls))
+    assert len(calls) == 2 and not flows.empty
+    monkeypatch.setattr(shared_cache, "FORMAT", shared_cache.FORMAT + 1)  # a workbook of another version
+    shared(con, "flows", (SELECTION, "country"), _counting(con, calls))
+    assert len(calls) == 3
+    con.close()
+
+
+def test_viewers_of_the_same_view_share_its_flows(built_db, tmp_path, monkeypatch):
+    from gloact_lib.dashboards import RoutesDashboard
+
+    db = tmp_path / "workbook.duckdb"
+    shutil.copyfile(built_db, db)
+    calls = []
+    real = Flows.from_db.__func__
+
+    def counted(cls, *args, **kwargs):
+        calls.append(1)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Flows, "from_db", classmethod(counted))
+    views = []
+    for _ in range(3):
+        con = connect(db, read_only=True)
+        views.append(RoutesDashboard(con=con))
+        con.close()
+    assert len(calls) == 1
+    assert views[0].kpis.value == views[1].kpis.value == views[2].kpis.value
