@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 from common import Context, Result, Row, browser_missing, journeys_sql, shipped_db, size_label, survive
 
-from gloact_lib.app.harness import MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
+from gloact_lib.app.harness import LIVE_MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
 from gloact_lib.views.chromium import OFFLINE_FLAGS, launch
 
 TITLE = "5-7. dashboards in Chromium: page load, memory per viewer, filter change → map redrawn"
@@ -71,15 +71,13 @@ PAGE_TIMING_JS = """() => { const n = performance.getEntriesByType('navigation')
   return {html_received: n.responseEnd / 1000, dom_content_loaded: n.domContentLoadedEventEnd / 1000,
           load: n.loadEventEnd / 1000, html_bytes: n.encodedBodySize, files: files.length,
           files_bytes: files.reduce((sum, f) => sum + f.encodedBodySize, 0)}; }"""
-#: JavaScript: remember the map iframe on the page now (its srcdoc); returns the srcdoc's UTF-8 bytes.
-MARK_MAP_JS = """() => { const f = document.querySelector('iframe.gloact-map'); f.dataset.benchOld = '1';
-  window.__benchOld = f.srcdoc; return new TextEncoder().encode(f.srcdoc).length; }"""
-#: JavaScript: false until the map iframe is a new one (or its srcdoc changed) with an arc drawn; then its srcdoc bytes.
-MAP_REDRAWN_JS = """() => { const f = document.querySelector('iframe.gloact-map');
-  if (!f || (f.dataset.benchOld && f.srcdoc === window.__benchOld)) return false;
-  const arc = f.contentDocument && f.contentDocument.querySelector('path.gloact-arc');
-  if (!arc) return false; const box = arc.getBoundingClientRect();
-  return box.width > 0 || box.height > 0 ? new TextEncoder().encode(f.srcdoc).length : false; }"""
+#: JavaScript: remember how many times the routes dashboard's live map has drawn (gloact_lib/views/live_map.js).
+MARK_MAP_JS = """() => { window.__benchDraws = Number(document.querySelector('.gloact-live').dataset.draws);
+  return 0; }"""
+#: JavaScript: false until the live map has drawn again; then the bytes of a map page rebuilt for it: none (the
+#: live map redraws in place from the data sent; the websocket bytes of the change say what was sent).
+MAP_REDRAWN_JS = """() => { const m = document.querySelector('.gloact-live');
+  return m && Number(m.dataset.draws) > window.__benchDraws ? {page_bytes: 0} : false; }"""
 
 
 
@@ -193,12 +191,12 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
 
     The routes dashboard is opened once; then the Country dropdown is set to each of
     :data:`COUNTRY_CHANGES` in turn, :data:`VISITS` times.  Per change: the seconds from
-    the change to a new map iframe with an arc drawn, the srcdoc bytes of that
-    iframe, the bytes the page received over its websockets for the change (every
-    panel) and when the largest message (the map) arrived; once the kernel is idle
-    again, the same change in an in-process :class:`gloact_lib.dashboards.RoutesDashboard`
-    (``refresh()``: every panel) and, for the same selection, ``Flows.from_db`` and the
-    map's ``route_map(...).get_root().render()`` as the dashboard calls them.
+    the change to the live map drawn again (no map page is rebuilt: ``srcdoc_bytes`` is 0),
+    the bytes the page received over its websockets for the change (every panel) and when
+    the largest message arrived; once the kernel is idle again, the same change in an
+    in-process :class:`gloact_lib.dashboards.RoutesDashboard` (``refresh()``: every panel)
+    and, for the same selection, ``Flows.from_db`` and the folium map's
+    ``route_map(...).get_root().render()`` (what presenter mode and the static maps still draw).
 
     Returns
     -------
@@ -211,7 +209,7 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
     from gloact_lib.views.route_map import route_map
 
     server.wait_ready(ROUTES_NOTEBOOK)
-    visit = Visit.open(browser, server, ROUTES_NOTEBOOK, MAP_DRAWN)
+    visit = Visit.open(browser, server, ROUTES_NOTEBOOK, LIVE_MAP_DRAWN)
     page, frames = visit.page, visit.frames
     con = connect(db, read_only=True)
     changes = []
@@ -225,7 +223,8 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
                 first = len(frames)
                 start = time.perf_counter()
                 select.select_option(label=label)
-                srcdoc = page.wait_for_function(MAP_REDRAWN_JS, polling="raf", timeout=180_000).json_value()
+                srcdoc = page.wait_for_function(MAP_REDRAWN_JS, polling="raf",
+                                                timeout=180_000).json_value()["page_bytes"]  # fmt: skip
                 seconds = time.perf_counter() - start
                 server.wait_quiet()  # the table, chart and notes are drawn after the map
                 received = frames[first:]
@@ -283,7 +282,7 @@ def bench_browser(sizes: list[int], tmp: Path, log: Callable[[str], None]) -> tu
         # 5. Page load with the preheated pool, and 6. memory per viewer, against the bare folium notebook.
         with (VoilaServer.gloact(shipped_db(tmp), tmp / "serve-shipped.log") as ours,
               bare_server(tmp / "bare", tmp / "serve-bare.log") as bare):  # fmt: skip
-            pages = [("gloact", ours, ROUTES_NOTEBOOK, MAP_DRAWN), ("bare", bare, BARE_NOTEBOOK, BARE_DRAWN)]
+            pages = [("gloact", ours, ROUTES_NOTEBOOK, LIVE_MAP_DRAWN), ("bare", bare, BARE_NOTEBOOK, BARE_DRAWN)]
             for i in range(VISITS):
                 for name, server, notebook, drawn in pages if i % 2 else pages[::-1]:
                     ours.wait_ready(ROUTES_NOTEBOOK)
@@ -332,7 +331,7 @@ def bench_browser(sizes: list[int], tmp: Path, log: Callable[[str], None]) -> tu
                                     "the bare folium map's srcdoc",
                                     f"websocket received per change {ws / 1e6:.2f} MB"))  # fmt: skip
                     details["memory"][f"routes.ipynb, {size} journeys"] = memory = viewers_memory(
-                        browser, server, ROUTES_NOTEBOOK, MAP_DRAWN
+                        browser, server, ROUTES_NOTEBOOK, LIVE_MAP_DRAWN
                     )
                     rows.append(_memory_row(memory, bare_viewer, f"{size} journeys"))
                     log(f"  memory per viewer at {size}: {memory}")

@@ -148,6 +148,8 @@ def widget_texts(widget, lang: str) -> list[tuple[str, str]]:
     """Every (text, language) a dashboard's widgets show: HTML, descriptions, options, buttons, tooltips."""
     import ipywidgets as w
 
+    from gloact_lib.views.live_map import LiveMap
+
     out = []
     if isinstance(widget, w.HTML):
         out += page_texts(widget.value, lang)
@@ -158,6 +160,8 @@ def widget_texts(widget, lang: str) -> list[tuple[str, str]]:
     out += [(label, lang) for label in getattr(widget, "_options_labels", ()) or ()]
     for tip in getattr(widget, "tooltips", ()) or ():
         out.append((tip, lang))
+    if isinstance(widget, LiveMap):  # the live route map: its legend, notes and tooltips
+        out += [(text, lang) for text in widget.texts()]
     for child in getattr(widget, "children", ()) or ():
         out += widget_texts(child, lang)
     return out
@@ -361,8 +365,9 @@ def _grouped(seen) -> dict[str, list[tuple[str, str]]]:
 #: The served views read in French: (where, address, what shows it is drawn).
 SERVED = [
     ("landing page", "/?lang=fr", "li.card"),
-    ("routes", "/voila/render/routes.ipynb?lang=fr", "iframe.gloact-map"),
-    ("routes (persons, all data)", "/voila/render/routes.ipynb?lang=fr&unit=persons&data=all", "iframe.gloact-map"),
+    ("routes", "/voila/render/routes.ipynb?lang=fr", ".gloact-live path.gloact-arc"),
+    ("routes (persons, all data)", "/voila/render/routes.ipynb?lang=fr&unit=persons&data=all",
+     ".gloact-live path.gloact-arc"),
     ("country profile MLI", "/voila/render/country.ipynb?country=MLI&lang=fr", "iframe.gloact-map"),
     ("country profile MAR", "/voila/render/country.ipynb?country=MAR&lang=fr", "iframe.gloact-map"),
     ("commitments", "/voila/render/commitments.ipynb?lang=fr", ".gloact-cell"),
@@ -409,8 +414,8 @@ def test_french_in_the_browser(server, browser, built_con):
     # the walk read the pages, their drop-downs and their map frames (the scale in kilometres, a hub's French name)
     assert all(len(texts) > 20 for texts in seen.values()), {where: len(texts) for where, texts in seen.items()}
     assert any(w.endswith("<option>") and x == "Égypte" for w, x, _ in seen["routes"])
-    assert any("frame" in w and re.fullmatch(r"\d+ km", x) for w, x, _ in seen["routes"])
-    assert any("frame" in w and x == "Tanger" for w, x, _ in seen["routes (persons, all data)"])
+    assert any(re.fullmatch(r"\d+ km", x) for w, x, _ in seen["routes"])  # the live map, on the page
+    assert any(x == "Tanger" for w, x, _ in seen["routes (persons, all data)"])
     assert watch.external == []
     assert found == [], "English in French views:\n" + "\n".join(found)
     assert internal == [], "Internal references shown to officials:\n" + "\n".join(internal)

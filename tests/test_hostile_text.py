@@ -202,8 +202,7 @@ def test_served_dashboards_in_chromium(hostile, hostile_server):
         page, watch = watched_page(browser, 1400, 1000)
         page.on("dialog", lambda d: watch.errors.append("dialog: " + d.message))
         page.goto(hostile_server + "/voila/render/routes.ipynb?unit=persons&data=all")  # the hostile hubs' journeys
-        frame = page.frame_locator("iframe.gloact-map")
-        frame.locator(".gloact-label", has_text="Police report {#12}").first.wait_for(timeout=90_000)
+        page.locator(".gloact-live .gloact-label", has_text="Police report {#12}").first.wait_for(timeout=90_000)
         page.get_by_text("{{7*7}}").first.wait_for(timeout=10_000)  # a journey's source, in the notes
         _frames_clean(page)
         assert EVAL_MARK not in page.inner_text("body")

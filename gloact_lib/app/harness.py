@@ -23,11 +23,13 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["MAP_DRAWN", "VoilaServer", "cpu_ticks", "free_port", "get", "is_kernel", "kernel_pids", "leave_page",
-           "post", "proc_fields", "pss_kb", "rss_kb", "voila_server", "wait_drawn"]  # fmt: skip
+__all__ = ["LIVE_MAP_DRAWN", "MAP_DRAWN", "VoilaServer", "cpu_ticks", "free_port", "get", "is_kernel", "kernel_pids",
+           "leave_page", "post", "proc_fields", "pss_kb", "rss_kb", "voila_server", "wait_drawn"]  # fmt: skip
 
 #: A routes or country dashboard's map is drawn: an arc in its map iframe (frame selector, element selector).
 MAP_DRAWN = ("iframe.gloact-map", "path.gloact-arc")
+#: The routes dashboard's live map is drawn: an arc on the page itself (no frame: frame selector None).
+LIVE_MAP_DRAWN = (None, ".gloact-live path.gloact-arc")
 
 #: Requests to 127.0.0.1 only: never through a proxy named in the environment.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -364,7 +366,8 @@ def voila_server(db: Path | str | None = None, log: Path | None = None, *, folde
 
 
 def wait_drawn(page, drawn: tuple[str, str] = MAP_DRAWN, timeout: float = 180) -> None:
-    """Wait until the first ``drawn[1]`` is visible in the first frame ``drawn[0]`` of a Playwright page.
+    """Wait until the first ``drawn[1]`` is visible in the first frame ``drawn[0]`` of a Playwright page (in the
+    page itself when ``drawn[0]`` is None: :data:`LIVE_MAP_DRAWN`).
 
     Parameters
     ----------
@@ -374,7 +377,8 @@ def wait_drawn(page, drawn: tuple[str, str] = MAP_DRAWN, timeout: float = 180) -
     timeout : float, default 180
         Seconds.
     """
-    page.frame_locator(drawn[0]).first.locator(drawn[1]).first.wait_for(state="visible", timeout=timeout * 1000)
+    where = page if drawn[0] is None else page.frame_locator(drawn[0]).first
+    where.locator(drawn[1]).first.wait_for(state="visible", timeout=timeout * 1000)
 
 
 def leave_page(page) -> None:

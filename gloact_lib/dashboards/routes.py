@@ -3,6 +3,11 @@
 It opens on real data where there is some (:func:`gloact_lib.analysis.profiles.first_view`: the Frontex
 detections), the illustrative sample behind the Data switch and labelled wherever it shows; an empty
 selection says what to choose instead.
+
+The page's map is the live map (:class:`gloact_lib.views.live_map.LiveMap`): a filter change sends only the data
+that changed and the map redraws in place, keeping the viewer's zoom; clicking a country sets the Country filter
+(and the page's address), and the play button steps through the years.  Presenter mode shows the folium map as a
+slide.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from gloact_lib.dashboards.deck import Deck, map_slide
 from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
-from gloact_lib.views.html import illustrative_badge, key_figure_cards, map_frame, notes, page_title, table, trend_chart
+from gloact_lib.views.html import illustrative_badge, key_figure_cards, notes, page_title, table, trend_chart
+from gloact_lib.views.live_map import LiveMap
 from gloact_lib.views.map_elements import MapBox
 from gloact_lib.views.map_text import colon, fmt_number, key_figures, off_map_lines, pair_names
 from gloact_lib.views.route_map import route_map
@@ -78,7 +84,13 @@ class RoutesDashboard(Panel):
                           self.age, self.route)  # fmt: skip
         self.title = w.HTML()
         self.kpis = w.HTML()
-        self.map = w.HTML(layout=w.Layout(width="100%"))
+        self.kpis.add_class("gloact-kpis-compact")
+        self.map = w.HTML(layout=w.Layout(width="100%"))  # presenter mode: the folium map, a slide
+        self.live = LiveMap(lang=lang, height="fill")  # the page: the live map, redrawn in place
+        self.live.observe(self._map_selected, names="selected")
+        self.play = w.Play(min=first, max=last, value=first, step=1, interval=1500, show_repeat=False)
+        self.play.observe(self._play_year, names="value")
+        self.play_label = w.HTML(layout=w.Layout(width="112px"))  # aligned with the filters' descriptions
         self.table = w.HTML(layout=w.Layout(width="44%"))
         self.chart = w.HTML(layout=w.Layout(width="54%"))
         self.notes = w.HTML()
@@ -90,9 +102,10 @@ class RoutesDashboard(Panel):
             control.value = value
         for control in self._controls:
             control.observe(self._filters_changed, names="value")
-        filters = w.VBox(list(self._controls), layout=w.Layout(width="300px", min_width="300px"))
+        filters = w.VBox([*self._controls[:3], w.HBox([self.play_label, self.play]), *self._controls[3:]],
+                         layout=w.Layout(width="300px", min_width="300px"))  # fmt: skip
         filters.add_class("gloact-filters")
-        panels = [self.kpis, self.map, w.HBox([self.table, self.chart]), self.notes]
+        panels = [self.kpis, self.live, self.map, w.HBox([self.table, self.chart]), self.notes]
         slides = [self.kpis, self.map, self.table, self.chart, self.notes]  # presenter mode: table and chart apart
         return [self.title], [w.HBox([filters, w.VBox(panels, layout=w.Layout(flex="1"))])], slides
 
@@ -171,6 +184,9 @@ class RoutesDashboard(Panel):
             (r.name_fr if lang == "fr" else r.name, r.name) for r in FRONTEX_ROUTES.values()
         ]
         self.route.description = t("route", lang)
+        self.play_label.value = (f"<div class='gloact-play-label' title='{html.escape(t('live_play_tip', lang))}'>"
+                                 f"{html.escape(t('live_play', lang))}</div>")  # fmt: skip
+        self.play.tooltip = t("live_play_tip", lang)
         for control in self._controls:  # "Route Frontex" in full, and the period's read-out whole (the stylesheet)
             control.style = {"description_width": "104px"}
             control.layout = w.Layout(width="295px")
@@ -214,6 +230,25 @@ class RoutesDashboard(Panel):
     def _selection_changed(self, change) -> None:
         self._redraw()
 
+    def _map_selected(self, change) -> None:
+        """A country clicked on the live map: the Country filter follows, and with it the figures."""
+        iso3 = change["new"]
+        if iso3 == self.country.value or self._updating:
+            return
+        if iso3 == "" or iso3 in self._countries:
+            self.country.value = iso3
+        else:  # a country no journey concerns: nothing to select
+            self.live.selected = self.country.value
+
+    def _play_year(self, change) -> None:
+        """The play button's year: the period is that year (the map and the key figures follow)."""
+        if not self._updating:
+            self.period.value = (change["new"], change["new"])
+
+    def _present(self) -> None:
+        super()._present()
+        self.live.layout.display = "none"  # a slide shows the folium map, sized for the projector
+
     # -- drawing ---------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute flows for the current selection and redraw every panel."""
@@ -226,11 +261,14 @@ class RoutesDashboard(Panel):
             hint = self._hint(s) if flows.empty else None
             self.title.value = page_title(t("dashboard_title", lang), lang, sample)
             self.kpis.value = self._kpis(flows, hint)
-            m = route_map(flows, lang=lang, compact=True)
-            if hint:
-                MapBox(html.escape(hint), "topleft", "gloact-note").add_to(m)
-            self.map.value = (map_slide(m, t("title", lang), flows.summary["sources"], lang) if self.presenting
-                              else map_frame(m, t("title", lang), height="640px"))  # fmt: skip
+            if self.presenting:
+                m = route_map(flows, lang=lang, compact=True)
+                if hint:
+                    MapBox(html.escape(hint), "topleft", "gloact-note").add_to(m)
+                self.map.value = map_slide(m, t("title", lang), flows.summary["sources"], lang)
+            else:  # only what changed is sent; the viewer's zoom stays
+                self.live.show(flows, lang, hint)
+                self.live.selected = self.country.value
             cite = notes([], lang, sources=flows.summary["sources"]) if not flows.empty else ""  # every figure's source
             self.table.value = self._top_routes(s, hint, sample) + cite
             series = shared(self.con, "monthly", s, lambda: monthly(self.con, s))

@@ -21,7 +21,7 @@ from gloact_lib.i18n import t
 from ..browser import distinct_colours, watched_page
 from ..conftest import ROOT
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "tests" / "artifacts"  # docs/screenshots/ is made by `make screenshots`
 TEMPLATE = TEMPLATE_ROOT / "voila" / "templates" / "gloact"
 
 #: What a developer writes and a viewer must never read: commands, the server's name, files, code.

@@ -7,7 +7,7 @@ import urllib.error
 
 import pytest
 
-from gloact_lib.app.harness import MAP_DRAWN, get, kernel_pids, leave_page, post, voila_server, wait_drawn
+from gloact_lib.app.harness import LIVE_MAP_DRAWN, get, kernel_pids, leave_page, post, voila_server, wait_drawn
 
 from ..browser import distinct_colours, watched_page
 from ..conftest import ARTIFACTS
@@ -29,7 +29,7 @@ def _open(browser, url, watched=True):
         page, watch = browser.new_page(viewport={"width": 1500, "height": 1100}), None
     page.goto(url)
     page.locator(".gloact-kpi").first.wait_for(timeout=90_000)
-    wait_drawn(page, MAP_DRAWN, timeout=30)
+    wait_drawn(page, LIVE_MAP_DRAWN, timeout=30)
     return page, watch
 
 
@@ -54,21 +54,20 @@ def test_routes_dashboard_filters_and_french(server, browser):
     assert distinct_colours(png) > 20
     kpis = page.locator(".gloact-kpis").inner_text()
     assert "persons in this selection" in kpis
-    legend = page.frame_locator("iframe.gloact-map").locator(".gloact-legend").inner_text()
+    legend = page.locator(".gloact-legend-live").text_content()  # the live map's legend (folded or not)
     assert "persons" in legend
 
     # a filter change redraws the figures and the map
     page.get_by_role("button", name="detections").click()
     page.wait_for_function("document.querySelector('.gloact-kpis').innerText.includes('detections')", timeout=30_000)
-    frame = page.frame_locator("iframe.gloact-map")
-    frame.locator(".gloact-legend", has_text="detections").wait_for(timeout=30_000)
+    page.locator(".gloact-legend-live", has_text="detections").wait_for(state="attached", timeout=30_000)
     assert page.locator(".gloact-kpis").inner_text() != kpis
 
     # the French switch relabels everything, the map included
     page.get_by_role("button", name="Français").click()
     page.wait_for_function("document.querySelector('.gloact-kpis').innerText.includes('détections dans cette')",
                            timeout=30_000)  # fmt: skip
-    page.frame_locator("iframe.gloact-map").locator(".gloact-legend", has_text="Itinéraires").wait_for(timeout=30_000)
+    page.locator(".gloact-legend-live", has_text="Itinéraires").wait_for(state="attached", timeout=30_000)
     assert "Comptage" in page.inner_text("body") and "Counting" not in page.inner_text("body")
     page.screenshot(path=str(ARTIFACTS / "dashboard-routes-fr.png"), full_page=True)
     assert watch.external == []

@@ -9,14 +9,14 @@ import re
 import openpyxl
 import pytest
 
-from gloact_lib.app.harness import MAP_DRAWN, voila_server, wait_drawn
+from gloact_lib.app.harness import LIVE_MAP_DRAWN, voila_server, wait_drawn
 
 from ..browser import distinct_colours, watched_page
 from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "tests" / "artifacts"  # docs/screenshots/ is made by `make screenshots`
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_routes_csv_holds_the_figures_the_page_shows(server, browser, tmp_path):
     page, watch = watched_page(browser, 1366, 768)
     page.goto(server[0] + "/voila/render/routes.ipynb", timeout=120_000)  # a busy server renders slowly
     page.locator(".gloact-kpi").first.wait_for(timeout=90_000)
-    wait_drawn(page, MAP_DRAWN, timeout=60)
+    wait_drawn(page, LIVE_MAP_DRAWN, timeout=60)
     page.get_by_role("link", name="Download CSV").wait_for(timeout=30_000)
     assert page.get_by_role("link", name="Download Excel").is_visible()
     page.wait_for_timeout(500)

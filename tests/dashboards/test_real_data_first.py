@@ -43,8 +43,9 @@ def test_routes_open_on_real_detections(routes, built_con):
     total = _query(built_con, f"SELECT sum(persons) FROM journeys WHERE {DETECTIONS}")
     assert total > 1_000_000
     assert f"<b>{fmt_number(total)}</b><span>detections in this selection</span>" in routes.kpis.value
-    for panel in (routes.title, routes.kpis, routes.map, routes.table):
+    for panel in (routes.title, routes.kpis, routes.table):
         assert BADGE not in panel.value, panel  # nothing generated is shown: nothing labelled so
+    assert routes.live.legend["badge"] == ""  # the map too
     assert "Frontex" in routes.notes.value
     # the assumed departure country of each route is said next to "top transit"
     assert "top transit" in routes.kpis.value and "each route is given one departure country" in routes.kpis.value
@@ -55,8 +56,9 @@ def test_the_sample_is_behind_the_data_switch_and_labelled(routes, built_con):
     routes.data.value = "illustrative"
     total = _query(built_con, "SELECT sum(persons) FROM journeys WHERE unit = 'persons' AND illustrative")
     assert total > 0 and "persons in this selection" in routes.kpis.value
-    for panel in (routes.title, routes.kpis, routes.map, routes.table):
+    for panel in (routes.title, routes.kpis, routes.table):
         assert BADGE in panel.value, panel  # every view of the sample says so
+    assert routes.live.legend["badge"] == BADGE  # the map too
     assert "Illustrative data: generated figures" in routes.kpis.value + routes.notes.value
 
 
@@ -92,7 +94,7 @@ def test_real_persons_says_choose_detections(routes, built_con):
     hint = "No real counts of persons; Frontex counts detections: choose Counting: detections"
     for panel in (routes.kpis, routes.table, routes.chart):
         assert hint in _text(panel.value), panel
-    assert hint in html.unescape(routes.map.value)  # on the map too (its page is the iframe's srcdoc)
+    assert any(hint in note for note in routes.live.legend["notes"])  # on the map too
     assert "Data: all for the illustrative sample" in _text(routes.kpis.value)
     routes.lang = "fr"
     said = _text(routes.kpis.value)

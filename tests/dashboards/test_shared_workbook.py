@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pytest
 
 from gloact_lib.analysis.flows import Selection, published_total
-from gloact_lib.app.harness import MAP_DRAWN, voila_server, wait_drawn
+from gloact_lib.app.harness import LIVE_MAP_DRAWN, voila_server, wait_drawn
 from gloact_lib.data.database import connect
 from gloact_lib.data.sql import scalar
 from gloact_lib.views.map_text import fmt_number
@@ -95,7 +95,7 @@ def _open_routes(browser, base: str):
     page, watch = watched_page(browser, 1366, 900)
     page.goto(base + "/voila/render/routes.ipynb?unit=persons&data=all")  # every journey: imported and sample
     page.locator(".gloact-kpi").first.wait_for(timeout=90_000)
-    wait_drawn(page, MAP_DRAWN, timeout=60)
+    wait_drawn(page, LIVE_MAP_DRAWN, timeout=60)
     page.evaluate(WATCH_STATUS)
     return page, watch
 
@@ -131,8 +131,9 @@ def _shows_new_totals(page, expected: int | None, before: str) -> None:
     assert _total(page) != before
     assert "Data as of" in page.inner_text("body")
     # the key figures come first: the map of the same drawing follows (persons, not the detections before)
-    page.frame_locator(MAP_DRAWN[0]).first.get_by_text("arc width: number of persons").wait_for(timeout=60_000)
-    wait_drawn(page, MAP_DRAWN, timeout=60)
+    page.locator(".gloact-legend-live", has_text="arc width: number of persons").wait_for(state="attached",
+                                                                                         timeout=60_000)  # fmt: skip
+    wait_drawn(page, LIVE_MAP_DRAWN, timeout=60)
 
 
 def _page_was_clean(page, watch) -> None:
