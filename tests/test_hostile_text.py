@@ -92,14 +92,19 @@ def test_dashboards_in_process(hostile, hcon):
     views.append(RoutesDashboard(con=hcon, selection=Selection(crime="smuggling", origin="NGA")))
     views += [CountryDashboard(con=hcon, country=c, lang="fr") for c in member_countries(hcon)[:6]]
     views += [CommitmentsDashboard(con=hcon, lang=lang) for lang in ("en", "fr")]
+    # presenter mode: its title and key-message slides, the map slide's side column, the fitted grids
+    views += [RoutesDashboard(con=hcon, present=True, selection=Selection()), CountryDashboard(con=hcon, present=True,
+              country="NER"), CommitmentsDashboard(con=hcon, present=True, lang="fr")]  # fmt: skip
     for view in views:
         assert view.status in ("Updated.", "Mis à jour."), (type(view).__name__, view.status)
         for value in _widget_html(view):
             _assert_inert(value, pwned, type(view).__name__)
             for raw in RAW_MARKUP:
                 assert raw not in value, (type(view).__name__, raw)
-    page = "".join(_widget_html(views[-1]))
+    page = "".join(_widget_html(views[-4]))
     assert "Police report {#12}" in page  # meeting titles and recommendations shown, escaped
+    deck = "".join(_widget_html(views[-1]))
+    assert "Police report {#12}" in deck and "gloact-deck-meta" in deck  # the slides show them too, escaped
 
 
 def test_briefing_pack(hostile, hcon, tmp_path):
