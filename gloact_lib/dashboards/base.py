@@ -329,8 +329,9 @@ class Panel(w.VBox):
         self._drawn = drawn = getattr(self, "_drawn", 0) + 1
         self.downloads.value = ""  # never the figures of an earlier state, even for a moment
         # The files take longer to write than the view to draw (an Excel workbook): written just after the drawing
-        # has reached the viewer, and not at all when another drawing came first.
-        if not _later(0.01, lambda: self._downloads(when, drawn)):
+        # has reached the viewer, and not at all when another drawing came first.  With a connection given (a
+        # notebook, a test), its owner may close it once the drawing is done: the files are written at once.
+        if self._given_con is not None or not _later(0.01, lambda: self._downloads(when, drawn)):
             self._downloads(when, drawn)
         if self.presenting:
             self._fill_deck()
