@@ -4,7 +4,7 @@
    plain ``GROUP BY`` of the same table.
 3. **flows** -- :meth:`gloact_lib.analysis.flows.Flows.from_db` and
    :func:`gloact_lib.analysis.counts.legs` at 100k, 1M and 10M journeys against the same
-   plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its queries.
+   plain ``GROUP BY``, with a breakdown of ``Flows.from_db`` into its steps (:func:`flows_breakdown`).
 
 The tables are generated in DuckDB by :func:`common.journeys_sql`.
 """
@@ -77,8 +77,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
     -------
     rows : list of Row
     parts : list of dict
-        Per size, seconds of each query of ``Flows.from_db`` (legs, publication,
-        country_roles, ends, summary, nodes) and of the baseline.
+        Per size, seconds of each step of ``Flows.from_db`` (:func:`flows_breakdown`) and of the baseline.
     builds : dict
         Seconds to generate each table.
     """
@@ -105,7 +104,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
                 ("legs", "counts.legs(con, Selection())", lambda con=con: counts.legs(con, selection)),
                 ("flows", "Flows.from_db(con, Selection())", lambda con=con: flows.Flows.from_db(con, selection)),
             ]
-            measured, returned, runs, base_times = {}, {}, {}, []
+            measured, runs, base_times = {}, {}, []
             for section, name, fn in candidates:
                 runs[section] = REPEATS
                 if n >= SINGLE_FLOWS_ROWS and section != "od_pairs":
@@ -113,7 +112,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
                     fn()  # the try (it also warms up)
                     if time.perf_counter() - start > SLOW_SECONDS:
                         runs[section] = 1
-                measured[section], times, returned[section] = paired_times(fn, baseline, runs[section])
+                measured[section], times, _ = paired_times(fn, baseline, runs[section])
                 base_times += times
                 log(f"  {name} {size_label(n)}: {measured[section]:.3f} s (GROUP BY {statistics.median(times):.3f} s)")
             # One baseline per table: the median of all its timings, alternated with the candidates
@@ -128,7 +127,7 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
                                 "plain GROUP BY", note))  # fmt: skip
             log(f"  GROUP BY {size_label(n)}: median {b:.3f} s of {len(base_times)} runs")
             step_runs = min(runs.values())
-            steps = flows_breakdown(con, selection, baseline, step_runs, measured["legs"], returned["legs"])
+            steps = flows_breakdown(con, selection, baseline, step_runs, measured["legs"])
             parts.append({"journeys": n, "runs": step_runs, **steps})
         finally:
             con.close()
@@ -138,8 +137,11 @@ def bench_queries(sizes: list[int], od_size: int, tmp: Path,
 
 
 def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callable[[], object], repeats: int,
-                    legs_seconds: float, raw_legs) -> dict:  # fmt: skip
+                    legs_seconds: float) -> dict:  # fmt: skip
     """Seconds of each step of :meth:`Flows.from_db`, timed one by one.
+
+    ``Flows.from_db`` is :func:`gloact_lib.analysis.flow_counts.flow_counts` (one read of the journeys, added up
+    per path, and everything derived from those groups) followed by :meth:`Flows.from_counts` (the publication).
 
     Parameters
     ----------
@@ -150,41 +152,32 @@ def flows_breakdown(con: duckdb.DuckDBPyConnection, selection, baseline: Callabl
     repeats : int
         Runs of each step (median).
     legs_seconds : float
-        The time of :func:`gloact_lib.analysis.counts.legs` already measured at this size
-        (not run again: at 10M journeys it takes tens of seconds).
-    raw_legs : DataFrame
-        What that call returned (the input of the legs' publication).
+        The time of :func:`gloact_lib.analysis.counts.legs` already measured at this size (the former query of
+        the legs alone, for scale).
 
     Returns
     -------
     dict
-        ``legs``, ``publish_legs``, ``country_roles``, ``publish_roles`` (the cell-key perturbation,
-        :func:`gloact_lib.analysis.disclosure.publish`),
-        ``ends`` (persons per origin-destination pair and scope: where they go on the map), ``summary``
-        (given those), ``nodes`` and ``baseline`` in seconds.
+        ``legs`` (as measured), ``flow_counts`` (all of the reading), of which ``paths`` (the one query over the
+        journeys: their sums per path), ``texts`` (the selection's sources and crimes: two columns) and ``nodes``
+        (the places of the map's points); ``publish`` (:meth:`Flows.from_counts`: the cell-key perturbation of
+        every table, the hubs), and ``baseline``, in seconds.
     """
-    import pandas as pd
+    from gloact_lib.analysis import flow_counts as fc
+    from gloact_lib.analysis.flows import Flows
 
-    from gloact_lib.analysis import counts, flows
-    from gloact_lib.analysis.disclosure import publish
-
-    wide = counts.country_roles(con, selection)
-    raw_roles = pd.concat([wide[["iso3", r, f"{r}_ckey"]].set_axis(["iso3", "persons", "ckey"], axis=1).assign(role=r)
-                           for r in ("origin", "transit", "destination", "domestic")], ignore_index=True)  # fmt: skip
-    raw_roles = raw_roles[raw_roles["persons"] > 0]
-    names = sorted(set(raw_legs["source"]) | set(raw_legs["target"]))
-    pairs = counts.ends(con, selection)
+    raw = fc.flow_counts(con, selection)
+    sql, params = fc._paths_sql(selection)
+    names = [n[0] for n in raw.nodes]
     steps = {
-        "publish_legs": lambda: publish(raw_legs, **selection.disclosure),
-        "country_roles": lambda: counts.country_roles(con, selection),
-        "publish_roles": lambda: publish(raw_roles, **selection.disclosure),
-        "ends": lambda: counts.ends(con, selection),
-        "summary": lambda: counts.summary(con, selection, pairs),
-        "nodes": lambda: flows._nodes(con, names),
+        "flow_counts": lambda: fc.flow_counts(con, selection),
+        "paths": lambda: con.execute(sql, params).fetchall(),
+        "texts": lambda: fc.texts(con, selection),
+        "nodes": lambda: fc.node_rows(con, names),
+        "publish": lambda: Flows.from_counts(selection, raw),
         "baseline": baseline,
     }
     return {"legs": legs_seconds, **{name: median_time(fn, repeats) for name, fn in steps.items()}}
-
 
 
 def breakdown_markdown(parts: list[dict]) -> list[str]:

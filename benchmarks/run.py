@@ -34,7 +34,8 @@ between machines.  Usage::
 
 ``--quick`` divides every size by ten (a smoke run of a few minutes: the browser
 measurements keep their visits and viewers).  AREA is one of :data:`AREAS`
-(``imports`` is 1, ``flows`` 2-3, ``maps`` 4, ``dashboards`` 5-7, ``briefing`` 8, ``shared`` 9, ``room`` 10;
+(``imports`` is 1, ``flows`` 2-3, ``maps`` 4, ``dashboards`` 5-7, ``briefing`` 8, ``shared`` 9, ``room`` 10,
+``audience`` 11;
 each measured by the module of that name); without one, all run.  Results are
 printed and written to ``DIR/results.json`` and ``DIR/results.md``.
 """
@@ -61,7 +62,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
 #: The areas, in the order they run and are reported: each is the module of that name (next to this file), with
 #: ``TITLE`` and ``run(ctx: common.Context) -> common.Result``.
-AREAS = ["imports", "flows", "maps", "dashboards", "briefing", "shared", "room"]
+AREAS = ["imports", "flows", "maps", "dashboards", "briefing", "shared", "room", "audience"]
 
 
 def _code_measured(state: dict) -> str:

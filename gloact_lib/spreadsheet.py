@@ -24,18 +24,25 @@ report still shows what the file held.  Numbers, dates and booleans passed to
 :func:`safe_value` stay what they are (``-5`` as an int stays the number -5).
 
 For openpyxl, :func:`write_row` also forces every text cell to the string type: openpyxl
-treats any ``str`` starting with ``=`` as a formula.
+treats any ``str`` starting with ``=`` as a formula.  :func:`xlsx_sheet` writes a one-sheet
+workbook without openpyxl (a dashboard's Excel download: openpyxl and Pillow are never loaded
+in a viewer's kernel), every text an inline string: it has no way to write a formula at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["SEPARATORS", "is_dangerous", "safe_cell", "safe_row", "safe_value", "write_cell", "write_row"]
+__all__ = ["SEPARATORS", "is_dangerous", "safe_cell", "safe_row", "safe_value", "write_cell", "write_row",
+           "xlsx_sheet"]  # fmt: skip
 
 #: Characters a spreadsheet program may split a line into cells on (after NFKC).
 SEPARATORS = frozenset(",;\t|\r\n")
@@ -160,3 +167,119 @@ def write_cell(cell, value) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+
+
+# -- a one-sheet Excel workbook, without openpyxl ----------------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Characters XML 1.0 cannot hold, and a literal "_xHHHH_" (which Excel would read as one): written as Excel's escapes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" Target="xl/workbook.xml" '
+        f'Type="{_RELS}/officeDocument"/></Relationships>'),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_PACKAGE_RELS}">'
+        f'<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="{_RELS}/worksheet"/>'
+        f'<Relationship Id="rId2" Target="styles.xml" Type="{_RELS}/styles"/></Relationships>'),
+    "xl/styles.xml": (  # style 0: plain; style 1: bold
+        f'<styleSheet xmlns="{_MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+        '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+}  # fmt: skip
+
+
+def _column(i: int) -> str:
+    """The letters of the 0-based column ``i`` (0 -> A, 26 -> AA)."""
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(ref: str, value, style: str) -> str:
+    """One ``<c>`` element: a number as a number, anything else as an inline string (never a formula)."""
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, (int, float, Decimal)) and math.isfinite(value):
+        number = repr(value) if isinstance(value, float) else str(value)  # repr: every digit of a float
+        return f'<c r="{ref}"{style}><v>{number}</v></c>'
+    text = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", safe_cell(value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+
+
+def xlsx_sheet(rows: Iterable[Sequence], *, title: str = "Sheet1", bold_rows: Iterable[int] = (),
+               freeze_rows: int = 0, widths: Sequence[float] = ()) -> bytes:  # fmt: skip
+    """A one-sheet Excel workbook (``.xlsx``) of ``rows``, written without openpyxl.
+
+    Every value goes through :func:`safe_value`: numbers stay numbers, any other value is
+    written as a neutralised inline string, so no cell is ever a formula; an empty text or
+    None leaves the cell empty.
+
+    Parameters
+    ----------
+    rows : iterable of sequences
+        The cells of each row, from column A.
+    title : str, default "Sheet1"
+        The sheet's name (at most 31 characters, none of ``[]:*?/\\``).
+    bold_rows : iterable of int
+        1-based numbers of the rows written in bold.
+    freeze_rows : int, default 0
+        Rows kept in view when scrolling (the top ``freeze_rows`` rows).
+    widths : sequence of float
+        Widths of the first columns, in characters.
+
+    Returns
+    -------
+    bytes
+        The workbook, the same bytes for the same arguments.
+
+    Examples
+    --------
+    >>> data = xlsx_sheet([["Title"], ["=1+1", 5]], title="figures", bold_rows=[1])
+    >>> data[:2], b"<f>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    (b'PK', False)
+    """
+    bold = set(bold_rows)
+    lines = []
+    for r, row in enumerate(rows, start=1):
+        style = ' s="1"' if r in bold else ""
+        cells = "".join(_cell(f"{_column(c)}{r}", value, style) for c, value in enumerate(row)
+                        if value is not None and value != "")  # fmt: skip
+        lines.append(f'<row r="{r}">{cells}</row>')
+    view = (f'<pane ySplit="{freeze_rows}" topLeftCell="A{freeze_rows + 1}" activePane="bottomLeft" state="frozen"/>'
+            if freeze_rows else "")  # fmt: skip
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
+    cols = f"<cols>{cols}</cols>" if cols else ""
+    sheet = (f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">{view}</sheetView></sheetViews>'
+             f'{cols}<sheetData>{"".join(lines)}</sheetData></worksheet>')  # fmt: skip
+    workbook = (f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
+                f'<sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/></sheets></workbook>')  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, xml in (*_PARTS.items(), ("xl/workbook.xml", workbook), ("xl/worksheets/sheet1.xml", sheet)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            book.writestr(info, _XML + xml)
+    return out.getvalue()

@@ -20,8 +20,8 @@ from gloact_lib.analysis.disclosure import MODULUS, cell_key_sql
 from gloact_lib.analysis.selection import Selection, selected_sql
 from gloact_lib.data.countries import NOT_PLACED, STATELESS, UNKNOWN
 
-__all__ = ["accounting", "country_roles", "domestic", "ends", "hubs", "incidents", "legs", "listed", "monthly",
-           "od_pairs", "summary"]  # fmt: skip
+__all__ = ["accounting", "country_roles", "domestic", "ends", "facts", "hubs", "incidents", "legs", "listed", "monthly",
+           "od_pairs", "od_pairs_of", "summary", "summary_of"]  # fmt: skip
 
 #: The cell key of a group of journeys (SQL aggregate).
 _CK = cell_key_sql()
@@ -141,7 +141,12 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.Data
         ``start``, ``end``, ``illustrative`` (any illustrative row), ``real`` (any real row),
         ``sources`` (distinct sources, at most 10), ``crimes`` (present in the selection).
     """
-    f = ends(con, selection) if frame is None else frame
+    return summary_of(ends(con, selection) if frame is None else frame, facts(con, selection))
+
+
+def facts(con: duckdb.DuckDBPyConnection, selection: Selection) -> dict:
+    """What :func:`summary` says besides the counts: ``start``, ``end``, ``illustrative``, ``real``, ``sources``
+    (every distinct source, sorted) and ``crimes``."""
     sql, params = selected_sql(selection)
     row = con.execute(
         f"""SELECT min(period_start), max(period_end), bool_or(illustrative), bool_or(NOT illustrative),
@@ -149,11 +154,17 @@ def summary(con: duckdb.DuckDBPyConnection, selection: Selection, frame: pd.Data
             FROM ({sql})""",
         params,
     ).fetchall()[0]
-    persons, ckey = _cell(f)
-    return {"persons": persons, "ckey": ckey, "journeys": int(f["journeys"].sum()),
-            "routes": int((f["scope"] == "cross_border").sum()), "start": row[0], "end": row[1],
-            "illustrative": bool(row[2]), "real": bool(row[3]), "sources": list(row[4] or [])[:10],
-            "crimes": list(row[5] or [])}  # fmt: skip
+    return {"start": row[0], "end": row[1], "illustrative": bool(row[2]), "real": bool(row[3]),
+            "sources": list(row[4] or []), "crimes": list(row[5] or [])}  # fmt: skip
+
+
+def summary_of(frame: pd.DataFrame, facts: dict) -> dict:
+    """:func:`summary` from the selection's :func:`ends` and its :func:`facts`, with no query."""
+    persons, ckey = _cell(frame)
+    return {"persons": persons, "ckey": ckey, "journeys": int(frame["journeys"].sum()),
+            "routes": int((frame["scope"] == "cross_border").sum()), "start": facts["start"], "end": facts["end"],
+            "illustrative": facts["illustrative"], "real": facts["real"], "sources": facts["sources"][:10],
+            "crimes": facts["crimes"]}  # fmt: skip
 
 
 def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "country") -> pd.DataFrame:
@@ -179,6 +190,13 @@ def od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = 
             FROM ({sql}) GROUP BY {o}, {d}, scope ORDER BY persons DESC, origin, destination, scope""",
         params,
     ).df()
+
+
+def od_pairs_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`od_pairs` at country level from the selection's :func:`ends` (the same cells), with no query."""
+    out = frame[["o", "d", "scope", "persons", "journeys", "ckey"]].rename(columns={"o": "origin", "d": "destination"})
+    return out.sort_values(["persons", "origin", "destination", "scope"], ascending=[False, True, True, True],
+                           ignore_index=True)  # fmt: skip
 
 
 def _path_sql(selection: Selection, level: str) -> tuple[str, list]:

@@ -23,8 +23,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from gloact_lib.analysis.counts import _CK, accounting, country_roles, domestic, ends, legs, listed, summary
+from gloact_lib.analysis.counts import _CK, summary_of
 from gloact_lib.analysis.disclosure import publish, publish_value, suppress
+from gloact_lib.analysis.flow_counts import FlowCounts, flow_counts, node_rows
 from gloact_lib.analysis.selection import Selection, selected_sql
 from gloact_lib.data.place_names import place_name
 
@@ -133,46 +134,45 @@ class Flows:
         True
         """
         selection = selection or Selection()
+        return cls.from_counts(selection, flow_counts(con, selection, level))
+
+    @classmethod
+    def from_counts(cls, selection: Selection, raw: FlowCounts) -> Flows:
+        """Publish the raw counts of ``selection`` (:func:`~gloact_lib.analysis.flow_counts.flow_counts`): what
+        :meth:`from_db` does once it has read them."""
         rule = selection.disclosure
-        published = publish(legs(con, selection, level), **rule)[["source", "target", "persons", "suppressed"]]
+        published = publish(raw.legs, **rule)[["source", "target", "persons", "suppressed"]]
         # Largest published first, then by name: an order by the true counts would tell which of two
         # equal published values is the larger.
         order = np.lexsort((published["target"].to_numpy(), published["source"].to_numpy(),
                             -published["persons"].to_numpy(dtype="float64", na_value=-1)))  # fmt: skip
         published = published.take(order)
+        roles = publish(raw.roles, **rule)
 
-        wide = country_roles(con, selection)
-        kinds = ("origin", "transit", "destination", "domestic")
-        raw_roles = pd.DataFrame({
-            "iso3": np.tile(wide["iso3"].to_numpy(), len(kinds)),
-            "role": np.repeat(kinds, len(wide)),
-            "persons": np.concatenate([wide[k].to_numpy() for k in kinds]),
-            "ckey": np.concatenate([wide[f"{k}_ckey"].to_numpy() for k in kinds]),
-        })  # fmt: skip
-        roles = publish(raw_roles[raw_roles["persons"].to_numpy() > 0], **rule)
-
-        pairs = ends(con, selection)  # read once; the summary's counts and the three below are derived from it
-        info = summary(con, selection, pairs)
+        info = summary_of(raw.ends, raw.facts)
         info["persons"] = publish_value(info["persons"], info.pop("ckey"), **rule)
-        home = domestic(con, selection, pairs)
+        home = raw.domestic
         home = publish(home[home["persons"] > 0], **rule)[["iso3", "persons", "suppressed", "placed"]]
-        off_map = publish(listed(con, selection, pairs), **rule)[["origin", "destination", "reason", "persons",
-                                                                   "suppressed"]]  # fmt: skip
-        account = _account(accounting(con, selection, pairs), info["persons"], off_map, rule)
+        off_map = publish(raw.listed, **rule)[["origin", "destination", "reason", "persons", "suppressed"]]
+        account = _account(raw.accounting, info["persons"], off_map, rule)
 
-        visible = published.dropna(subset=["persons"])
-        hidden_nodes = set(published.loc[published["suppressed"], "source"]) | set(
-            published.loc[published["suppressed"], "target"]
-        )
-        inflow = visible.groupby("target")["persons"].sum()
-        outflow = visible.groupby("source")["persons"].sum()
+        inflow: dict = {}
+        outflow: dict = {}
+        hidden_nodes = set()
+        for source, target, persons, hidden in zip(published["source"], published["target"], published["persons"],
+                                                   published["suppressed"], strict=True):  # fmt: skip
+            if hidden:  # a hidden leg touches both its ends (its count is <NA>)
+                hidden_nodes.update((source, target))
+            else:  # the sums of published legs
+                inflow[target] = inflow.get(target, 0) + int(persons)
+                outflow[source] = outflow.get(source, 0) + int(persons)
         names = sorted(set(published["source"]) | set(published["target"]))
-        nodes = _nodes(con, sorted(set(names) | set(home["iso3"])))  # domestic flows are drawn at their country
+        nodes = {row[0]: _node(row) for row in raw.nodes}  # legs' ends, and countries with domestic journeys
         hub_rows = [
             {
                 "node": n,
-                "inflow": int(inflow.get(n, 0)),
-                "outflow": int(outflow.get(n, 0)),
+                "inflow": inflow.get(n, 0),
+                "outflow": outflow.get(n, 0),
                 "hidden": n in hidden_nodes,
                 "is_place": nodes[n].is_place if n in nodes else False,
             }
@@ -196,19 +196,12 @@ def _account(raw: dict, total: int | None, off_map: pd.DataFrame, rule: dict) ->
 
 
 def _nodes(con: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, Node]:
-    """Coordinates and names of places and countries."""
-    if not names:
-        return {}
-    con.register("_names", pd.DataFrame({"node": names}))
-    try:
-        rows = con.execute(
-            """SELECT n.node, coalesce(p.country_iso3, c.iso3), coalesce(p.lon, c.label_lon),
-                      coalesce(p.lat, c.label_lat), coalesce(p.name, c.name_en), coalesce(p.name, c.name_fr),
-                      p.place_id IS NOT NULL, coalesce(c.kind = 'region', false)
-               FROM _names n LEFT JOIN places p ON p.place_id = n.node LEFT JOIN countries c ON c.iso3 = n.node"""
-        ).fetchall()
-    finally:
-        con.unregister("_names")
-    return {r[0]: Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0],
-                       (place_name(r[0], r[5], "fr") if r[6] else r[5]) or r[0], bool(r[6]), bool(r[7]))
-            for r in rows}  # a place's French form: gloact_lib/data/place_names.py
+    """Coordinates and names of places and countries (:func:`~gloact_lib.analysis.flow_counts.node_rows`)."""
+    return {r[0]: _node(r) for r in node_rows(con, names)}
+
+
+def _node(r: tuple) -> Node:
+    """A :class:`Node` from ``(node, country, lon, lat, name_en, name_fr, is_place, is_region)``; a place's French
+    form is gloact_lib/data/place_names.py's."""
+    return Node(r[0], r[1] or "", r[2], r[3], r[4] or r[0], (place_name(r[0], r[5], "fr") if r[6] else r[5]) or r[0],
+                bool(r[6]), bool(r[7]))  # fmt: skip

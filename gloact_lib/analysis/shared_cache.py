@@ -6,6 +6,10 @@ workbook, under the data's version: the next kernel that needs the same figures 
 instead of querying, and an import (a new version) makes every earlier entry unused; the folders of earlier
 versions are removed when a new one is written.
 
+The figures the dashboards share have a function each here, which owns its key: :func:`shared_flows`,
+:func:`shared_od_pairs` and :func:`shared_monthly` (the same figures, for every kernel and every view that shows
+them: a dashboard and its downloads read one entry).
+
 The data's version of a workbook file is its file's size and modification time (with its write-ahead log's): an
 import changes them, a read never does.  A database with no file (in memory) is not cached.  Entries are written
 to a temporary file and renamed, so that a reader sees a whole entry or none; two kernels computing the same entry
@@ -23,7 +27,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["cache_folder", "data_version", "shared"]
+import duckdb
+import pandas as pd
+
+from gloact_lib.analysis.counts import monthly, od_pairs, od_pairs_of
+from gloact_lib.analysis.flow_counts import flow_counts
+from gloact_lib.analysis.flows import Flows
+from gloact_lib.analysis.selection import Selection
+
+__all__ = ["cache_folder", "data_version", "shared", "shared_flows", "shared_monthly", "shared_od_pairs"]
 
 #: Bump when a cached value's class changes shape: entries of another format are never read.
 FORMAT = 1
@@ -113,3 +125,75 @@ def _prune(folder: Path) -> None:
     for other in folder.parent.glob(f"{stem}-*") if folder.parent.exists() else ():
         if other != folder and other.name.rsplit("-", 1)[0] == stem:
             shutil.rmtree(other, ignore_errors=True)
+
+
+# -- the figures the dashboards share: each function owns its kind and key ----------------------------------------
+
+
+def shared_flows(con: duckdb.DuckDBPyConnection, selection: Selection, level: str = "place") -> Flows:
+    """:meth:`Flows.from_db(con, selection, level) <gloact_lib.analysis.flows.Flows.from_db>`, computed once per
+    view and version of the data for every kernel (:func:`shared`, kind ``"flows"``, key ``(selection, level)``).
+
+    The journeys read for the flows also give the view's origin-destination pairs
+    (:func:`gloact_lib.analysis.counts.od_pairs_of`): they are kept for :func:`shared_od_pairs`, which then reads
+    them instead of reading the journeys again.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+    selection : Selection
+    level : {"place", "country"}, default "place"
+
+    Returns
+    -------
+    Flows
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> shared_flows(connect(":memory:"), Selection(), "country").empty
+    True
+    """
+
+    def compute() -> Flows:
+        raw = flow_counts(con, selection, level)
+        pairs = od_pairs_of(raw.ends)
+        shared(con, "od_pairs", selection, lambda: pairs)  # kept beside the flows (computed nowhere else)
+        return Flows.from_counts(selection, raw)
+
+    return shared(con, "flows", (selection, level), compute)
+
+
+def shared_od_pairs(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """:func:`od_pairs(con, selection) <gloact_lib.analysis.counts.od_pairs>` (countries; raw, with cell keys:
+    publish before showing), shared by every kernel (kind ``"od_pairs"``, key ``selection``); kept by
+    :func:`shared_flows` for the same selection.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> list(shared_od_pairs(connect(":memory:"), Selection()).columns)
+    ['origin', 'destination', 'scope', 'persons', 'journeys', 'ckey']
+    """
+    return shared(con, "od_pairs", selection, lambda: od_pairs(con, selection))
+
+
+def shared_monthly(con: duckdb.DuckDBPyConnection, selection: Selection) -> pd.DataFrame:
+    """:func:`monthly(con, selection) <gloact_lib.analysis.counts.monthly>` (raw, with cell keys: publish before
+    showing), shared by every kernel (kind ``"monthly"``, key ``selection``).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> from gloact_lib.data.database import connect
+    >>> shared_monthly(connect(":memory:"), Selection()).empty
+    True
+    """
+    return shared(con, "monthly", selection, lambda: monthly(con, selection))

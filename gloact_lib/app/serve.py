@@ -19,7 +19,10 @@ What it sets up, and why:
   dashboard opened directly (not from the landing page) never received that cookie, so
   the shutdown was refused (403, Voilà issue #1458) and the kernel stayed.  The notebook
   page now sets the ``_xsrf`` cookie itself; the check stays on.
-- ``GLOACT_DB`` for the kernels, so the dashboards read the database given with ``--db``.
+- ``GLOACT_DB`` for the kernels, so the dashboards read the database given with ``--db``;
+- with ``--audience N``, N kernels ready for the routes dashboard, replaced once the room has been served
+  (:data:`AUDIENCE_REFILL_SECONDS` after the first was taken), not one at each visit: Voilà would start a
+  kernel per visitor while the room's own kernels and pages are being served (see :func:`pools`).
 """
 
 from __future__ import annotations
@@ -32,9 +35,14 @@ from pathlib import Path
 
 from gloact_lib import config
 
-__all__ = ["CARDS", "TEMPLATE_ROOT", "landing_context", "pools", "serve", "serve_folder", "voila_argv"]
+__all__ = ["AUDIENCE_REFILL_SECONDS", "CARDS", "TEMPLATE_ROOT", "landing_context", "paced_pools", "pools", "serve",
+           "serve_folder", "voila_argv"]
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
+#: Seconds after a visitor took the first kernel of the audience's pool (``--audience``) before the kernels taken
+#: are replaced, all together: a room arriving together is served first.  Replacing each at once, as Voilà does,
+#: started 20 kernels (each ~5 s of CPU: imports, the dashboard built) on the CPUs serving the 20 visitors.
+AUDIENCE_REFILL_SECONDS = 60
 
 #: The landing page's cards, in order: notebook, then the :mod:`gloact_lib.i18n` keys of its title,
 #: of what it shows and of its data and sources.
@@ -223,6 +231,73 @@ def pools(pool_size: int = 1, audience: int = 0) -> dict:
     return {"default": {"pool_size": pool_size}, "routes.ipynb": {"pool_size": max(pool_size, audience)}}
 
 
+def paced_pools(pool_size: int = 1, audience: int = 0) -> dict[str, float]:
+    """The pools refilled once a room has been served (notebook → seconds), not at each visit: the audience's.
+
+    Examples
+    --------
+    >>> paced_pools(1, 20), paced_pools(1), paced_pools(2)
+    ({'routes.ipynb': 60}, {}, {})
+    """
+    return {"routes.ipynb": AUDIENCE_REFILL_SECONDS} if audience > pool_size else {}
+
+
+#: The pools refilled late, for the kernel manager made by :func:`_pace_refills` (set by :func:`serve`).
+_PACED: dict[str, float] = {}
+
+
+def _pace_refills(paced: dict[str, float]) -> None:
+    """Refill the pools of ``paced`` (notebook → seconds) that long after the first kernel taken, not at each visit.
+
+    Voilà replaces a kernel taken from a pool a second after the visit: a room of 20 arriving together starts 20
+    kernels, each importing pandas and DuckDB and building the dashboard, on the CPUs that serve the 20 visitors'
+    own kernels and pages.  For these pools the kernels taken are replaced together, ``paced[notebook]`` seconds
+    after the first was taken since the pool was last refilled.  Meanwhile a visitor who finds the pool empty gets
+    a kernel started for the visit, as with no pool.  Other pools are refilled as Voilà does.
+    """
+    import asyncio
+
+    import voila.app
+
+    _PACED.clear()
+    _PACED.update(paced)
+    if getattr(voila.app, "_gloact_paced", False):
+        return
+    make = voila.app.voila_kernel_manager_factory
+
+    def factory(*args, **kwargs):
+        base = make(*args, **kwargs)
+        if not hasattr(base, "get_rendered_notebook"):  # no preheated kernels: no pool to refill
+            return base
+
+        class PacedKernelManager(base):  # configured as VoilaKernelManager (its base class)
+            def fill_if_needed(self, delay=None, notebook_name=None, **kw):
+                pause = _PACED.get(notebook_name)
+                if delay is not None or not pause:  # the pools filled at the start, or refilled as Voilà does
+                    return super().fill_if_needed(delay, notebook_name, **kw)
+                timers = self.__dict__.setdefault("_gloact_refills", {})
+                if notebook_name in timers:  # already due, with the kernels taken since
+                    return None
+
+                def refill():
+                    del timers[notebook_name]
+                    base.fill_if_needed(self, 0, notebook_name, **kw)
+
+                timers[notebook_name] = asyncio.get_event_loop().call_later(pause, refill)
+                self.log.info("Kernel pool of %s: the kernels taken are replaced in %s s", notebook_name, pause)
+                return None
+
+            async def shutdown_all(self, *args, **kw):
+                for timer in self.__dict__.pop("_gloact_refills", {}).values():
+                    timer.cancel()
+                return await super().shutdown_all(*args, **kw)
+
+        return PacedKernelManager
+
+    voila.app.voila_kernel_manager_factory = factory
+    voila.app._gloact_paced = True
+
+
 def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, audience: int = 0) -> None:
     """Serve the dashboards until interrupted.
 
@@ -262,6 +337,7 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, au
 
     _set_xsrf_cookie_on_pages()
     _landing_page()
+    _pace_refills(paced_pools(pool_size, audience))
     folder = serve_folder(Path(tempfile.mkdtemp(prefix="gloact-dashboards-")))
     print(f"GLO.ACT route workbook: open http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
     try:

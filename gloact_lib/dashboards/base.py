@@ -53,6 +53,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import os
 import sys
 from contextlib import contextmanager
 
@@ -216,7 +217,7 @@ class Panel(w.VBox):
 
     def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
         self._ready = self._updating = self._stale = False
-        self._given_con, self._open_con, self._drawing = con, None, 0
+        self._given_con, self._open_con, self._drawing, self._pending = con, None, 0, None
         self.lang_toggle = w.ToggleButtons(options=[(name, code) for code, name in LANGUAGE_NAMES.items()],
                                            value=lang)  # fmt: skip
         self.status_line = w.HTML()
@@ -224,7 +225,7 @@ class Panel(w.VBox):
                                        layout=w.Layout(width="auto", min_width="118px"))  # fmt: skip
         self.refresh_button.add_class("gloact-refresh")
         self.refresh_button.on_click(lambda _button: self.refresh())
-        self.downloads = w.HTML()  # the view's figures as CSV and Excel: see _downloads
+        self.downloads = w.HTML()  # the view's figures as CSV and Excel: see _write_downloads
         self.cover, self.messages = w.HTML(), w.HTML()  # presenter mode's first two slides: see _fill_deck
         try:
             header, body, slides = self._layout(lang)
@@ -273,15 +274,17 @@ class Panel(w.VBox):
         mode (one panel per slide, arrow keys, F for full screen), and the class's
         :attr:`URL_PARAMETERS`.
 
-        Built first, then set: a preheated kernel builds before anyone visits, and only then
-        waits for the visitor's address (Voila's ``get_query_string`` blocks until the request
-        comes).  A dashboard that cannot be built is a :class:`Recovering` stand-in.
+        Built first, then set: a preheated kernel builds, draws and writes its downloads before
+        anyone visits, and only then waits for the visitor's address (``url_parameters`` blocks until
+        the request comes).  A dashboard that cannot be built is a :class:`Recovering` stand-in.
         """
         try:
             dashboard = cls(con=con)
         except Exception:  # built again for the visitor: the cause may have gone since the preheat
             params = url_parameters()
             return _build_or_recover(lambda: cls(con=con)._configured(params), _url_lang(params))
+        if os.environ.get("VOILA_PREHEAT") == "True":  # the kernel's loop is held while it waits: written now
+            dashboard._write_downloads()
         return dashboard._configured(url_parameters())
 
     def _configured(self, params: dict[str, str]):
@@ -326,13 +329,14 @@ class Panel(w.VBox):
         self.status = t("status_ok", self.lang)
         self.as_of = t("data_as_of", self.lang, when=f"{when:%Y-%m-%d %H:%M} UTC") if when is not None else ""
         self.status_line.value = _status_html(f"{self.status} {self.as_of}".strip())
-        self._drawn = drawn = getattr(self, "_drawn", 0) + 1
+        self._drawn = getattr(self, "_drawn", 0) + 1
         self.downloads.value = ""  # never the figures of an earlier state, even for a moment
-        # The files take longer to write than the view to draw (an Excel workbook): written just after the drawing
-        # has reached the viewer, and not at all when another drawing came first.  With a connection given (a
-        # notebook, a test), its owner may close it once the drawing is done: the files are written at once.
-        if self._given_con is not None or not _later(0.01, lambda: self._downloads(when, drawn)):
-            self._downloads(when, drawn)
+        # The files take longer to write than the view to draw: written just after the drawing has reached the
+        # viewer, and not at all when another drawing came first.  With a connection given (a notebook, a test),
+        # its owner may close it once the drawing is done: the files are written at once.
+        self._pending = (when, self._drawn)
+        if self._given_con is not None or not _later(0.01, self._write_downloads):
+            self._write_downloads()
         if self.presenting:
             self._fill_deck()
 
@@ -360,11 +364,13 @@ class Panel(w.VBox):
         if not getattr(self, "_retry_pending", False):
             self._retry_pending = _later(5.0, self._retry)
 
-    def _downloads(self, when, drawn: int) -> None:
-        """Links to the view's published figures (``published_table()``, when it has one) as CSV and Excel."""
+    def _write_downloads(self) -> None:
+        """Links to the last drawing's published figures (``published_table()``, when it has one) as CSV and Excel:
+        once, and not when the view has failed or been drawn again since its drawing (its own links follow)."""
+        if self._pending is None or self._pending[1] != self._drawn:
+            return
+        (when, _), self._pending = self._pending, None
         figures = getattr(self, "published_table", None)
-        if drawn != self._drawn:
-            return  # the view has been drawn again since: its own links follow
         try:
             self.downloads.value = download_links(figures(), when) if figures is not None else ""
         except Exception:  # the view itself is drawn: only the links are missing

@@ -19,7 +19,7 @@ from gloact_lib.analysis.commitments import latest_status, recommendations_for
 from gloact_lib.analysis.counts import incidents, od_pairs
 from gloact_lib.analysis.disclosure import publish, publish_value
 from gloact_lib.analysis.flows import Flows, Selection
-from gloact_lib.analysis.shared_cache import shared
+from gloact_lib.analysis.shared_cache import shared_flows
 from gloact_lib.dashboards.base import Panel, url_country
 from gloact_lib.dashboards.deck import Deck, map_slide
 from gloact_lib.data.countries import country_name, name_key
@@ -38,7 +38,6 @@ from gloact_lib.views.html import (
     treaty_section,
 )
 from gloact_lib.views.map_text import colon, fmt_number, pair_names
-from gloact_lib.views.route_map import route_map
 
 __all__ = ["CountryDashboard"]
 
@@ -114,12 +113,13 @@ class CountryDashboard(Panel):
         try:
             self.header.value = page_title(f"{t('country_title', lang)}{colon(lang)}{name}", lang)
             fx, mine = Selection(country=iso3, unit="detections", data="real"), Selection(country=iso3)
-            real = self._real = shared(self.con, "flows", (fx, "country"),
-                                       lambda: Flows.from_db(self.con, fx, "country"))  # fmt: skip
-            flows = shared(self.con, "flows", (mine, "place"), lambda: Flows.from_db(self.con, mine, "place"))
+            real = self._real = shared_flows(self.con, fx, "country")
+            flows = shared_flows(self.con, mine, "place")
             self.roles.value, self.journeys.value = self._roles(real, flows)
             shown = flows if real.empty else real  # the map of real detections where the country has some
             near = incidents(self.con, shown.selection, profiles.country_box(self.con, iso3))
+            from gloact_lib.views.route_map import route_map  # folium: loaded by the first drawing, not the import
+
             m = route_map(shown, lang=lang, compact=True, title=name, incidents=near, show_incidents=True)
             sources = [*shown.summary["sources"], *(["IOM Missing Migrants Project"] if len(near) else [])]
             self.map.value = (map_slide(m, name, sources, lang) if self.presenting

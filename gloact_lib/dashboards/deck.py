@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from gloact_lib.i18n import t
 from gloact_lib.views.html import illustrative_badge, map_frame
 from gloact_lib.views.key_messages import source_name
-from gloact_lib.views.map_elements import take_boxes
 
 __all__ = ["DECK_CSS", "Deck", "map_slide", "messages_slide", "title_slide"]
 
@@ -87,6 +86,8 @@ def map_slide(m, title: str, sources: list[str], lang: str) -> str:
 
     The totals not on the map are on the notes slide; the map's own controls are hidden by the page's script.
     """
+    from gloact_lib.views.map_elements import take_boxes  # folium: presenter mode only
+
     boxes = take_boxes(m)
     side = "".join(f"<div class='{kind}'>{box}</div>" for kind in ("gloact-badge", "gloact-note", "gloact-legend")
                    for box in boxes.get(kind, []))  # fmt: skip

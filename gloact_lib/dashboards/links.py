@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+import warnings
 from urllib.parse import parse_qs
 
 from gloact_lib.i18n import LANGUAGES
@@ -13,17 +16,49 @@ __all__ = ["url_country", "url_parameters"]
 def url_parameters() -> dict[str, str]:
     """Query-string parameters of the page (``?country=NER&lang=fr``), or {} outside Voilà.
 
-    With a preheated kernel the notebook runs before any request: Voilà's
-    ``get_query_string`` waits for the visitor's request first.
+    With a preheated kernel the notebook runs before any request: :func:`_wait_for_visitor` waits for the
+    visitor's request first (what Voilà's ``get_query_string`` does).
     """
-    query = ""
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import get_query_string
-
-        query = get_query_string() or ""
-    else:
-        query = os.environ.get("QUERY_STRING", "")
+        _wait_for_visitor()
+    query = os.environ.get("QUERY_STRING", "")
     return {k: v[-1] for k, v in parse_qs(query).items()}
+
+
+def _query_url() -> str:
+    """The Voilà server's websocket that tells a preheated kernel about its visitor's request (as Voilà builds it)."""
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    ip, port = os.environ.get("VOILA_APP_IP", "127.0.0.1"), os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{ip}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID')}"
+
+
+def _wait_for_visitor() -> None:
+    """Wait for the visitor of a preheated kernel and put their request's variables (``QUERY_STRING``...) into the
+    environment: Voilà's ``voila.utils.wait_for_request``, without importing ``voila`` in the kernel (``voila.utils``
+    loads jupyter_server, nbconvert and jsonschema: about 45 MB in every dashboard kernel, for one websocket).
+
+    The websocket is read in a thread of its own (the kernel's own event loop is running); a server that cannot
+    be reached leaves the environment as it is, with a warning, as Voilà does.
+    """
+    import asyncio
+
+    import websockets
+
+    found: list[str] = []
+
+    async def receive() -> None:
+        try:
+            async with websockets.connect(_query_url(), open_timeout=5) as ws:
+                found.append(await ws.recv())
+        except (TimeoutError, ConnectionRefusedError):
+            warnings.warn(f"Failed to connect to {_query_url()}", stacklevel=2)
+
+    thread = threading.Thread(target=lambda: asyncio.run(receive()))
+    thread.start()
+    thread.join()
+    for key, value in (json.loads(found[0]) if found else {}).items():
+        os.environ[key] = value
 
 
 def url_country(value: str) -> str:

@@ -6,12 +6,13 @@ selection says what to choose instead.
 
 The page's map is the live map (:class:`gloact_lib.views.live_map.LiveMap`): a filter change sends only the data
 that changed and the map redraws in place, keeping the viewer's zoom; clicking a country sets the Country filter
-(and the page's address), and the play button steps through the years.  Presenter mode shows the folium map as a
-slide.
+(and the page's address), clicking a flow shows its monthly series on the map, and the play button steps through
+the years or the months.  Presenter mode shows the folium map as a slide.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import html
 import re
@@ -19,22 +20,20 @@ import re
 import ipywidgets as w
 from traitlets import Instance, observe
 
-from gloact_lib.analysis.counts import monthly, od_pairs
 from gloact_lib.analysis.disclosure import publish
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.analysis.profiles import first_view, journey_count, journey_countries, journey_years, real_data
 from gloact_lib.analysis.selection import SCOPES
-from gloact_lib.analysis.shared_cache import shared
+from gloact_lib.analysis.shared_cache import shared_flows, shared_monthly, shared_od_pairs
 from gloact_lib.dashboards.base import Panel, url_country
 from gloact_lib.dashboards.deck import Deck, map_slide
+from gloact_lib.dashboards.player import Player
 from gloact_lib.data.countries import country_name, name_key
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
 from gloact_lib.views.html import illustrative_badge, key_figure_cards, notes, page_title, table, trend_chart
 from gloact_lib.views.live_map import LiveMap
-from gloact_lib.views.map_elements import MapBox
 from gloact_lib.views.map_text import colon, fmt_number, key_figures, off_map_lines, pair_names
-from gloact_lib.views.route_map import route_map
 
 __all__ = ["RoutesDashboard"]
 
@@ -88,9 +87,9 @@ class RoutesDashboard(Panel):
         self.map = w.HTML(layout=w.Layout(width="100%"))  # presenter mode: the folium map, a slide
         self.live = LiveMap(lang=lang, height="fill")  # the page: the live map, redrawn in place
         self.live.observe(self._map_selected, names="selected")
-        self.play = w.Play(min=first, max=last, value=first, step=1, interval=1500, show_repeat=False)
-        self.play.observe(self._play_year, names="value")
-        self.play_label = w.HTML(layout=w.Layout(width="112px"))  # aligned with the filters' descriptions
+        self.live.observe(self._flow_picked, names="picked")
+        self._month: tuple[int, int] | None = None  # the month the play button shows, when it steps by months
+        self.player = Player(first, last, self._play_step, lang)
         self.table = w.HTML(layout=w.Layout(width="44%"))
         self.chart = w.HTML(layout=w.Layout(width="54%"))
         self.notes = w.HTML()
@@ -102,7 +101,7 @@ class RoutesDashboard(Panel):
             control.value = value
         for control in self._controls:
             control.observe(self._filters_changed, names="value")
-        filters = w.VBox([*self._controls[:3], w.HBox([self.play_label, self.play]), *self._controls[3:]],
+        filters = w.VBox([*self._controls[:3], *self.player.rows, *self._controls[3:]],
                          layout=w.Layout(width="300px", min_width="300px"))  # fmt: skip
         filters.add_class("gloact-filters")
         panels = [self.kpis, self.live, self.map, w.HBox([self.table, self.chart]), self.notes]
@@ -184,9 +183,7 @@ class RoutesDashboard(Panel):
             (r.name_fr if lang == "fr" else r.name, r.name) for r in FRONTEX_ROUTES.values()
         ]
         self.route.description = t("route", lang)
-        self.play_label.value = (f"<div class='gloact-play-label' title='{html.escape(t('live_play_tip', lang))}'>"
-                                 f"{html.escape(t('live_play', lang))}</div>")  # fmt: skip
-        self.play.tooltip = t("live_play_tip", lang)
+        self.player.relabel(lang)
         for control in self._controls:  # "Route Frontex" in full, and the period's read-out whole (the stylesheet)
             control.style = {"description_width": "104px"}
             control.layout = w.Layout(width="295px")
@@ -201,6 +198,8 @@ class RoutesDashboard(Panel):
         # The role "domestic" and the Journeys filter must agree: the control changed last wins, and the
         # other follows (its own change then builds the selection).
         owner = getattr(change, "owner", None) if change is not None else None
+        if owner is self.period:  # the viewer chose years: no month of the play button any more
+            self._month = None
         if owner is self.role and self.role.value == "domestic" and self.scope.value not in ("", "domestic"):
             self.scope.value = "domestic"
             return
@@ -210,11 +209,15 @@ class RoutesDashboard(Panel):
         try:
             first, last = self.period.value
             whole = (first, last) == (self.period.min, self.period.max)  # then journeys with no date count too
+            start, end = (None, None) if whole else (dt.date(first, 1, 1), dt.date(last, 12, 31))
+            if self._month is not None and self._month[0] == first == last:  # the play button's month
+                year, month = self._month
+                start, end = dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
             role = self.role.value
             country = (self.country.value,) if self.country.value else ()
             scope = ("domestic",) if role == "domestic" else (self.scope.value or ())
             self.selection = Selection(
-                start=None if whole else dt.date(first, 1, 1), end=None if whole else dt.date(last, 12, 31),
+                start=start, end=end,
                 unit=self.unit.value, data=self.data.value, scope=scope,
                 crime=self.crime.value or (), sex=self.sex.value or (), age_group=self.age.value or (),
                 route=self.route.value or (),
@@ -240,10 +243,45 @@ class RoutesDashboard(Panel):
         else:  # a country no journey concerns: nothing to select
             self.live.selected = self.country.value
 
-    def _play_year(self, change) -> None:
-        """The play button's year: the period is that year (the map and the key figures follow)."""
-        if not self._updating:
-            self.period.value = (change["new"], change["new"])
+    def _play_step(self, year: int, month: int | None) -> None:
+        """The play button's step: the period is that year, or that month (the map and the key figures follow)."""
+        if self._updating:
+            return
+        self._month = None if month is None else (year, month)
+        with self._quietly():
+            self.period.value = (year, year)
+        self._filters_changed()
+
+    def _flow_picked(self, change) -> None:
+        """A flow clicked on the live map: its monthly series, drawn in a box on the map."""
+        picked = change["new"] or {}
+        try:
+            self.live.series = self._series(picked) if picked.get("s") and picked.get("t") else {}
+        except Exception as exc:  # the viewer sees a sentence, never a traceback
+            self._fail(exc)
+
+    def _series(self, picked: dict) -> dict:
+        """The monthly series of the flow ``picked`` (node ids of the current flows; anything else is ignored)."""
+        from gloact_lib.analysis.flow_series import published_flow_monthly
+        from gloact_lib.data.regions import subregion, subregion_name
+        from gloact_lib.views.live_map import series_payload
+        from gloact_lib.views.sources import source_text
+
+        flows, s, lang = self._flows, self.selection, self.lang
+        ends = [[x for x in picked[k] if isinstance(x, str) and x in flows.nodes] for k in ("s", "t")]
+        if not all(ends):
+            return {}
+
+        def name(ids: list[str]) -> str:
+            region = subregion(flows.nodes[ids[0]].country) if picked.get("region") else None
+            return subregion_name(region, lang) if region else flows.nodes[ids[0]].name(lang)
+
+        a, b = name(ends[0]), name(ends[1])
+        title = t("live_series_regions", lang, a=a, b=b) if picked.get("region") else f"{a} → {b}"
+        level = "country" if s.unit == "detections" else "place"
+        series = published_flow_monthly(self.con, s, ends[0], ends[1], level)
+        sources = list(dict.fromkeys(source_text(x, lang) for x in flows.summary["sources"]))
+        return series_payload(series, title, t(s.unit, lang), sources, s.threshold, lang)
 
     def _present(self) -> None:
         super()._present()
@@ -256,12 +294,15 @@ class RoutesDashboard(Panel):
         try:
             level = "country" if s.unit == "detections" else "place"
             # computed once for every viewer of the same view and data (gloact_lib.analysis.shared_cache)
-            flows = self._flows = shared(self.con, "flows", (s, level), lambda: Flows.from_db(self.con, s, level=level))
+            flows = self._flows = shared_flows(self.con, s, level)
             sample = flows.summary["illustrative"]
             hint = self._hint(s) if flows.empty else None
             self.title.value = page_title(t("dashboard_title", lang), lang, sample)
             self.kpis.value = self._kpis(flows, hint)
-            if self.presenting:
+            if self.presenting:  # folium: loaded by presenter mode only
+                from gloact_lib.views.map_elements import MapBox
+                from gloact_lib.views.route_map import route_map
+
                 m = route_map(flows, lang=lang, compact=True)
                 if hint:
                     MapBox(html.escape(hint), "topleft", "gloact-note").add_to(m)
@@ -271,7 +312,7 @@ class RoutesDashboard(Panel):
                 self.live.selected = self.country.value
             cite = notes([], lang, sources=flows.summary["sources"]) if not flows.empty else ""  # every figure's source
             self.table.value = self._top_routes(s, hint, sample) + cite
-            series = shared(self.con, "monthly", s, lambda: monthly(self.con, s))
+            series = shared_monthly(self.con, s)
             self.chart.value = self._chart(series, hint) + cite
             self.notes.value = self._notes(flows)
             self._ok()
@@ -328,7 +369,7 @@ class RoutesDashboard(Panel):
 
     def _top_routes(self, s: Selection, hint: str | None = None, sample: bool = False) -> str:
         lang = self.lang
-        pairs = shared(self.con, "od_pairs", s, lambda: od_pairs(self.con, s))
+        pairs = shared_od_pairs(self.con, s)
         cells = publish(pairs, **s.disclosure)  # ranked by published, not true, counts
         top = cells.dropna(subset=["persons"]).sort_values(["persons", "origin", "destination"],
                                                            ascending=[False, True, True]).head(10)  # fmt: skip

@@ -172,6 +172,15 @@ def workbook_target(db: str | Path | None = None) -> str:
     return target
 
 
+def _has_journeys(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the database ``con`` opened has a ``journeys`` table (or view)."""
+    try:
+        con.execute("SELECT 1 FROM journeys LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
+
+
 def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open a workbook database, creating its tables if they are missing.
 
@@ -215,7 +224,10 @@ def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.Duc
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = open_duckdb(target, read_only=read_only)  # no progress bar in a command's --json output
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        # A workbook has its journeys table: one look-up (listing the catalog costs ~10 ms a connection, and a
+        # dashboard opens one per redraw); the tables are listed only when it is missing.
+        tables = {"journeys"} if _has_journeys(con) else {
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}  # fmt: skip
     except duckdb.Error as exc:
         raise (database_error(exc, target) or exc) from None
     if existed and tables and "journeys" not in tables:  # a DuckDB file, but not a workbook: leave it alone

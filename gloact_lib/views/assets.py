@@ -18,11 +18,12 @@ import base64
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import folium
-from branca.element import Element
+if TYPE_CHECKING:  # folium is imported by the functions that make a folium map: a live-map page never loads it
+    import folium
 
-__all__ = ["MAP_HELPERS", "SEA", "STATUS_COLOURS", "STYLESHEET", "Literal", "leaflet_assets", "offline_map",
+__all__ = ["MAP_HELPERS", "SEA", "STATUS_COLOURS", "STYLESHEET", "leaflet_assets", "offline_map",
            "make_offline"]
 
 #: The sea: the map's background where there are no tiles.
@@ -60,24 +61,28 @@ def leaflet_assets() -> tuple[str, str]:
     return css, js
 
 
-class Literal(Element):
-    """Text put on a folium page as it is: never parsed as a Jinja template.
+def __getattr__(name: str):
+    """:class:`~gloact_lib.views.map_elements.Literal`, found here too, loaded (with folium) on first use.
 
-    branca's ``Element(text)`` compiles ``text`` as a template; page text (Leaflet, the map's
-    helpers, rendered scripts) is added with this instead, so nothing in it is ever evaluated
-    and a large script is not compiled on every render.
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    type
     """
+    if name == "Literal":  # a branca element: folium is loaded only by the pages that draw a folium map
+        from gloact_lib.views.map_elements import Literal
 
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
+        return Literal
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def make_offline(m: folium.Map) -> folium.Map:
     """Strip a map's CDN dependencies and inline Leaflet; returns the same map."""
+    from gloact_lib.views.map_elements import Literal
+
     m.default_js = []
     m.default_css = []
     css, js = leaflet_assets()
@@ -103,6 +108,8 @@ def offline_map(tiles: str | None = None, **kwargs) -> folium.Map:
     -------
     folium.Map
     """
+    import folium
+
     m = folium.Map(tiles=tiles, **kwargs)
     return make_offline(m)
 

@@ -27,14 +27,14 @@ import pandas as pd
 
 from gloact_lib.analysis import profiles
 from gloact_lib.analysis.commitments import latest_status, progress
-from gloact_lib.analysis.counts import monthly, od_pairs
+from gloact_lib.analysis.counts import od_pairs
 from gloact_lib.analysis.disclosure import publish
-from gloact_lib.analysis.flows import Flows, Selection
-from gloact_lib.analysis.shared_cache import shared
+from gloact_lib.analysis.flows import Selection
+from gloact_lib.analysis.shared_cache import shared_flows, shared_monthly, shared_od_pairs
 from gloact_lib.data.countries import country_name
 from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import LANGUAGE_NAMES, t
-from gloact_lib.spreadsheet import safe_row, write_cell
+from gloact_lib.spreadsheet import safe_row, xlsx_sheet
 from gloact_lib.views.html import text, treaty_text
 from gloact_lib.views.map_text import end_name, pair_names
 from gloact_lib.views.sources import evidence_text, source_text, sources_text, unit_text
@@ -142,7 +142,7 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
     """
     s, n = selection, selection.threshold
     level = level or ("country" if s.unit == "detections" else "place")
-    flows = shared(con, "flows", (s, level), lambda: Flows.from_db(con, s, level=level))  # as the view drew them
+    flows = shared_flows(con, s, level)  # as the view drew them
     unit, sources = t(s.unit, lang), "; ".join(sources_text(flows.summary["sources"], lang))
     rows = []
 
@@ -170,7 +170,7 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
     for r in flows.roles.itertuples():
         add(section, f"{country_name(r.iso3, lang)} ({t(r.role, lang).lower()})",
             *_published(r.persons, r.suppressed, n, lang))  # fmt: skip
-    cells = shared(con, "od_pairs", s, lambda: od_pairs(con, s))
+    cells = shared_od_pairs(con, s)
     pairs = publish(cells, **s.disclosure)  # as the view's top routes: ranked by published counts
     pairs = pairs.sort_values(["persons", "origin", "destination"], ascending=[False, True, True], na_position="last")
     section = t("dl_routes", lang)
@@ -187,7 +187,7 @@ def routes_table(con, selection: Selection, lang: str = "en", level: str | None 
         value, note = _published(r.persons, r.suppressed, n, lang)
         add(section, where, value, "; ".join(x for x in (note, t("no_place", lang) if r.reason == "no_place" else "")
                                              if x))  # fmt: skip
-    series = shared(con, "monthly", s, lambda: monthly(con, s))
+    series = shared_monthly(con, s)
     section = t("trend", lang)
     for r in (series if series.empty else publish(series, **s.disclosure)).itertuples():
         add(section, f"{r.month:%Y-%m}", *_published(r.persons, r.suppressed, n, lang))
@@ -205,10 +205,10 @@ def country_table(con, iso3: str, lang: str = "en") -> pd.DataFrame:
     treaties, deaths."""
     name = country_name(iso3, lang)
     mine, fx = Selection(country=iso3), Selection(country=iso3, unit="detections", data="real")
-    flows = shared(con, "flows", (mine, "place"), lambda: Flows.from_db(con, mine, "place"))
+    flows = shared_flows(con, mine, "place")
     n, persons = flows.selection.threshold, t("persons", lang)
     journeys = "; ".join(sources_text(flows.summary["sources"], lang))
-    real = shared(con, "flows", (fx, "country"), lambda: Flows.from_db(con, fx, "country"))
+    real = shared_flows(con, fx, "country")
     rows, sources = [], [*real.summary["sources"], *flows.summary["sources"]]
     frontex = real.roles[real.roles["iso3"] == iso3]
     for role in ("origin", "transit", "destination"):  # real data first, as the profile shows them
@@ -305,26 +305,15 @@ def to_csv(frame: pd.DataFrame, when: dt.datetime | None = None) -> bytes:
 
 
 def to_xlsx(frame: pd.DataFrame, when: dt.datetime | None = None) -> bytes:
-    """The figures as an Excel workbook: one sheet, laid out as :func:`to_csv`; text stored as text, never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The figures as an Excel workbook: one sheet, laid out as :func:`to_csv`; text stored as text, never a formula.
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = t("dl_sheet", frame.attrs["lang"])
+    Written by :func:`gloact_lib.spreadsheet.xlsx_sheet`, without openpyxl: a dashboard writes its downloads after
+    every drawing, and its kernel never loads openpyxl (nor Pillow, which openpyxl imports) for them.
+    """
     rows = _rows(frame, when)
-    for i, row in enumerate(rows, start=1):  # cell by cell: write_row looks the last row up each time (slow)
-        for j, value in enumerate(row, start=1):
-            write_cell(sheet.cell(row=i, column=j), value)
     head = len(rows) - len(frame)  # the headers' row (1-based)
-    for cell in (sheet["A1"], *sheet[head]):
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = sheet.cell(row=head + 1, column=1)
-    for letter, width in zip("ABCDEF", (34, 44, 14, 14, 40, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_sheet(rows, title=t("dl_sheet", frame.attrs["lang"]), bold_rows=(1, head), freeze_rows=head,
+                      widths=(34, 44, 14, 14, 40, 50))  # fmt: skip
 
 
 _STYLE = ("<style>.gloact-downloads{display:flex;gap:8px;align-items:center;margin:0 8px}"

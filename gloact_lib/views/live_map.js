@@ -63,6 +63,26 @@ function setCountryInAddress(iso3) {
   } catch (err) { /* an address that cannot be written (a sandboxed frame): the filters still follow */ }
 }
 
+
+// Zoomed out (more than REGION_SPAN degrees of longitude in view), with many flows: countries are grouped into
+// their UN M49 sub-regions (as flowmap.gl clusters locations by zoom), so that flows that would overlap are drawn
+// once.  By degrees in view, not by zoom level: a wider screen shows more of the world at the same zoom.
+const REGION_SPAN = 75;
+const REGION_MIN_FLOWS = 40;
+
+// Three round reference counts for the legend (live_map.flow_scale's rule): about the largest, a quarter, a 25th.
+function niceScale(top) {
+  const nice = (v) => { if (v < 1) { return 1; } const step = 10 ** Math.floor(Math.log10(v)); return Math.floor(v / step) * step; };
+  return [...new Set([1, 4, 25].map((k) => nice(top / k)))];
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs) {
+  const el = document.createElementNS(SVG, tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => el.setAttribute(k, String(v)));
+  return el;
+}
+
 function render({ model, el }) {
   const box = make("div", "gloact-live");
   // "fill": down to the bottom of the window (at least 420 px), wherever the map starts on the page
@@ -83,22 +103,23 @@ function render({ model, el }) {
   box.dataset.draws = "0";
 
   // --- the basemap, drawn once ----------------------------------------------------------------------------------
-  const basemap = model.get("basemap"), countries = {};
+  const basemap = model.get("basemap"), countries = {}, regionOf = {};
   const base = L.featureGroup().addTo(map);
   basemap.iso3.forEach((iso3, i) => {
+    regionOf[iso3] = basemap.region ? basemap.region[i] : -1;
     const layer = L.polygon(rings(basemap.shapes[i]), { color: "#ffffff", weight: 0.8, fillOpacity: 1,
                                                         className: "gloact-country", bubblingMouseEvents: false });
     layer.iso3 = iso3;
     layer.bindTooltip(() => tipBox(countryTip(iso3)), { sticky: true });
     layer.on("click", () => select(iso3));
-    layer.on("mouseover", () => highlight((f) => nodeIso(f.s) === iso3 || nodeIso(f.t) === iso3, null, iso3));
+    layer.on("mouseover", () => highlight((f) => f.isos.has(iso3), iso3));
     layer.on("mouseout", unhighlight);
     base.addLayer(layer);
     countries[iso3] = layer;
   });
   const flowLayer = L.layerGroup().addTo(map), nodeLayer = L.layerGroup().addTo(map);
 
-  // --- boxes on the map: the legend (collapsible), notes, the sample's badge ---------------------------------------
+  // --- boxes on the map: the legend (collapsible), notes, the sample's badge, a flow's series ----------------------
   function control(position, build) {
     const Box = L.Control.extend({ onAdd() {
       const div = build();
@@ -117,9 +138,17 @@ function render({ model, el }) {
   control("topleft", () => noteBox);
   const badgeBox = make("div", "gloact-badge");
   control("topright", () => badgeBox);
+  const seriesBox = make("div", "gloact-box gloact-series");
+  seriesBox.style.display = "none";
+  control("topright", () => seriesBox);
+  const caption = make("div", "gloact-caption");
+  control("bottomright", () => caption);
 
-  let state = null, drawn = [], fitted = false;
-  const nodeIso = (i) => state.nodes.iso3[i];
+  let state = null, drawn = [], fitted = false, grouped = false, top = 1, fitting = false, userMoved = false;
+  const span = () => { const b = map.getBounds(); return b.getEast() - b.getWest(); };
+  const grouping = () => !!basemap.anchors && state.flows.s.length > REGION_MIN_FLOWS && span() > REGION_SPAN;
+  // the viewer's own moves (not the first fit): from then on the map never moves by itself
+  map.on("movestart zoomstart", () => { if (!fitting) { userMoved = true; } });
 
   function countryTip(iso3) {
     const names = model.get("names") || {}, lines = [names[iso3] || iso3];
@@ -137,23 +166,112 @@ function render({ model, el }) {
     return lines;
   }
 
-  function nodeTip(i) {
-    const n = state.nodes, w = state.legend.words, lines = [n.name[i]];
-    lines.push(`${w.in} ${fmt(n.in[i], w)} · ${w.out} ${fmt(n.out[i], w)} ${w.unit}`);
-    if (n.through[i] !== null) { lines.push(`${w.through}${w.colon}${fmt(n.through[i], w)}`); }
-    if (n.domestic[i] !== null) { lines.push(`${w.domestic}${w.colon}${fmt(n.domestic[i], w)}`); }
-    if (n.hidden[i]) { lines.push("+ " + w.some_hidden); }
-    return lines;
-  }
-
   function select(iso3) {
     const next = model.get("selected") === iso3 ? "" : iso3;
     model.set("selected", next);
     model.save_changes();
   }
 
+  // --- what is drawn: countries and places, or (zoomed out) regions --------------------------------------------
+  // A view is {nodes, flows}: a node {key, lon, lat, volume, label, tip(), click(), domestic, within}; a flow
+  // {s, t (node keys), a, b ([lon, lat]), count (-1: hidden), tip(), isos (the countries it concerns), pick}.
+  function countryView() {
+    const n = state.nodes, f = state.flows, w = state.legend.words;
+    const nodes = n.iso3.map((iso3, i) => ({
+      key: i, lon: n.lon[i], lat: n.lat[i], volume: Math.max(n.in[i], n.out[i]), label: n.label[i],
+      domestic: n.domestic[i], within: null, click: () => select(iso3),
+      tip: () => {
+        const lines = [n.name[i], `${w.in} ${fmt(n.in[i], w)} · ${w.out} ${fmt(n.out[i], w)} ${w.unit}`];
+        if (n.through[i] !== null) { lines.push(`${w.through}${w.colon}${fmt(n.through[i], w)}`); }
+        if (n.domestic[i] !== null) { lines.push(`${w.domestic}${w.colon}${fmt(n.domestic[i], w)}`); }
+        if (n.hidden[i]) { lines.push("+ " + w.some_hidden); }
+        return lines;
+      },
+    }));
+    const flows = f.s.map((s, k) => {
+      const t = f.t[k], count = f.n[k];
+      return { s, t, a: [n.lon[s], n.lat[s]], b: [n.lon[t], n.lat[t]], count, isos: new Set([n.iso3[s], n.iso3[t]]),
+               pick: { s: [n.id[s]], t: [n.id[t]], region: false },
+               tip: () => [`${n.name[s]} → ${n.name[t]}`, count < 0 ? w.hidden : `${fmt(count, w)} ${w.unit}`, w.click_flow] };
+    });
+    return { nodes, flows };
+  }
+
+  function regionView() {
+    const n = state.nodes, f = state.flows, w = state.legend.words, names = model.get("region_names") || [];
+    const groups = new Map(), keyOf = n.iso3.map((iso3, i) => {
+      const r = regionOf[iso3];
+      return r !== undefined && r >= 0 ? `r${r}` : `n${i}`;
+    });
+    n.iso3.forEach((iso3, i) => {
+      const key = keyOf[i];
+      if (!groups.has(key)) {
+        const r = key[0] === "r" ? Number(key.slice(1)) : null;
+        groups.set(key, { key, region: r, lon: r === null ? n.lon[i] : basemap.anchors[r][0],
+                          lat: r === null ? n.lat[i] : basemap.anchors[r][1], name: r === null ? n.name[i] : names[r],
+                          members: [], in: 0, out: 0, within: 0, withinHidden: false, hidden: false, iso3 });
+      }
+      groups.get(key).members.push(i);
+    });
+    const pairs = new Map();
+    f.s.forEach((s, k) => {
+      const t = f.t[k], c = f.n[k], gs = groups.get(keyOf[s]), gt = groups.get(keyOf[t]);
+      if (gs === gt) {
+        if (c >= 0) { gs.within += c; } else { gs.withinHidden = true; }
+        return;
+      }
+      const key = `${gs.key}>${gt.key}`;
+      if (!pairs.has(key)) { pairs.set(key, { gs, gt, count: 0, shown: 0, hidden: false, members: [] }); }
+      const p = pairs.get(key);
+      p.members.push(k);
+      if (c >= 0) { p.count += c; p.shown += 1; gs.out += c; gt.in += c; } else { p.hidden = true; gs.hidden = true; gt.hidden = true; }
+    });
+    const name = (i) => n.name[i];
+    const flows = [...pairs.values()].sort((x, y) => x.count - y.count).map((p) => {
+      const largest = p.members.filter((k) => f.n[k] >= 0).sort((x, y) => f.n[y] - f.n[x]).slice(0, 3);
+      const ids = (ends) => [...new Set(p.members.map((k) => n.id[ends[k]]))];
+      return {
+        s: p.gs.key, t: p.gt.key, a: [p.gs.lon, p.gs.lat], b: [p.gt.lon, p.gt.lat], count: p.shown ? p.count : -1,
+        isos: new Set(p.members.flatMap((k) => [n.iso3[f.s[k]], n.iso3[f.t[k]]])),
+        pick: { s: ids(f.s), t: ids(f.t), region: p.gs.region !== null || p.gt.region !== null },
+        tip: () => {
+          const lines = [`${p.gs.name} → ${p.gt.name}`, p.shown ? `${fmt(p.count, w)} ${w.unit}` : w.hidden];
+          if (p.hidden && p.shown) { lines.push("+ " + w.some_hidden); }
+          if (p.members.length > 1 && largest.length) {
+            lines.push(`${w.largest}${w.colon}`);
+            largest.forEach((k) => lines.push(`${name(f.s[k])} → ${name(f.t[k])}: ${fmt(f.n[k], w)}`));
+          }
+          lines.push(w.click_flow);
+          return lines;
+        },
+      };
+    });
+    const nodes = [...groups.values()].map((g) => ({
+      key: g.key, lon: g.lon, lat: g.lat, volume: Math.max(g.in, g.out), label: g.region === null ? n.label[g.members[0]] : "",
+      regionLabel: g.region !== null ? g.name : "", domestic: null,
+      within: g.within > 0 ? g.within : (g.withinHidden ? -1 : null),
+      click: () => {
+        if (g.region === null) { select(g.iso3); return; }
+        const points = g.members.map((i) => [n.lat[i], n.lon[i]]);
+        map.fitBounds(L.latLngBounds(points).pad(0.3), { animate: false, maxZoom: 6 });
+        if (span() > REGION_SPAN) { map.setZoom(map.getZoom() + Math.log2(span() / (REGION_SPAN * 0.9)), { animate: false }); }
+      },
+      tip: () => {
+        const lines = [g.name, `${w.in} ${fmt(g.in, w)} · ${w.out} ${fmt(g.out, w)} ${w.unit}`];
+        if (g.within > 0 || g.withinHidden) { lines.push(`${w.within}${w.colon}${g.within > 0 ? fmt(g.within, w) : w.hidden}`); }
+        if (g.hidden) { lines.push("+ " + w.some_hidden); }
+        if (g.region !== null) {
+          const members = g.members.map((i) => n.name[i]);
+          lines.push(members.slice(0, 6).join(", ") + (members.length > 6 ? ", …" : ""), w.click_region);
+        }
+        return lines;
+      },
+    }));
+    return { nodes, flows };
+  }
+
   // --- hover: the flows it concerns stand out, the rest fade ------------------------------------------------------
-  function highlight(concerns, nodeIndex, iso3) {
+  function highlight(concerns, iso3) {
     if (!state) { return; }
     if (iso3 && countries[iso3]) { countries[iso3].setStyle({ weight: 2.5, color: "#222222" }); }
     if (!drawn.some(concerns)) { return; }
@@ -161,7 +279,9 @@ function render({ model, el }) {
       const on = concerns(f);
       f.line.setStyle({ opacity: on ? 1 : 0.07 });
       if (f.head) { f.head.setStyle({ opacity: on ? 1 : 0.07, fillOpacity: on ? 1 : 0.07 }); }
-      if (on) { f.line.bringToFront(); if (f.head) { f.head.bringToFront(); } }
+      // on top, unless it already is (moving a path under the pointer would swallow the click that follows)
+      const last = (f.head || f.line)._path;
+      if (on && last && last.nextSibling) { f.line.bringToFront(); if (f.head) { f.head.bringToFront(); } }
     });
   }
   function unhighlight() {
@@ -189,6 +309,12 @@ function render({ model, el }) {
     });
   }
 
+  function legendRow(swatch, text) {
+    const row = make("div", "row");
+    row.append(swatch, make("span", "", text));
+    return row;
+  }
+
   function drawLegend() {
     const g = state.legend, w = g.words;
     legendBox.replaceChildren();
@@ -206,32 +332,35 @@ function render({ model, el }) {
     legendBox.append(toggle, body);
     body.append(make("h4", "", g.title), make("div", "sub", g.subtitle));
     g.roles.forEach(([name, colour]) => {
-      const row = make("div", "row"), sw = make("span", "sw");
+      const sw = make("span", "sw");
       sw.style.background = colour;
-      row.append(sw, make("span", "", name));
-      body.appendChild(row);
+      body.appendChild(legendRow(sw, name));
     });
-    const several = make("div", "row"), sw = make("span", "sw");
+    const sw = make("span", "sw");
     sw.style.cssText = "background:#fff;border:2px dashed #333";
-    several.append(sw, make("span", "", g.several));
-    body.append(several, make("div", "small", g.width_title));
-    g.scale.forEach(([n, text]) => {
-      const row = make("div", "row gloact-scale"), line = make("span", "line");
-      line.style.height = `${width(n).toFixed(1)}px`;
+    body.append(legendRow(sw, g.several), make("div", "small", g.width_title));
+    (grouped ? niceScale(top).map((c) => [c, fmt(c, w)]) : g.scale).forEach(([c, text]) => {
+      const line = make("span", "line");
+      line.style.height = `${width(c).toFixed(1)}px`;
       line.style.background = g.colours.arc;
-      line.style.opacity = String(opacity(n));
-      row.append(line, make("span", "", `${text} ${w.unit}`));
+      line.style.opacity = String(opacity(c));
+      const row = legendRow(line, `${text} ${w.unit}`);
+      row.classList.add("gloact-scale");
       body.appendChild(row);
     });
-    const hidden = make("div", "row"), dash = make("span", "line");
+    const dash = make("span", "line");
     dash.style.cssText = `height:0;border-top:2px dashed ${g.colours.hidden}`;
-    hidden.append(dash, make("span", "", g.hidden_title));
-    body.append(hidden);
-    const circle = make("div", "row"), dot = make("span", "sw");
+    body.append(legendRow(dash, g.hidden_title));
+    const dot = make("span", "sw");
     dot.style.cssText = "border-radius:50%;background:#fff;border:2px solid #222";
-    circle.append(dot, make("span", "", g.circle_title));
-    body.append(circle, make("div", "small", w.click));
-    noteBox.replaceChildren(...g.notes.map((n) => make("div", "", n)));
+    body.append(legendRow(dot, g.circle_title));
+    if (grouped) {
+      const ring = make("span", "sw");
+      ring.style.cssText = `border-radius:50%;background:transparent;border:2px dashed ${g.colours.arc}`;
+      body.append(legendRow(ring, w.within));
+    }
+    body.append(make("div", "small", w.click), make("div", "small", w.click_flow));
+    noteBox.replaceChildren(...g.notes.map((x) => make("div", "", x)));
     noteBox.style.display = g.notes.length ? "" : "none";
     badgeBox.textContent = g.badge;
     badgeBox.style.display = g.badge ? "" : "none";
@@ -242,8 +371,55 @@ function render({ model, el }) {
     });
   }
 
-  const width = (n) => { const g = state.legend; return g.width[0] + g.width[1] * Math.sqrt(Math.max(n, 0) / g.top); };
-  const opacity = (n) => { const g = state.legend; return g.opacity[0] + g.opacity[1] * Math.sqrt(Math.max(n, 0) / g.top); };
+  const width = (c) => { const g = state.legend; return g.width[0] + g.width[1] * Math.sqrt(Math.max(c, 0) / top); };
+  const opacity = (c) => { const g = state.legend; return g.opacity[0] + g.opacity[1] * Math.sqrt(Math.max(c, 0) / top); };
+
+  // --- a clicked flow: its monthly series, from the kernel -----------------------------------------------------------
+  function pick(item) {
+    model.set("picked", item.pick);
+    model.save_changes();
+    seriesBox.replaceChildren(make("div", "sub", "…"));
+    seriesBox.style.display = "";
+  }
+
+  function drawSeries() {
+    const x = model.get("series") || {};
+    if (!x.months) { seriesBox.replaceChildren(); seriesBox.style.display = "none"; return; }
+    const w = x.words, head = make("div", "gloact-series-head"), close = make("button", "gloact-toggle", "×");
+    close.type = "button";
+    close.title = w.close;
+    close.setAttribute("aria-label", w.close);
+    close.addEventListener("click", () => {
+      seriesBox.style.display = "none";
+      model.set("picked", {});
+      model.save_changes();
+    });
+    head.append(make("h4", "", x.title), close);
+    const W = 300, H = 96, pad = 2, values = x.values, n = values.length;
+    const peak = Math.max(1, ...values);
+    const chart = svg("svg", { width: W, height: H + 16, viewBox: `0 0 ${W} ${H + 16}`, role: "img",
+                               class: "gloact-series-chart" });
+    chart.appendChild(svg("title")).textContent = `${x.title}: ${x.subtitle}`;
+    const step = (W - 2 * pad) / Math.max(n, 1);
+    values.forEach((v, i) => {
+      const h = v < 0 ? 2 : Math.max(v > 0 ? 1 : 0, (H - 4) * v / peak);
+      const bar = svg("rect", { x: (pad + i * step).toFixed(2), y: (H - h).toFixed(2),
+                                width: Math.max(0.6, step - (step > 3 ? 1 : 0)).toFixed(2), height: h.toFixed(2),
+                                fill: v < 0 ? "#9e9e9e" : state ? state.legend.colours.arc : "#b5442c",
+                                class: v < 0 ? "gloact-series-hidden" : "gloact-series-bar" });
+      bar.appendChild(svg("title")).textContent = `${x.months[i]}: ${v < 0 ? w.hidden : fmt(v, w)}`;
+      chart.appendChild(bar);
+    });
+    chart.appendChild(svg("line", { x1: 0, x2: W, y1: H + 0.5, y2: H + 0.5, stroke: "#666", "stroke-width": 1 }));
+    [[x.months[0], 0, "start"], [x.months[n - 1], W, "end"]].forEach(([text, at, anchor]) => {
+      if (text) { chart.appendChild(svg("text", { x: at, y: H + 13, "text-anchor": anchor, "font-size": 11 })).textContent = text; }
+    });
+    seriesBox.replaceChildren(head, make("div", "sub", x.subtitle), chart, make("div", "", x.total));
+    if (x.peak) { seriesBox.appendChild(make("div", "small", x.peak)); }
+    if (x.source) { seriesBox.appendChild(make("div", "small", x.source)); }
+    seriesBox.style.display = "";
+    seriesBox.dataset.months = String(n);
+  }
 
   // --- drawing ----------------------------------------------------------------------------------------------------
   function draw() {
@@ -251,15 +427,25 @@ function render({ model, el }) {
     state = { nodes: model.get("nodes"), flows: model.get("flows"), roles: model.get("roles"),
               legend: model.get("legend") };
     if (!state.nodes || !state.nodes.iso3 || !state.legend || !state.legend.words) { state = null; return; }
-    const n = state.nodes, f = state.flows, w = state.legend.words, colours = state.legend.colours;
+    layers();
+    fit();
+    box.dataset.draws = String(Number(box.dataset.draws) + 1);
+    box.dataset.drawMs = (performance.now() - start).toFixed(1);
+  }
+
+  function layers() {
+    grouped = grouping();
+    box.dataset.level = grouped ? "region" : "country";
+    const view = grouped ? regionView() : countryView(), w = state.legend.words, colours = state.legend.colours;
+    caption.textContent = grouped ? w.grouped : "";
+    caption.style.display = grouped ? "" : "none";
+    top = grouped ? Math.max(1, ...view.flows.map((f) => f.count)) : state.legend.top;
     flowLayer.clearLayers();
     nodeLayer.clearLayers();
     drawn = [];
-    const at = (i) => [n.lon[i], n.lat[i]];
-    f.s.forEach((s, k) => {
-      const t = f.t[k], count = f.n[k], points = arc(at(s), at(t));
-      const tip = () => tipBox([`${n.name[s]} → ${n.name[t]}`, count < 0 ? w.hidden : `${fmt(count, w)} ${w.unit}`]);
-      const item = { s, t, count };
+    labels = [];
+    view.flows.forEach((item) => {
+      const points = arc(item.a, item.b), count = item.count;
       if (count < 0) {
         item.opacity = 0.35;  // a count too small to publish: there, but faint
         item.line = L.polyline(points, { color: colours.hidden, weight: 1, opacity: 0.35, dashArray: "3 5",
@@ -269,59 +455,80 @@ function render({ model, el }) {
         item.opacity = op;
         item.line = L.polyline(points, { color: colours.arc, weight: px, opacity: op, lineCap: "round",
                                          className: "gloact-arc" });
-        const length = Math.hypot(n.lon[t] - n.lon[s], n.lat[t] - n.lat[s]);
+        const length = Math.hypot(item.b[0] - item.a[0], item.b[1] - item.a[1]);
         const size = Math.min(1.2, Math.max(0.25, length * 0.05)) * (0.8 + px / 14);
         item.head = L.polygon(arrowhead(points, size), { color: colours.arc, weight: 1, fillColor: colours.arc,
                                                           fillOpacity: op, opacity: op, className: "gloact-arrow" });
       }
       [item.line, item.head].filter(Boolean).forEach((layer) => {
-        layer.bindTooltip(tip, { sticky: true });
+        layer.bindTooltip(() => tipBox(item.tip()), { sticky: true });
         layer.on("mouseover", () => highlight((x) => x === item));
         layer.on("mouseout", unhighlight);
+        layer.on("click", () => pick(item));
         flowLayer.addLayer(layer);
       });
       drawn.push(item);
     });
-    const volume = n.iso3.map((_, i) => Math.max(n.in[i], n.out[i]));
-    const home = n.domestic.map((d) => (d !== null && d > 0 ? d : 0));
-    const top = Math.max(1, ...volume), topHome = Math.max(1, state.legend.top, ...home);
-    n.iso3.forEach((iso3, i) => {
-      const tip = () => tipBox(nodeTip(i));
-      const hover = () => highlight((x) => x.s === i || x.t === i, i, null);
-      if (n.domestic[i] !== null) {
-        const d = n.domestic[i];
-        const ring = L.circleMarker([n.lat[i], n.lon[i]], d < 0
-          ? { radius: 9, color: colours.hidden, weight: 2, dashArray: "3 3", fillOpacity: 0, className: "gloact-domestic" }
-          : { radius: 9 + 22 * Math.sqrt(d / topHome), color: colours.domestic, weight: 3, fillColor: colours.domestic,
-              fillOpacity: 0.25, className: "gloact-domestic" });
-        ring.bindTooltip(tip, { sticky: true });
-        ring.on("mouseover", hover).on("mouseout", unhighlight).on("click", () => select(iso3));
-        nodeLayer.addLayer(ring);
-      }
-      if (volume[i] <= 0 && n.domestic[i] !== null) { return; }
-      const circle = L.circleMarker([n.lat[i], n.lon[i]], {
-        radius: 3 + 13 * Math.sqrt(volume[i] / top), color: "#222222", weight: 1.2, fillColor: "#ffffff",
-        fillOpacity: 0.9, className: "gloact-node" });
+    const home = view.nodes.map((v) => (v.domestic !== null && v.domestic > 0 ? v.domestic : 0));
+    const within = view.nodes.map((v) => (v.within !== null && v.within > 0 ? v.within : 0));
+    const volume = Math.max(1, ...view.nodes.map((v) => v.volume)), topHome = Math.max(1, top, ...home, ...within);
+    view.nodes.forEach((v) => {
+      const tip = () => tipBox(v.tip());
+      const hover = () => highlight((x) => x.s === v.key || x.t === v.key, null);
+      const ring = (value, colour, className) => {
+        const marker = L.circleMarker([v.lat, v.lon], value < 0
+          ? { radius: 9, color: colours.hidden, weight: 2, dashArray: "3 3", fillOpacity: 0, className }
+          : { radius: 9 + 22 * Math.sqrt(value / topHome), color: colour, weight: 3, fillColor: colour, fillOpacity: 0.2,
+              dashArray: className === "gloact-within" ? "6 4" : null, className });
+        marker.bindTooltip(tip, { sticky: true });
+        marker.on("mouseover", hover).on("mouseout", unhighlight).on("click", v.click);
+        nodeLayer.addLayer(marker);
+      };
+      if (v.domestic !== null) { ring(v.domestic, colours.domestic, "gloact-domestic"); }
+      if (v.within !== null) { ring(v.within, colours.arc, "gloact-within"); }
+      if (v.volume <= 0 && (v.domestic !== null || v.within !== null)) { return; }
+      if (v.volume <= 0 && grouped) { return; }  // a region no drawn flow reaches
+      const circle = L.circleMarker([v.lat, v.lon], {
+        radius: 3 + 13 * Math.sqrt(v.volume / volume), color: "#222222", weight: 1.2, fillColor: "#ffffff",
+        fillOpacity: 0.9, className: grouped ? "gloact-node gloact-region" : "gloact-node" });
       circle.bindTooltip(tip, { sticky: true });
-      circle.on("mouseover", hover).on("mouseout", unhighlight).on("click", () => select(iso3));
+      circle.on("mouseover", hover).on("mouseout", unhighlight).on("click", v.click);
       nodeLayer.addLayer(circle);
-      if (n.label[i]) {
-        nodeLayer.addLayer(L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: "gloact-label",
-                                       interactive: false }).setLatLng([n.lat[i], n.lon[i]])
-          .setContent(make("span", "", n.label[i])));
+      const text = v.regionLabel || v.label;
+      if (text && (!grouped || v.volume >= volume / 50)) {
+        const label = L.tooltip({ permanent: true, direction: "auto", offset: [8, 0], className: "gloact-label",
+                                  interactive: false }).setLatLng([v.lat, v.lon]).setContent(make("span", "", text));
+        label.volume = v.volume;
+        labels.push(label);
+        nodeLayer.addLayer(label);
       }
     });
     paintCountries();
     drawLegend();
-    fit();
-    box.dataset.draws = String(Number(box.dataset.draws) + 1);
-    box.dataset.drawMs = (performance.now() - start).toFixed(1);
+    declutter();
   }
 
-  // Only the first drawing fits the data, once the map has a size (a hidden map cannot fit).
-  function fit() {
-    if (fitted || !state || map.getSize().x === 0) { return; }
-    map.fitBounds(state.nodes.bounds, { animate: false });
+  // Labels never cover one another: where two would, the place with less traffic keeps its circle and tooltip
+  // but not its label (until a zoom makes room).
+  let labels = [];
+  function declutter() {
+    const kept = [];
+    labels.slice().sort((a, b) => b.volume - a.volume).forEach((label) => {
+      const el = label.getElement();
+      if (!el) { return; }
+      el.style.visibility = "";
+      const r = el.getBoundingClientRect();
+      const clash = kept.some((k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top);
+      if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
+    });
+  }
+
+  // The first drawing fits the data, once the map has a size (a hidden map cannot fit), and fits it again when
+  // the map's size changes (the page settling) until the viewer moves or zooms it: then it never moves by itself.
+  function fit(again) {
+    if ((fitted && !again) || userMoved || !state || map.getSize().x === 0) { return; }
+    fitting = true;
+    try { map.fitBounds(state.nodes.bounds, { animate: false }); } finally { fitting = false; }
     fitted = true;
     autoCollapse();
   }
@@ -337,6 +544,9 @@ function render({ model, el }) {
     if (covers && !legendBox.classList.contains("collapsed")) { legendBox.querySelector("button").click(); userToggled = false; }
   }
 
+  // Zooming across the threshold regroups what is drawn (in the page: nothing is asked of the kernel).
+  map.on("zoomend", () => { if (state && grouping() !== grouped) { layers(); } else { declutter(); } });
+
   let pending = false;
   const schedule = () => {
     if (pending) { return; }
@@ -344,13 +554,16 @@ function render({ model, el }) {
     Promise.resolve().then(() => { pending = false; draw(); });
   };
   ["nodes", "flows", "roles", "legend"].forEach((name) => model.on(`change:${name}`, schedule));
+  model.on("change:region_names", () => { if (state && grouped) { layers(); } });
+  model.on("change:series", drawSeries);
   model.on("change:selected", () => { setCountryInAddress(model.get("selected")); if (state) { paintCountries(); } });
   model.on("change:height", () => { size(); map.invalidateSize(); });
-  const observer = new ResizeObserver(() => { size(); map.invalidateSize(); fit(); });
+  const observer = new ResizeObserver(() => { size(); map.invalidateSize({ pan: false }); fit(fitted); });
   observer.observe(box);
   observer.observe(document.body);  // what is above the map changed: its top moved
   window.addEventListener("resize", size);
   draw();
+  drawSeries();
   return () => { observer.disconnect(); window.removeEventListener("resize", size); map.remove(); if (window.__gloactMap === map) { window.__gloactMap = null; } };
 }
 

@@ -30,20 +30,15 @@ import traitlets as tr
 
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import country_name
+from gloact_lib.data.regions import subregion, subregion_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import SEA, leaflet_assets
-from gloact_lib.views.map_text import fmt_number
-from gloact_lib.views.route_map import (
-    ARC,
-    HIDDEN_ARC,
-    NEUTRAL_FILL,
-    ROLE_COLOURS,
-    ROLES,
-    _basemap,
-    _bounds,
-    _drawable,
-    _subtitle,
-)
+from gloact_lib.views.map_style import ARC, HIDDEN_ARC, NEUTRAL_FILL, ROLE_COLOURS, ROLES
+from gloact_lib.views.map_style import drawable as _drawable
+from gloact_lib.views.map_style import map_bounds as _bounds
+from gloact_lib.views.map_style import read_basemap as _basemap  # not kept: basemap_payload keeps what it sends
+from gloact_lib.views.map_style import subtitle as _subtitle
+from gloact_lib.views.map_text import colon, fmt_number
 
 __all__ = ["FLOW_OPACITY", "FLOW_WIDTH", "HIDDEN", "LiveMap", "basemap_payload", "flow_scale", "map_payload",
            "module_text"]  # fmt: skip
@@ -103,10 +98,22 @@ _LIVE_CSS = """
 .gloact-live .gloact-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 3px;
   font-size: 12px; font-weight: 600; color: #222; }
 .gloact-live .gloact-label:before { display: none; }
-.gloact-live path.gloact-country { cursor: pointer; }
+.gloact-live path.gloact-country, .gloact-live path.gloact-arc, .gloact-live path.gloact-arrow { cursor: pointer; }
+.gloact-live .gloact-box.gloact-series { max-width: 320px; width: 320px; }
+.gloact-live .gloact-caption { background: rgba(255,255,255,.85); padding: 2px 7px; border-radius: 4px;
+  font-size: 12px; color: #333; max-width: 360px; }
+.gloact-live .gloact-series-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 8px; }
+.gloact-live .gloact-series-head button.gloact-toggle { font-size: 18px; line-height: 1; padding: 0 2px; }
+.gloact-live .gloact-series svg { display: block; margin: 4px 0; }
+.gloact-live .gloact-series svg text { fill: #333; }
 .gloact-live .leaflet-control-scale-line { font-size: 11px; overflow: visible; }
 .gloact-live .leaflet-right .leaflet-control-scale { margin-right: 16px; }
 """
+
+
+def _area(ring) -> float:
+    """A ring's area in square degrees (shoelace): how much a country weighs in its region's anchor."""
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))) / 2
 
 
 def _ring(ring) -> list[float]:
@@ -115,15 +122,33 @@ def _ring(ring) -> list[float]:
 
 @lru_cache(maxsize=1)
 def basemap_payload() -> dict:
-    """The basemap as columns: ``iso3``, and ``shapes`` (per country its polygons, each a list of rings, each a
-    flat list ``[lon, lat, lon, lat, ...]`` at :data:`DIGITS` decimals).  Sent once per viewer (about 250 kB)."""
-    iso3, shapes = [], []
+    """The basemap as columns, sent once per viewer (about 250 kB).
+
+    Returns
+    -------
+    dict
+        ``iso3``; ``shapes`` (per country its polygons, each a list of rings, each a flat list
+        ``[lon, lat, lon, lat, ...]`` at :data:`DIGITS` decimals); ``region`` (per country the index of its UN
+        M49 sub-region in ``regions``, or -1); ``regions`` (the sub-regions' English names, their keys) and
+        ``anchors`` (per sub-region ``[lon, lat]``: the mean of its countries' label points weighted by the
+        square roots of their areas, where the map draws it when zoomed out).
+    """
+    iso3, shapes, region, regions, points = [], [], [], [], {}
     for f in _basemap():
-        g = f["geometry"]
+        g, props = f["geometry"], f["properties"]
         polygons = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
-        iso3.append(f["properties"]["iso3"])
+        iso3.append(props["iso3"])
         shapes.append([[_ring(r) for r in polygon] for polygon in polygons])
-    return {"iso3": iso3, "shapes": shapes}
+        name = subregion(props["iso3"])
+        if name is not None and name not in regions:
+            regions.append(name)
+        region.append(regions.index(name) if name is not None else -1)
+        if name is not None and props.get("label_lon") is not None:
+            area = math.sqrt(sum(_area(polygon[0]) for polygon in polygons))
+            points.setdefault(name, []).append((props["label_lon"] * area, props["label_lat"] * area, area))
+    anchors = [[round(sum(p[k] for p in points[r]) / sum(p[2] for p in points[r]), DIGITS) for k in (0, 1)]
+               for r in regions]  # fmt: skip
+    return {"iso3": iso3, "shapes": shapes, "region": region, "regions": regions, "anchors": anchors}
 
 
 def _count(value, suppressed) -> int:
@@ -220,7 +245,10 @@ def _legend(flows: Flows, lang: str, counts: list, hint: str | None) -> dict:
                                         ("domestic", "domestic"), ("some_hidden", "some_hidden"),
                                         ("legend", "legend"), ("hide", "live_hide_legend"),
                                         ("click", "live_click_hint"), ("zoom_in", "zoom_in"),
-                                        ("zoom_out", "zoom_out"), ("map", "live_map_label"))}  # fmt: skip
+                                        ("zoom_out", "zoom_out"), ("map", "live_map_label"),
+                                        ("within", "live_within"), ("grouped", "live_grouped"),
+                                        ("largest", "live_largest"), ("click_flow", "live_click_flow"),
+                                        ("click_region", "live_click_region"))}  # fmt: skip
     words.update(unit=unit, hidden=t("hidden", lang, n=flows.selection.threshold),
                  sep="\u202f" if lang == "fr" else ",", colon="\u202f: " if lang == "fr" else ": ")
     return {
@@ -233,6 +261,50 @@ def _legend(flows: Flows, lang: str, counts: list, hint: str | None) -> dict:
                     "roles": [ROLE_COLOURS[r] for r in ROLES]},
         "notes": notes, "badge": t("illustrative_badge", lang) if flows.summary["illustrative"] else "",
         "words": words,
+    }  # fmt: skip
+
+
+def series_payload(series: pd.DataFrame, title: str, unit: str, sources: list[str], threshold: int,
+                   lang: str = "en") -> dict:  # fmt: skip
+    """A clicked flow's monthly series for the map's chart box (see :class:`LiveMap`, ``series``).
+
+    Parameters
+    ----------
+    series : DataFrame
+        Published monthly counts: ``month``, ``persons`` (``<NA>`` where hidden), ``suppressed``
+        (:func:`gloact_lib.analysis.flow_series.published_flow_monthly`).
+    title : str
+        The flow, "Niger → Libya".
+    unit : str
+        The unit's words, in ``lang``.
+    sources : list of str
+        The sources' names for readers, in ``lang``.
+    threshold : int
+        The disclosure threshold (a hidden month is "fewer than ``threshold``").
+    lang : {"en", "fr"}, default "en"
+
+    Returns
+    -------
+    dict
+        ``title``, ``subtitle``, ``months`` ("2016-03"), ``values`` (ints, :data:`HIDDEN` for a hidden month),
+        ``total`` (the published months' total, in words), ``peak`` (the largest month, in words),
+        ``source`` and ``words`` (close button, hidden month, no data).
+    """
+    months = [f"{m:%Y-%m}" for m in pd.to_datetime(series["month"])] if len(series) else []
+    values = [_count(v, h) for v, h in zip(series["persons"], series["suppressed"], strict=True)] if months else []
+    shown = [v for v in values if v >= 0]
+    peak = max(range(len(values)), key=lambda i: values[i]) if shown else None
+    return {
+        "title": title,
+        "subtitle": t("live_series_sub", lang, unit=unit),
+        "months": months,
+        "values": values,
+        "total": t("live_series_total", lang, n=fmt_number(sum(shown), lang), unit=unit,
+                   first=months[0], last=months[-1]) if shown else t("no_data", lang),  # fmt: skip
+        "peak": t("live_series_peak", lang, n=fmt_number(values[peak], lang), month=months[peak]) if shown else "",
+        "source": f"{t('sources', lang)}{colon(lang)}{'; '.join(sources)}" if sources else "",
+        "words": {"close": t("live_series_close", lang), "hidden": t("hidden", lang, n=threshold),
+                  "sep": "\u202f" if lang == "fr" else ","},
     }  # fmt: skip
 
 
@@ -259,6 +331,13 @@ class LiveMap(anywidget.AnyWidget):
         Country names in ``lang`` by ISO3 (sent again only when the language changes).
     selected : str
         The country clicked on the map (ISO3), or "" for none; set it to outline a country.
+    picked : dict
+        The flow clicked on the map: ``{"s": [node ids], "t": [node ids], "region": bool}`` (several ids when the
+        map groups countries into regions), or {} for none.  The dashboard answers with ``series``.
+    series : dict
+        The picked flow's monthly series (:func:`series_payload`), drawn in a box on the map; {} for none.
+    region_names : list of str
+        The M49 sub-regions' names in ``lang``, in the order of ``basemap["regions"]``.
 
     Examples
     --------
@@ -279,6 +358,9 @@ class LiveMap(anywidget.AnyWidget):
     lang = tr.Unicode("en").tag(sync=True)
     height = tr.Unicode("640px").tag(sync=True)
     selected = tr.Unicode("").tag(sync=True)
+    picked = tr.Dict().tag(sync=True)
+    series = tr.Dict().tag(sync=True)
+    region_names = tr.List().tag(sync=True)
 
     def __init__(self, flows: Flows | None = None, lang: str = "en", height: str = "640px", **kwargs):
         super().__init__(_esm=module_text(), _css=_css(), basemap=basemap_payload(), height=height, lang=lang,
@@ -303,6 +385,8 @@ class LiveMap(anywidget.AnyWidget):
         with self.hold_sync():
             if lang != self.lang or not self.names:
                 self.names = {c: country_name(c, lang) for c in self.basemap["iso3"]}
+                self.region_names = [subregion_name(r, lang) for r in self.basemap["regions"]]
+            self.picked, self.series = {}, {}  # a new selection: the series of the flow clicked before is gone
             self.lang = lang
             self.nodes, self.flows, self.roles = payload["nodes"], payload["flows"], payload["roles"]
             self.legend = payload["legend"]
@@ -317,4 +401,9 @@ class LiveMap(anywidget.AnyWidget):
                g["badge"], *g["notes"], *g["role_names"], *(text for _, text in g["scale"])]
         out += [v for k, v in g["words"].items() if k not in ("sep", "colon")]
         out += self.nodes.get("name", []) + self.nodes.get("label", []) + self.roles.get("name", [])
+        out += list(self.region_names)
+        if self.series:
+            x = self.series
+            out += [x["title"], x["subtitle"], x["total"], x["peak"], x["source"], x["words"]["close"],
+                    x["words"]["hidden"]]  # fmt: skip
         return [x for x in out if x and x.strip()]

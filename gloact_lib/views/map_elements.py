@@ -15,13 +15,27 @@ import json
 import re
 
 import folium
-from branca.element import Figure, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.map import ElementAddToElement
 from jinja2 import Template
 
-from gloact_lib.views.assets import Literal
+__all__ = ["FitWhenShown", "GeoLayer", "Literal", "MapBox", "take_boxes"]
 
-__all__ = ["FitWhenShown", "GeoLayer", "MapBox", "take_boxes"]
+
+class Literal(Element):
+    """Text put on a folium page as it is: never parsed as a Jinja template.
+
+    branca's ``Element(text)`` compiles ``text`` as a template; page text (Leaflet, the map's
+    helpers, rendered scripts) is added with this instead, so nothing in it is ever evaluated
+    and a large script is not compiled on every render.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
 
 
 # Inside JSON strings, characters that HTML or a template engine could read as markup or

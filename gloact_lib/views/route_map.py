@@ -16,41 +16,35 @@ shows as text.
 from __future__ import annotations
 
 import html
-import json
 import math
-from functools import lru_cache
 
 import folium
 import pandas as pd
 
-from gloact_lib import config
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
-from gloact_lib.views.assets import MAP_HELPERS, SEA, Literal, make_offline, offline_map
-from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, MapBox
+from gloact_lib.views.assets import MAP_HELPERS, SEA, make_offline, offline_map
+from gloact_lib.views.map_elements import FitWhenShown, GeoLayer, Literal, MapBox
+from gloact_lib.views.map_style import (
+    ARC,
+    HIDDEN_ARC,
+    INCIDENT,
+    NEUTRAL_FILL,
+    ROLE_COLOURS,
+    ROLES,
+    basemap_features,
+    drawable,
+    map_bounds,
+    subtitle,
+)
 from gloact_lib.views.map_text import fmt_number, leaflet_words, off_map_box
 from gloact_lib.views.sources import route_text, source_html
 
-__all__ = ["route_map", "ROLE_COLOURS", "SEA"]
+__all__ = ["route_map", "ARC", "NEUTRAL_FILL", "ROLE_COLOURS", "SEA"]
 
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-ROLE_COLOURS = {"origin": "#E69F00", "transit": "#56B4E9", "destination": "#009E73", "domestic": "#CC79A7"}
-ROLES = tuple(ROLE_COLOURS)
-NEUTRAL_FILL, ARC, HIDDEN_ARC, INCIDENT = "#efeee9", "#a23b2a", "#8c8c8c", "#6a1b4d"
-DEFAULT_BOUNDS = [[2.0, -26.0], [48.0, 36.0]]  # West Africa, the Sahel, the Mediterranean
-#: The region maps open on ([[south, west], [north, east]]): the user pans to the rest of the world.
-REGION = [[-5.0, -32.0], [72.0, 55.0]]
-#: The smallest span (degrees) a map opens on.
-MIN_SPAN = 12.0
-
-
-
-
-@lru_cache(maxsize=1)
-def _basemap() -> tuple:
-    with open(config.BASEMAP_FILE, encoding="utf-8") as fh:
-        return tuple(json.load(fh)["features"])
+#: The bounds a map opens on (:func:`gloact_lib.views.map_style.map_bounds`), by its former name here.
+_bounds = map_bounds
 
 
 def _feature(geometry: dict, style: dict, tip: list | None, kind: str, label: str | None = None) -> dict:
@@ -68,7 +62,7 @@ def _country_layer(flows: Flows, lang: str) -> dict:
     unit = t(flows.selection.unit, lang)
     hidden = t("hidden", lang, n=flows.selection.threshold)
     features = []
-    for f in _basemap():
+    for f in basemap_features():
         iso3 = f["properties"]["iso3"]
         mine = roles.get(iso3, {})
         style = {"color": "#ffffff", "weight": 0.8, "fillColor": NEUTRAL_FILL, "fillOpacity": 1}
@@ -111,16 +105,9 @@ def _arrowhead(points: list, size: float) -> list:
     return [[[round(a, 4), round(b, 4)] for a, b in (tip, left, right, tip)]]
 
 
-def _drawable(flows: Flows, max_flows: int | None) -> pd.DataFrame:
-    """Legs with coordinates at both ends; the largest ``max_flows`` of them (hidden legs last)."""
-    legs = flows.legs[~flows.legs["source"].isin(flows.unmapped) & ~flows.legs["target"].isin(flows.unmapped)]
-    legs = legs.sort_values("persons", ascending=False, na_position="last")
-    return legs if max_flows is None else legs.head(max_flows)
-
-
 def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
     unit = t(flows.selection.unit, lang)
-    drawn = _drawable(flows, max_flows)
+    drawn = drawable(flows, max_flows)
     top = drawn["persons"].max()
     top = int(top) if pd.notna(top) and top > 0 else 1
     features = []
@@ -211,41 +198,10 @@ def _incident_layer(incidents: pd.DataFrame, lang: str) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _bounds(flows: Flows, extra: list[tuple[float, float]] = ()) -> list:
-    """Fit the nodes in the region (the map opens on it; the user pans to Kabul or Dhaka), or every node
-    when none is in the region (a selection of Asian or American journeys); ``extra`` points (the incidents
-    shown) are fitted too."""
-    points = [(n.lat, n.lon) for n in flows.nodes.values() if n.lon is not None] + list(extra)
-    (south, west), (north, east) = REGION
-    inside = [(la, lo) for la, lo in points if south <= la <= north and west <= lo <= east]
-    points = inside or points
-    if not points:
-        return DEFAULT_BOUNDS
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    # at least ~12 degrees across, so that one country (a domestic view) shows with its neighbours
-    pad_lat = max(1.5, (max(lats) - min(lats)) * 0.08, (MIN_SPAN - (max(lats) - min(lats))) / 2)
-    pad_lon = max(1.5, (max(lons) - min(lons)) * 0.08, (MIN_SPAN - (max(lons) - min(lons))) / 2)
-    return [[min(lats) - pad_lat, min(lons) - pad_lon], [max(lats) + pad_lat, max(lons) + pad_lon]]
-
-
-def _subtitle(flows: Flows, lang: str) -> str:
-    s, info = flows.selection, flows.summary
-    crimes = info["crimes"] or s.crime or ("trafficking", "smuggling")
-    crime = t(crimes[0], lang) if len(crimes) == 1 else t("all_crimes", lang)
-    # the period actually covered: the selection's range clipped to the data
-    start = max(filter(None, (s.start, info["start"])), default=None)
-    end = min(filter(None, (s.end, info["end"])), default=None)
-    period = f"{start:%Y-%m} – {end:%Y-%m}" if start and end else ""
-    total = info["persons"]
-    count = (f"{fmt_number(total, lang)} {t(s.unit, lang)}" if total is not None
-             else t("hidden", lang, n=s.threshold))  # fmt: skip
-    return " · ".join(p for p in (crime, period, count) if p)
-
-
 def _legend(flows: Flows, lang: str, title: str | None, with_incidents: bool, compact: bool = False) -> str:
     e = html.escape
     unit = t(flows.selection.unit, lang)
-    parts = [f"<h4>{e(title or t('title', lang))}</h4>", f"<div class='sub'>{e(_subtitle(flows, lang))}</div>"]
+    parts = [f"<h4>{e(title or t('title', lang))}</h4>", f"<div class='sub'>{e(subtitle(flows, lang))}</div>"]
     for role, colour in ROLE_COLOURS.items():
         if role == "domestic" and flows.domestic.empty:
             continue
@@ -349,9 +305,9 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
     notes = []
     if flows.empty:
         notes.append(t("no_data", lang))
-    drawable = len(_drawable(flows, None))
-    if max_flows is not None and drawable > max_flows:
-        notes.append(t("largest_flows", lang, n=max_flows, total=drawable))
+    can_draw = len(drawable(flows, None))
+    if max_flows is not None and can_draw > max_flows:
+        notes.append(t("largest_flows", lang, n=max_flows, total=can_draw))
     if flows.unmapped:
         names = [flows.nodes[n].name(lang) if n in flows.nodes else n for n in flows.unmapped]
         shown = ", ".join(names[:8]) + (t("and_more", lang, n=len(names) - 8) if len(names) > 8 else "")
@@ -360,7 +316,7 @@ def route_map(flows: Flows, *, lang: str = "en", incidents: pd.DataFrame | None 
         MapBox("<br>".join(html.escape(n) for n in notes), "topleft", "gloact-note").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     shown = incidents[["lat", "lon"]].dropna().itertuples(index=False) if with_incidents and show_incidents else ()
-    bounds = _bounds(flows, [(p.lat, p.lon) for p in shown])
+    bounds = map_bounds(flows, [(p.lat, p.lon) for p in shown])
     m.fit_bounds(bounds)
     FitWhenShown(bounds).add_to(m)
     return m

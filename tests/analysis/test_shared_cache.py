@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pandas as pd
 
 from gloact_lib.analysis import shared_cache
 from gloact_lib.analysis.flows import Flows, Selection
@@ -89,13 +90,13 @@ def test_viewers_of_the_same_view_share_its_flows(built_db, tmp_path, monkeypatc
     db = tmp_path / "workbook.duckdb"
     shutil.copyfile(built_db, db)
     calls = []
-    real = Flows.from_db.__func__
+    real = shared_cache.flow_counts  # what reads the journeys for the flows (shared_flows)
 
-    def counted(cls, *args, **kwargs):
+    def counted(*args, **kwargs):
         calls.append(1)
-        return real(cls, *args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(Flows, "from_db", classmethod(counted))
+    monkeypatch.setattr(shared_cache, "flow_counts", counted)
     views = []
     for _ in range(3):
         con = connect(db, read_only=True)
@@ -103,3 +104,66 @@ def test_viewers_of_the_same_view_share_its_flows(built_db, tmp_path, monkeypatc
         con.close()
     assert len(calls) == 1
     assert views[0].kpis.value == views[1].kpis.value == views[2].kpis.value
+
+
+# -- the shared figures' own functions (shared_flows, shared_od_pairs, shared_monthly) ------------------------------
+
+_NEXT_KERNEL = """
+import json, sys
+from gloact_lib.analysis import shared_cache as sc
+from gloact_lib.analysis.flows import Selection
+from gloact_lib.data.database import connect
+
+computed = []
+for name in ("flow_counts", "od_pairs", "monthly"):  # what would read the journeys
+    real = getattr(sc, name)
+    setattr(sc, name, lambda *a, _name=name, _real=real, **k: computed.append(_name) or _real(*a, **k))
+con = connect(sys.argv[1], read_only=True)
+selection = Selection(unit="detections", data="real")
+flows = sc.shared_flows(con, selection, "country")
+pairs, months = sc.shared_od_pairs(con, selection), sc.shared_monthly(con, selection)
+print(json.dumps({"computed": computed, "persons": flows.summary["persons"], "legs": len(flows.legs),
+                  "pairs": int(pairs["persons"].sum()), "months": len(months)}))
+"""
+
+
+def _next_kernel(db) -> dict:
+    """The figures of a new process (as a new viewer's kernel), and what it had to compute."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _NEXT_KERNEL, str(db)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_shared_figures_keep_their_key_across_processes_and_an_import_starts_again(built_db, tmp_path):
+    from gloact_lib.analysis.counts import monthly, od_pairs
+    from gloact_lib.analysis.shared_cache import shared_flows, shared_monthly, shared_od_pairs
+
+    db = tmp_path / "workbook.duckdb"
+    shutil.copyfile(built_db, db)
+    con = connect(db, read_only=True)
+    flows = shared_flows(con, SELECTION, "country")
+    direct = Flows.from_db(con, SELECTION, "country")
+    assert flows.summary == direct.summary and flows.legs.equals(direct.legs) and flows.roles.equals(direct.roles)
+    kinds = sorted(p.name.split("-")[0] for p in cache_folder(con).glob("*.pickle"))
+    assert kinds == ["flows", "od_pairs"]  # the view's pairs are kept with its flows: no second reading
+    pairs, months = shared_od_pairs(con, SELECTION), shared_monthly(con, SELECTION)
+    pd.testing.assert_frame_equal(pairs, od_pairs(con, SELECTION))
+    pd.testing.assert_frame_equal(months, monthly(con, SELECTION))
+    con.close()
+
+    first = _next_kernel(db)  # a second call in a new process reads every figure the first computed
+    assert first["computed"] == []
+    assert (first["persons"], first["legs"], first["pairs"], first["months"]) == (
+        flows.summary["persons"], len(flows.legs), int(pairs["persons"].sum()), len(months))  # fmt: skip
+
+    writer = connect(db)  # an import: a new version of the data, every figure computed again
+    writer.execute("UPDATE journeys SET persons = persons + 1 WHERE journey_id = (SELECT min(journey_id) FROM journeys "
+                   "WHERE source LIKE 'Frontex%')")  # fmt: skip
+    writer.close()
+    again = _next_kernel(db)
+    assert again["computed"] == ["flow_counts", "monthly"]  # the pairs come with the flows
+    assert again["pairs"] == first["pairs"] + 1
+    assert _next_kernel(db)["computed"] == []

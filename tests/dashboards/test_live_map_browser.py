@@ -36,7 +36,8 @@ _DRAWS = "Number(document.querySelector('.gloact-live').dataset.draws)"
 
 
 def _state(live: LiveMap) -> dict:
-    keep = ("basemap", "nodes", "flows", "roles", "legend", "names", "lang", "height", "selected")
+    keep = ("basemap", "nodes", "flows", "roles", "legend", "names", "lang", "height", "selected", "picked", "series",
+            "region_names")
     return json.loads(json.dumps({k: v for k, v in live.get_state().items() if k in keep}))
 
 
@@ -56,11 +57,28 @@ def _hover_path(page, selector: str) -> None:
     page.mouse.move(x, y, steps=3)
 
 
+def _level(page) -> str:
+    return page.evaluate("document.querySelector('.gloact-live').dataset.level")
+
+
 def test_front_end_alone_redraws_in_place_and_keeps_text_as_text(browser, built_con, hostile):  # noqa: F811
     live = LiveMap(Flows.from_db(built_con, Selection(unit="detections", data="real"), level="country"))
     page, watch = _mount(browser, live)
-    assert page.locator("path.gloact-arc").count() == len(live.flows["n"]) > 100
     assert page.locator("path.gloact-country").count() == len(live.basemap["iso3"])
+    # zoomed out on 600+ flows: countries grouped into UN regions, a flow per pair of regions
+    assert _level(page) == "region"
+    regional = page.locator("path.gloact-arc").count()
+    assert 20 < regional < len(live.flows["n"]) / 3
+    _hover_path(page, "path.gloact-arc >> nth=-1")  # the largest pair of regions: its total and its largest flows
+    tip = page.locator(".leaflet-tooltip").last
+    tip.wait_for(timeout=5_000)
+    text = tip.inner_text()
+    assert "Western Asia → Southern Europe" in text and "Türkiye → Greece: 1,737,995" in text, text
+    page.mouse.move(5, 5)
+    # zoomed in: every country's flow
+    page.evaluate("window.__gloactMap.setZoom(5, {animate: false})")
+    assert _level(page) == "country"
+    assert page.locator("path.gloact-arc").count() == len(live.flows["n"]) > 100
     # hover the largest flow (drawn last, on top): it stands out, the rest fade, its count shows
     largest = max(live.flows["n"])
     _hover_path(page, "path.gloact-arc >> nth=-1")
@@ -70,6 +88,21 @@ def test_front_end_alone_redraws_in_place_and_keeps_text_as_text(browser, built_
     faded = page.eval_on_selector_all("path.gloact-arc",
                                       "ps => ps.filter(p => p.getAttribute('stroke-opacity') < 0.1).length")
     assert faded >= len(live.flows["n"]) - 2
+    # click it: the flow is asked for (the kernel answers with its series, drawn in a box on the map)
+    page.evaluate("""() => { const ls = Object.values(window.__gloactMap._layers)
+                               .filter((l) => l.options && l.options.className === 'gloact-arc');
+                             ls.sort((a, b) => b.options.weight - a.options.weight)[0].fire('click'); }""")
+    assert page.evaluate("window.__model.get('picked')") == {"s": ["TUR"], "t": ["GRC"], "region": False}
+    months = [f"2020-{m:02d}" for m in range(1, 13)]
+    series = {"title": HOSTILE[0], "subtitle": HOSTILE[1], "months": months, "values": [5, -1, *range(10, 20)],
+              "total": HOSTILE[1], "peak": "", "source": HOSTILE[0], "words": {"close": "x", "hidden": "h", "sep": ","}}
+    page.evaluate(_UPDATE, {"series": series})
+    assert page.locator(".gloact-series rect.gloact-series-bar").count() == 11
+    assert page.locator(".gloact-series rect.gloact-series-hidden").count() == 1
+    shown = page.locator(".gloact-series").inner_text()
+    assert HOSTILE[0] in shown and HOSTILE[1] in shown and "2020-01" in shown and "2020-12" in shown
+    page.locator(".gloact-series button").click()  # closed: the flow is no longer asked for
+    assert page.locator(".gloact-series").is_hidden() and page.evaluate("window.__model.get('picked')") == {}
     # a change redraws in place: the same map, the viewer's zoom kept
     page.evaluate("window.__gloactMap.__mark = 42; window.__gloactMap.setZoom(5, {animate: false})")
     live.show(Flows.from_db(built_con, Selection(data="all"), level="place"), "fr")
@@ -79,7 +112,7 @@ def test_front_end_alone_redraws_in_place_and_keeps_text_as_text(browser, built_
     assert page.locator("path.gloact-arc").count() == len(live.flows["n"])
     assert "Légende" in page.locator(".gloact-legend-live button").inner_text()
     # a click on a country selects it (and writes it into the address); again clears it
-    page.evaluate("window.__gloactMap.setView([17, 9], 5, {animate: false})")  # Niger in the middle
+    page.evaluate("window.__gloactMap.setView([17, 9], 5, {animate: false}); window.__saved = []")  # Niger central
     page.evaluate("""() => { const l = Object.values(window.__gloactMap._layers).find(x => x.iso3 === 'NER');
                             l.fire('click'); }""")  # fmt: skip
     assert page.evaluate("window.__model.get('selected')") == "NER"
@@ -162,16 +195,30 @@ def test_routes_dashboard_live_map(server, browser):
     assert page.evaluate("[window.__gloactMap.__mark, window.__gloactMap.getZoom()]") == [42, 4]
     page.wait_for_function("location.search.includes('country=MLI')", timeout=5_000)
 
-    # play: the years follow one another on the map and in the key figures
+    # click a flow: its monthly series, in a box on the map
+    _hover_path(page, ".gloact-live path.gloact-arc >> nth=-1")
+    page.mouse.down()
+    page.mouse.up()
+    page.locator(".gloact-series svg").wait_for(timeout=30_000)
+    assert "→" in page.locator(".gloact-series h4").inner_text()
+    assert page.locator(".gloact-series rect").count() >= 12
+    assert "Frontex" in page.locator(".gloact-series").inner_text()
+
+    # play by months: the months follow one another on the map and in the key figures
+    page.locator(".widget-toggle-buttons button", has_text="months").click()
     page.locator(".widget-play button").first.click()
-    seen = set()
-    for _ in range(60):
+    seen, figures = set(), set()
+    for _ in range(80):
         seen.add(page.locator(".gloact-legend-live .sub").inner_text())
+        figures.add(page.locator(".gloact-kpis").inner_text())
         if len(seen) >= 4:
             break
         page.wait_for_timeout(250)
-    years = {s.split(" – ")[0][-7:-3] for s in seen}
-    assert len(years) >= 3, seen
+    months = {s.split(" – ")[0][-7:] for s in seen if " – " in s}
+    assert len({m for m in months if m[4:5] == "-"}) >= 3, seen
+    assert len(figures) >= 3
+    assert page.locator(".gloact-play-now").inner_text()[4:5] == "-"
+    page.locator(".widget-play button").nth(1).click()  # stop
     assert page.evaluate("window.__gloactMap.__mark") == 42
     assert watch.external == [] and watch.errors == []
     page.close()
