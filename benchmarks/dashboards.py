@@ -6,10 +6,11 @@
 6. **memory** -- RSS of the server's kernel processes per viewer (3 viewers
    open), against the same for the bare notebook; the floor notebook (the imports
    every dashboard needs and the workbook opened, no gloact_lib) in the notes.
-7. **redraw** -- the routes dashboard served on 100k and 1M journeys: a change
-   of its Country filter to the map redrawn in the browser, against the same
-   selection's ``Flows.from_db`` + map rendering in this process; and the bytes
-   of map HTML sent per redraw.
+7. **redraw** -- the routes dashboard served on 100k and 10M journeys: a change
+   of its Country filter to the live map redrawn in the browser (median of 5, each
+   view computed afresh), against the same selection's ``Flows.from_db`` + folium
+   map rendering in this process (the whole-page approach); and the bytes the page
+   receives per change, against the map page that approach sent.
 
 The servers are :class:`gloact_lib.app.harness.VoilaServer`; Chromium is Debian's, with
 every host name but 127.0.0.1 resolving to nothing (:data:`gloact_lib.views.chromium.OFFLINE_FLAGS`).
@@ -383,7 +384,7 @@ def bench_browser(sizes: list[int], tmp: Path, log: Callable[[str], None]) -> tu
     Parameters
     ----------
     sizes : list of int
-        Journeys of the databases served for the redraw latency (100k and 1M); the
+        Journeys of the databases served for the redraw latency (100k and 10M); the
         memory per viewer is also measured at the last size.
     tmp : Path
         Scratch folder (databases, the bare notebook, server logs).

@@ -427,8 +427,9 @@ function render({ model, el }) {
     state = { nodes: model.get("nodes"), flows: model.get("flows"), roles: model.get("roles"),
               legend: model.get("legend") };
     if (!state.nodes || !state.nodes.iso3 || !state.legend || !state.legend.words) { state = null; return; }
+    const first = fit();  // before the layers: they are drawn once, at the zoom they are seen at
     layers();
-    fit();
+    if (first) { autoCollapse(); }
     box.dataset.draws = String(Number(box.dataset.draws) + 1);
     box.dataset.drawMs = (performance.now() - start).toFixed(1);
   }
@@ -525,11 +526,18 @@ function render({ model, el }) {
 
   // The first drawing fits the data, once the map has a size (a hidden map cannot fit), and fits it again when
   // the map's size changes (the page settling) until the viewer moves or zooms it: then it never moves by itself.
+  // Says whether it moved the map.
   function fit(again) {
-    if ((fitted && !again) || userMoved || !state || map.getSize().x === 0) { return; }
+    if ((fitted && !again) || userMoved || !state || map.getSize().x === 0) { return false; }
     fitting = true;
     try { map.fitBounds(state.nodes.bounds, { animate: false }); } finally { fitting = false; }
     fitted = true;
+    return true;
+  }
+  // the map's size changed (the page settling): fit again, regroup if the degrees in view crossed the line
+  function refit() {
+    if (!fit(fitted)) { return; }
+    if (grouping() !== grouped) { layers(); } else { declutter(); }
     autoCollapse();
   }
 
@@ -545,7 +553,10 @@ function render({ model, el }) {
   }
 
   // Zooming across the threshold regroups what is drawn (in the page: nothing is asked of the kernel).
-  map.on("zoomend", () => { if (state && grouping() !== grouped) { layers(); } else { declutter(); } });
+  map.on("zoomend", () => {
+    if (fitting || !state) { return; }  // a fit is followed by its own drawing
+    if (grouping() !== grouped) { layers(); } else { declutter(); }
+  });
 
   let pending = false;
   const schedule = () => {
@@ -558,7 +569,7 @@ function render({ model, el }) {
   model.on("change:series", drawSeries);
   model.on("change:selected", () => { setCountryInAddress(model.get("selected")); if (state) { paintCountries(); } });
   model.on("change:height", () => { size(); map.invalidateSize(); });
-  const observer = new ResizeObserver(() => { size(); map.invalidateSize({ pan: false }); fit(fitted); });
+  const observer = new ResizeObserver(() => { size(); map.invalidateSize({ pan: false }); refit(); });
   observer.observe(box);
   observer.observe(document.body);  // what is above the map changed: its top moved
   window.addEventListener("resize", size);

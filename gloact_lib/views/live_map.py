@@ -6,16 +6,20 @@ once per viewer with Leaflet bundled into it (from the ``xstatic-leaflet`` packa
 so is the Natural Earth basemap (:attr:`LiveMap.basemap`, set at construction).  :meth:`LiveMap.show` then sends
 only what a selection changes, as compact columns of numbers (:func:`map_payload`): the flows (node indices and
 counts), the location totals (in, out, through, domestic), the countries' roles, and the legend's words.  The
-front end redraws its layers in place: the viewer's zoom stays; only the first drawing fits the data.
+front end redraws its layers in place: the viewer's zoom stays; the map fits the data when it first draws
+(and again while the page settles, until the viewer moves it).  Zoomed out on many flows, the front end groups
+countries into their UN M49 sub-regions (:func:`basemap_payload` sends each country's), in the page alone.
 
-The colours are :mod:`gloact_lib.views.route_map`'s (the same constants as the folium maps of ``build-maps``
+The colours are :mod:`gloact_lib.views.map_style`'s (the same constants as the folium maps of ``build-maps``
 and the briefing packs), and so are the bounds the map opens on and the flows that can be drawn.  Every text
 the map shows comes from here, already in the viewer's language; the front end puts it into the page with
 ``textContent`` only, never as HTML.
 
 Clicking a country (or a place's circle: its country) sets :attr:`LiveMap.selected` to its ISO3 code
 (clicking the selected country again clears it); the dashboard observes it, and the front end writes
-``country=ISO3`` into the page's address (``history.replaceState``) so that the view can be shared.
+``country=ISO3`` into the page's address (``history.replaceState``) so that the view can be shared.  Clicking a
+flow sets :attr:`LiveMap.picked` (its node ids); the dashboard answers with :attr:`LiveMap.series`, the flow's
+monthly series, which the front end draws in a box on the map.
 """
 
 from __future__ import annotations
