@@ -34,6 +34,28 @@ def _open(page, url: str, ready: str) -> None:
     page.wait_for_timeout(2500)  # the map's tiles of the basemap and its fitting
 
 
+#: The live map's largest flow, clicked (its monthly series opens on the map).
+_CLICK_LARGEST = """() => { const ls = Object.values(window.__gloactMap._layers)
+  .filter((l) => l.options && l.options.className === 'gloact-arc');
+  ls.sort((a, b) => b.options.weight - a.options.weight)[0].fire('click'); }"""
+
+
+def _asked(page, out: Path, lang: str, size: str) -> list[Path]:
+    """The routes dashboard asked by touching: its largest flow clicked (its series on the map), then zoomed in on
+    the Mediterranean (the countries instead of their regions)."""
+    page.evaluate(_CLICK_LARGEST)
+    page.wait_for_selector(".gloact-series svg", timeout=60_000)
+    page.wait_for_timeout(500)
+    taken = [out / f"routes-flow-{lang}-{size}.png"]
+    page.screenshot(path=str(taken[-1]))
+    page.locator(".gloact-series button").click()
+    page.evaluate("window.__gloactMap.setView([33, 14], 4.75, {animate: false})")
+    page.wait_for_timeout(800)
+    taken.append(out / f"routes-zoomed-{lang}-{size}.png")
+    page.screenshot(path=str(taken[-1]))
+    return taken
+
+
 def dashboards(base: str, out: Path, browser) -> list[Path]:
     """The landing page and every dashboard, in both languages and both sizes."""
     taken = []
@@ -48,6 +70,8 @@ def dashboards(base: str, out: Path, browser) -> list[Path]:
                 _open(page, f"{base}/voila/render/{path}{sep}lang={lang}", ".gloact-status")
                 taken.append(out / f"{name}-{lang}-{size}.png")
                 page.screenshot(path=str(taken[-1]))
+                if name == "routes":
+                    taken += _asked(page, out, lang, size)
             assert not watch.external, watch.external
             page.close()
     return taken

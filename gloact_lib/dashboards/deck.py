@@ -98,7 +98,8 @@ def map_slide(m, title: str, sources: list[str], lang: str) -> str:
 
 
 #: Presenter mode's rules (scoped to ``.gloact-present``; the map's own are in the Voila template, which
-#: puts them into each map's page).  The slide is fixed to the window above a 52 px bottom line.
+#: puts them into each map's page).  The slide is fixed to the window above a 52 px bottom line.  The 24 px rule
+#: for every text is inside ``:where()`` (no specificity of its own), so that a heading's or a figure's own size wins.
 DECK_CSS = """
 .gloact-present .gloact-header, .gloact-present .gloact-filters, .gloact-present .gloact-status,
 .gloact-present .gloact-downloads, .gloact-present .widget-dropdown, .gloact-present .widget-toggle-buttons,
@@ -107,21 +108,21 @@ DECK_CSS = """
 .gloact-present .gloact-slide.gloact-active { display: block !important; position: fixed; left: 0; top: 0;
   right: 0; bottom: 52px; z-index: 1000; box-sizing: border-box; padding: 28px 48px; overflow: hidden;
   background: #fff; width: auto !important; height: auto !important; }
-.gloact-present .gloact-active *:not(svg):not(svg *) { font-size: 24px !important;
+.gloact-present .gloact-active :where(*:not(svg):not(svg *)) { font-size: 24px !important;
   line-height: 1.35 !important; max-width: none !important; }
-.gloact-present .gloact-active.gloact-active h1 { font-size: 52px !important; line-height: 1.15 !important;
+.gloact-present .gloact-active h1 { font-size: 52px !important; line-height: 1.15 !important;
   color: #7a2b1f; margin: 0 0 28px; }
-.gloact-present .gloact-active.gloact-active h2 { font-size: 40px !important; margin: 0 0 20px; color: #7a2b1f; }
-.gloact-present .gloact-active.gloact-active h3, .gloact-present .gloact-active.gloact-active h4 {
+.gloact-present .gloact-active h2 { font-size: 40px !important; margin: 0 0 20px; color: #7a2b1f; }
+.gloact-present .gloact-active h3, .gloact-present .gloact-active h4 {
   font-size: 32px !important; margin: 0 0 14px; }
 .gloact-present .gloact-active .gloact-kpis { gap: 24px; }
 .gloact-present .gloact-active .gloact-kpi { padding: 14px 22px; min-width: 260px; }
-.gloact-present .gloact-active.gloact-active .gloact-kpi b { font-size: 44px !important; }
+.gloact-present .gloact-active .gloact-kpi b { font-size: 44px !important; }
 .gloact-present .gloact-active .gloact-table td,
 .gloact-present .gloact-active .gloact-table th { padding: 4px 14px; }
 .gloact-present .gloact-active .gloact-grid td, .gloact-present .gloact-active .gloact-grid th { padding: 4px 6px; }
 .gloact-present .gloact-active .gloact-table td:first-child { white-space: nowrap; }
-.gloact-present .gloact-active.gloact-active .gloact-badge-inline { font-size: 24px !important; }
+.gloact-present .gloact-active .gloact-badge-inline { font-size: 24px !important; }
 .gloact-present .gloact-active svg { width: 100% !important; max-width: none !important;
   height: auto; max-height: 520px; }
 .gloact-present .gloact-active iframe.gloact-map { display: block; width: 100% !important; height: 100% !important; }
@@ -143,7 +144,7 @@ DECK_CSS = """
 .gloact-present .gloact-deck-cover p { margin: 0 0 12px; color: #333; }
 .gloact-present .gloact-deck-keys, .gloact-present .gloact-deck-when { color: #666 !important; }
 .gloact-present .gloact-deck-messages { padding-left: 1.2em; margin: 0; }
-.gloact-present .gloact-active.gloact-active .gloact-deck-messages li { font-size: 30px !important;
+.gloact-present .gloact-active .gloact-deck-messages li { font-size: 30px !important;
   margin: 0 0 18px; }
 .gloact-present .gloact-more { color: #666; font-style: italic; }
 .gloact-deck-footer { position: fixed; left: 0; right: 0; bottom: 0; height: 52px; z-index: 1001;
