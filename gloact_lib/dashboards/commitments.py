@@ -182,7 +182,8 @@ class CommitmentsDashboard(Panel):
 
     def _deck(self) -> Deck:
         """Presenter mode: the title, the meetings followed and the sources, the key messages."""
-        from gloact_lib.views.key_messages import commitment_messages, source_name
+        from gloact_lib.views.key_messages import commitment_messages
+        from gloact_lib.views.sources import source_name
 
         lang, status = self.lang, self._status
         meetings = [self._meeting_name(m) for m in self.grids if (status["meeting_id"] == m).any()]

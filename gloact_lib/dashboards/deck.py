@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from gloact_lib.i18n import t
 from gloact_lib.views.html import illustrative_badge, map_frame
-from gloact_lib.views.key_messages import source_name
+from gloact_lib.views.sources import source_name
 
 __all__ = ["DECK_CSS", "Deck", "map_slide", "messages_slide", "title_slide"]
 

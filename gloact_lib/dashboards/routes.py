@@ -394,7 +394,8 @@ class RoutesDashboard(Panel):
 
     def _deck(self) -> Deck:
         """Presenter mode: the title, what the filters choose, the sources, and the key messages."""
-        from gloact_lib.views.key_messages import route_messages, source_name
+        from gloact_lib.views.key_messages import route_messages
+        from gloact_lib.views.sources import source_name
 
         lang, flows = self.lang, self._flows
         chosen = [f"{c.description}{colon(lang)}{dict((v, k) for k, v in c.options)[c.value]}"

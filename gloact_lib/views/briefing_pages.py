@@ -35,11 +35,11 @@ from gloact_lib.views.html import (
     treaty_matrix,
     treaty_text,
 )
-from gloact_lib.views.key_messages import commitment_messages, route_messages, source_name
+from gloact_lib.views.key_messages import commitment_messages, route_messages
 from gloact_lib.views.map_elements import take_boxes
 from gloact_lib.views.map_text import key_figures, off_map_box
 from gloact_lib.views.route_map import route_map
-from gloact_lib.views.sources import organisation_text, source_html
+from gloact_lib.views.sources import organisation_text, source_html, source_name
 
 __all__ = ["BUDGET", "Context", "Page", "commitment_pages", "commitment_status", "figure_pages", "map_page",
            "message_page", "off_map_page", "source_pages", "title_page", "treaty_pages"]  # fmt: skip

@@ -16,9 +16,9 @@ from gloact_lib.views.key_messages import (
     meeting_label,
     period_text,
     route_messages,
-    source_name,
 )
 from gloact_lib.views.map_text import fmt_number
+from gloact_lib.views.sources import source_name
 
 CASABLANCA = ["MAR", "MLI", "NER"]
 PERIOD = {"start": dt.date(2017, 1, 1), "end": dt.date(2019, 12, 31)}
