@@ -41,18 +41,24 @@ _CLICK_LARGEST = """() => { const ls = Object.values(window.__gloactMap._layers)
 
 
 def _asked(page, out: Path, lang: str, size: str) -> list[Path]:
-    """The routes dashboard asked by touching: its largest flow clicked (its series on the map), then zoomed in on
-    the Mediterranean (the countries instead of their regions)."""
+    """The routes dashboard asked by touching: its largest flow clicked (its series on the map), then Niger
+    clicked on the map (the filters, the key figures and the map follow)."""
     page.evaluate(_CLICK_LARGEST)
     page.wait_for_selector(".gloact-series svg", timeout=60_000)
     page.wait_for_timeout(500)
     taken = [out / f"routes-flow-{lang}-{size}.png"]
     page.screenshot(path=str(taken[-1]))
     page.locator(".gloact-series button").click()
-    page.evaluate("window.__gloactMap.setView([33, 14], 4.75, {animate: false})")
+    page.mouse.move(5, 5)
+    draws = page.evaluate("document.querySelector('.gloact-live').dataset.draws")
+    page.evaluate("Object.values(window.__gloactMap._layers).find((l) => l.iso3 === 'NER').fire('click')")
+    page.wait_for_function(f"document.querySelector('.gloact-live').dataset.draws !== '{draws}'", timeout=60_000)
+    page.mouse.move(5, 5)  # no tooltip left where the pointer was
     page.wait_for_timeout(800)
-    taken.append(out / f"routes-zoomed-{lang}-{size}.png")
-    page.screenshot(path=str(taken[-1]))
+    hover = page.add_style_tag(content=".gloact-live .leaflet-tooltip:not(.gloact-label) { display: none; }")
+    taken.append(out / f"routes-niger-{lang}-{size}.png")
+    page.screenshot(path=str(taken[-1]))  # the map as it is read, without the tooltips the scripted clicks left
+    hover.evaluate("el => el.remove()")
     return taken
 
 

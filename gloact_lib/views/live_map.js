@@ -441,6 +441,7 @@ function render({ model, el }) {
     caption.textContent = grouped ? w.grouped : "";
     caption.style.display = grouped ? "" : "none";
     top = grouped ? Math.max(1, ...view.flows.map((f) => f.count)) : state.legend.top;
+    const perDegree = 256 * 2 ** map.getZoom() / 360;  // pixels per degree of longitude at this zoom
     flowLayer.clearLayers();
     nodeLayer.clearLayers();
     drawn = [];
@@ -457,7 +458,8 @@ function render({ model, el }) {
         item.line = L.polyline(points, { color: colours.arc, weight: px, opacity: op, lineCap: "round",
                                          className: "gloact-arc" });
         const length = Math.hypot(item.b[0] - item.a[0], item.b[1] - item.a[1]);
-        const size = Math.min(1.2, Math.max(0.25, length * 0.05)) * (0.8 + px / 14);
+        // in degrees (route_map's rule), but never more than a few pixels beyond the line's width on screen
+        const size = Math.min(Math.min(1.2, Math.max(0.25, length * 0.05)) * (0.8 + px / 14), (6 + px) / perDegree);
         item.head = L.polygon(arrowhead(points, size), { color: colours.arc, weight: 1, fillColor: colours.arc,
                                                           fillOpacity: op, opacity: op, className: "gloact-arrow" });
       }
@@ -555,7 +557,7 @@ function render({ model, el }) {
   // Zooming across the threshold regroups what is drawn (in the page: nothing is asked of the kernel).
   map.on("zoomend", () => {
     if (fitting || !state) { return; }  // a fit is followed by its own drawing
-    if (grouping() !== grouped) { layers(); } else { declutter(); }
+    layers();  // regrouped if the degrees in view crossed the line; arrowheads sized for the new zoom
   });
 
   let pending = false;
