@@ -4,20 +4,25 @@ Measured on the shipped data, in one run:
 
 1. **A room at once**: ``gloact serve --audience N`` (N = 20, 5 with ``--quick``), its pools preheated (every
    kernel started and idle again: the routes dashboard built in each, waiting for its visitor), then N Chromium
-   pages (one browser, a context each) open ``/voila/render/routes.ipynb`` at the same moment.  Per page: seconds
-   from its navigation to the live map drawn (:data:`gloact_lib.app.harness.LIVE_MAP_DRAWN`); over the room:
-   median, p95, max, pages that showed their map, and the kernels' memory (RSS and PSS sums).  Baseline: one viewer
-   alone on the same server, the same browser (median of :data:`SOLO_VISITS`).  Where the time goes: each page's
-   Navigation Timing and websocket messages, and the CPU used during the room by the Voilà process, the viewers'
-   kernels, kernels started meanwhile (a refill of the pool, or a visit the pool could not serve), Chromium,
-   Playwright and the rest of the machine.
-2. **Plain GETs**: ``gloact serve`` as shipped (a preheated kernel per dashboard, culling after
+   pages (one browser, a context each: a cold cache, as N laptops) open ``/voila/render/routes.ipynb`` at the same
+   moment.  Per page: seconds from its navigation to the live map drawn
+   (:data:`gloact_lib.app.harness.LIVE_MAP_DRAWN`); over the room: median, p95, max, pages that showed their map,
+   and the kernels' memory (RSS and PSS sums).  Baseline: one viewer alone on a server started the same way, the
+   same browser (median of :data:`SOLO_VISITS`, one after the other).
+2. **Where the time goes**: each page's Navigation Timing and websocket messages, and the CPU used during the room
+   by the Voilà process, the kernels, Chromium, Playwright and the rest of the machine.  Then the same room with
+   no browser: N headless viewers (:func:`_headless`) asking the server for what Voilà's front end asks, until
+   the map's data are received, against one alone: the server's part of the wait, the rest being the browsers'
+   (here on the same 2 cores); and against the same room on a server refilling its pool as Voilà does (each
+   kernel taken replaced a second after its visit, :data:`VOILA_REFILL`), the baseline of ``--audience``'s later
+   refill (:data:`gloact_lib.app.serve.AUDIENCE_REFILL_SECONDS`).
+3. **Plain GETs**: ``gloact serve`` as shipped (a preheated kernel per dashboard, culling after
    :data:`gloact_lib.config.KERNEL_CULL_SECONDS`, never shortened here), :data:`GETS` plain HTTP GETs of
    ``routes.ipynb`` at once (no browser: nothing ever closes their pages), then the server's kernels are counted
    every second for up to :data:`GET_WATCH` seconds.  Reported: the GETs' kernels left after 2 minutes (the
    preheated pool kernels waiting for visitors counted apart), when they were gone, and the memory they held.
 
-The servers run in process groups of their own and are stopped with their kernels, also on failure
+Each part runs on a server of its own, in its own process group, stopped with its kernels, also on failure
 (:class:`gloact_lib.app.harness.VoilaServer`).
 """
 
@@ -38,6 +43,7 @@ from common import Context, Result, Row, browser_missing, shipped_db, survive
 
 from gloact_lib import config
 from gloact_lib.app.harness import LIVE_MAP_DRAWN, VoilaServer, cpu_ticks, get, is_kernel, proc_fields, pss_kb, rss_kb
+from gloact_lib.app.serve import AUDIENCE_REFILL_SECONDS
 from gloact_lib.views.chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE_FLAGS
 
 TITLE = "11. a room arriving together: viewers opening the routes dashboard at once; plain GETs leave no kernel"
@@ -69,9 +75,10 @@ PAGE_TIMING_JS = """() => { const n = performance.getEntriesByType('navigation')
 
 
 def _ticks(pid: int) -> int:
-    """User + system CPU of a process and of its children it has waited for (clock ticks; 0 when gone)."""
+    """User + system CPU of a process (clock ticks; 0 when gone).  Not its children's: the Voilà server would be
+    counted the whole life of every kernel it has reaped."""
     fields = proc_fields(pid)
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) if fields else 0
+    return int(fields[11]) + int(fields[12]) if fields else 0
 
 
 def _machine_busy() -> int:
@@ -181,11 +188,20 @@ def _shipped_env() -> dict:
     return {k: v for k, v in os.environ.items() if k != "GLOACT_CULL_SECONDS"}
 
 
-def gloact_server(db: Path, log_path: Path, audience: int = 0) -> VoilaServer:
-    """``gloact serve --db DB [--audience N]`` as shipped (``python -m gloact_lib.app.cli``)."""
+#: ``gloact serve --audience N`` with Voilà's own refill, each kernel taken replaced a second after its visit (the
+#: baseline of :data:`gloact_lib.app.serve.AUDIENCE_REFILL_SECONDS`): arguments DB PORT N.
+VOILA_REFILL = ("import sys; from gloact_lib.app import serve; serve.paced_pools = lambda *args: {}; "
+                "serve.serve(sys.argv[1], int(sys.argv[2]), 1, int(sys.argv[3]))")  # fmt: skip
+
+
+def gloact_server(db: Path, log_path: Path, audience: int = 0, paced: bool = True) -> VoilaServer:
+    """``gloact serve --db DB [--audience N]`` as shipped (``python -m gloact_lib.app.cli``); with ``paced=False``,
+    the same with Voilà's own refill of the audience's pool (:data:`VOILA_REFILL`)."""
     argv = [sys.executable, "-m", "gloact_lib.app.cli", "serve", "--db", str(db), "--port", "{port}"]
     if audience:
         argv += ["--audience", str(audience)]
+    if not paced:
+        argv = [sys.executable, "-c", VOILA_REFILL, str(db), "{port}", str(audience)]
     return VoilaServer(argv, log_path, env=_shipped_env(), timeout=180)
 
 
@@ -419,38 +435,69 @@ async def _headless(base: str, files: list[str], out: dict, leave: asyncio.Event
 # --- The room --------------------------------------------------------------------------------------------------------
 
 
-async def _room(server: VoilaServer, viewers: int, solo_visits: int, log: Callable[[str], None]) -> dict:
-    """In one Chromium: the solo visits (baseline), then ``viewers`` pages at once; then the same with headless
-    viewers (:func:`_headless`).  Each on a full, idle pool."""
+async def _chromium(playwright):
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, *OFFLINE_FLAGS])
+
+
+async def _alone(server: VoilaServer, visits: int, log: Callable[[str], None]) -> dict:
+    """The baselines: ``visits`` Chromium visits one after the other, then as many headless ones, each when the
+    server is idle (``--audience`` replaces the kernels taken only later: nothing else starts meanwhile).
+
+    Returns
+    -------
+    dict
+        ``solo`` and ``headless_solo`` (one dict per visit, with its ``cpu_s``), and ``files``: the page's files
+        (from the first Chromium visit), which the headless viewers fetch.
+    """
+    from playwright.async_api import async_playwright
+
+    url = f"{server.url}/voila/render/{NOTEBOOK}"
+    out: dict = {"solo": [], "headless_solo": [], "files": []}
+    async with async_playwright() as p:
+        browser = await _chromium(p)
+        try:
+            for k in range(visits):
+                await asyncio.to_thread(server.wait_quiet, 300, 1.0, 2 * len(server.kernels()) + 3, 3)
+                pages = await _open_pages(browser, 1)
+                with CpuWatch(server) as watch:
+                    await _visit(pages[0], url)
+                solo = await _describe(pages[0])
+                solo["cpu_s"] = watch.until(solo.get("drawn", PAGE_TIMEOUT))
+                if not out["files"]:
+                    out["files"] = await pages[0]["page"].evaluate(FILES_JS)
+                out["solo"].append(solo)
+                log(f"  audience: one viewer alone, visit {k + 1}/{visits}: "
+                    f"{solo.get('drawn', float('nan')):.2f} s to the map {solo.get('error', '')}")  # fmt: skip
+                await _leave(pages)
+        finally:
+            await browser.close()
+    for k in range(visits):
+        await asyncio.to_thread(server.wait_quiet, 300, 1.0, 2 * len(server.kernels()) + 3, 3)
+        with CpuWatch(server) as watch:
+            solo = await _headless(server.url, out["files"], {})
+        solo["cpu_s"] = watch.until(solo.get("state_received", PAGE_TIMEOUT))
+        out["headless_solo"].append(solo)
+        log(f"  audience: one headless viewer alone, visit {k + 1}/{visits}: the map's data after "
+            f"{solo.get('state_received', float('nan')):.2f} s {solo.get('error', '')}")  # fmt: skip
+    return out
+
+
+async def _room(server: VoilaServer, viewers: int, refilled: bool, log: Callable[[str], None]) -> dict:
+    """``viewers`` Chromium pages at once, on a server whose pools are full and idle; memory at the last map and,
+    when ``refilled``, once the server has refilled its pool with the pages still open."""
     from playwright.async_api import async_playwright
 
     url = f"{server.url}/voila/render/{NOTEBOOK}"
     pooled = len(server.kernels())
-    out: dict = {"solo": [], "room": [], "headless_solo": [], "headless_room": []}
-    refill_wait = PREHEAT_TIMEOUT + 120
+    out: dict = {"kernels_before": _memory(server.kernels())}
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, *OFFLINE_FLAGS])
+        browser = await _chromium(p)
         try:
-            for k in range(solo_visits):
-                await _refilled(server, pooled, refill_wait)
-                visits = await _open_pages(browser, 1)
-                with CpuWatch(server) as watch:
-                    await _visit(visits[0], url)
-                solo = await _describe(visits[0])
-                solo["cpu_s"] = watch.until(solo.get("drawn", PAGE_TIMEOUT))
-                if k == 0:
-                    out["files"] = await visits[0]["page"].evaluate(FILES_JS)
-                out["solo"].append(solo)
-                log(f"  audience: one viewer alone, visit {k + 1}/{solo_visits}: "
-                    f"{solo.get('drawn', float('nan')):.2f} s to the map {solo.get('error', '')}")  # fmt: skip
-                await _leave(visits)
-            await _refilled(server, pooled, refill_wait)
-            out["kernels_before"] = _memory(server.kernels())
             visits = await _open_pages(browser, viewers)
             with CpuWatch(server) as watch:
                 await asyncio.gather(*(_visit(v, url) for v in visits))
                 drawn = [v["drawn"] for v in visits if "drawn" in v]
-                at_last_map = _memory(server.kernels())
+                out["kernels_at_last_map"] = _memory(server.kernels())
             out["room"] = [await _describe(v) for v in visits]
             last = max(drawn, default=PAGE_TIMEOUT)
             out["cpu_s"] = watch.until(last)
@@ -461,67 +508,85 @@ async def _room(server: VoilaServer, viewers: int, solo_visits: int, log: Callab
             log(f"  audience: {len(drawn)}/{viewers} maps shown; median {statistics.median(drawn or [0]):.2f} s, "
                 f"max {last:.2f} s; CPU s in the room: "
                 f"{ {k: round(v, 1) for k, v in out['cpu_s'].items()} }")  # fmt: skip
-            # memory with every page open: the viewers' kernels, then with the pool refilled for the next room
-            out["kernels_at_last_map"] = at_last_map
-            await _refilled(server, pooled, refill_wait)
-            out["refilled_after_s"] = time.perf_counter() - min(v["start"] for v in visits)
-            out["kernels_open"] = _memory(server.kernels())
             taken, waiting = visit_kernels(server)
             out["viewer_kernels"], out["pool_kernels"] = _memory(taken), _memory(waiting)
+            if refilled:  # the pages still open: the server as it stands once ready for the next room
+                await _refilled(server, pooled, PREHEAT_TIMEOUT + 120)
+                out["refilled_after_s"] = time.perf_counter() - min(v["start"] for v in visits)
+                out["kernels_open"] = _memory(server.kernels())
+                taken, waiting = visit_kernels(server)
+                out["viewer_kernels"], out["pool_kernels"] = _memory(taken), _memory(waiting)
             out["chromium_rss_mb"] = sum(rss_kb(pid) for pid in _descendants(os.getpid())
                                          if b"chromium" in _cmdline(pid)) / 1024  # fmt: skip
             await _leave(visits)
-            out["kernels_after_leaving"] = await _wait_kernels(server, pooled, 30)
+            out["kernels_after_leaving"] = await _wait_kernels(server, pooled if refilled else pooled - viewers, 30)
         finally:
             await browser.close()
-    # the same with no browser: what the server does for each viewer, alone and in a room
-    files = out.get("files", [])
-    for k in range(solo_visits):
-        await _refilled(server, pooled, refill_wait)
-        with CpuWatch(server) as watch:
-            solo = await _headless(server.url, files, {})
-        solo["cpu_s"] = watch.until(solo.get("state_received", PAGE_TIMEOUT))
-        out["headless_solo"].append(solo)
-        log(f"  audience: one headless viewer alone, visit {k + 1}/{solo_visits}: widgets' state after "
-            f"{solo.get('state_received', float('nan')):.2f} s {solo.get('error', '')}")  # fmt: skip
-    await _refilled(server, pooled, refill_wait)
-    out["headless_room"] = rooms = [{} for _ in range(viewers)]
+    return out
+
+
+async def _headless_room(server: VoilaServer, viewers: int, files: list[str], log: Callable[[str], None]) -> dict:
+    """``viewers`` headless viewers at once (:func:`_headless`); they leave once the last has the map's data."""
+    rooms: list[dict] = [{} for _ in range(viewers)]
     leave = asyncio.Event()  # the viewers stay until the last has the map's data, as the pages do
     with CpuWatch(server) as watch:
         tasks = [asyncio.create_task(_headless(server.url, files, r, leave)) for r in rooms]
         while not all("state_received" in r or "error" in r for r in rooms):
             await asyncio.sleep(0.05)
     got = [v["state_received"] for v in rooms if "state_received" in v]
-    out["headless_cpu_s"] = watch.until(max(got, default=PAGE_TIMEOUT))
+    cpu = watch.until(max(got, default=PAGE_TIMEOUT))
     leave.set()
     await asyncio.gather(*tasks)
-    log(f"  audience: {len(got)}/{viewers} headless viewers at once got the widgets' state: median "
+    log(f"  audience: {len(got)}/{viewers} headless viewers at once had the map's data: median "
         f"{statistics.median(got or [0]):.2f} s, max {max(got, default=0):.2f} s; CPU s: "
-        f"{ {k: round(v, 1) for k, v in out['headless_cpu_s'].items()} }")  # fmt: skip
-    return out
+        f"{ {k: round(v, 1) for k, v in cpu.items()} }")  # fmt: skip
+    return {"headless_room": rooms, "headless_cpu_s": cpu}
+
+
+def _preheated(db: Path, log_path: Path, viewers: int, log: Callable[[str], None], paced: bool = True):
+    """A started ``gloact serve --audience viewers`` whose pools are full and idle (a context manager); ``paced``:
+    see :func:`gloact_server`."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def serving():
+        started = time.monotonic()
+        with gloact_server(db, log_path, audience=viewers, paced=paced) as server:
+            preheat = wait_preheated(server, viewers + len(config.DASHBOARDS) - 1)
+            preheat["since_start_s"] = time.monotonic() - started
+            log(f"  audience: gloact serve --audience {viewers}{'' if paced else ' with Voilà refill'} preheated "
+                f"after {preheat['since_start_s']:.0f} s: "
+                f"{preheat['kernels']} kernels, each {preheat['kernel_cpu_s'][0]:.1f}-"
+                f"{preheat['kernel_cpu_s'][-1]:.1f} s of CPU")  # fmt: skip
+            yield server, preheat
+
+    return serving()
 
 
 def _stats(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "p95": _p95(values), "max": max(values)}
 
 
-def bench_room(db: Path, tmp: Path, viewers: int, solo_visits: int,
+def bench_room(db: Path, tmp: Path, viewers: int, solo_visits: int, refilled: bool,
                log: Callable[[str], None]) -> tuple[list[Row], dict]:  # fmt: skip
-    """A room of ``viewers`` on ``gloact serve --audience viewers``, against one viewer alone on it; in Chromium and
-    with headless viewers (the server's part)."""
+    """A room of ``viewers`` on ``gloact serve --audience viewers``, against one viewer alone on such a server; in
+    Chromium and with headless viewers (the server's part).  ``refilled``: also the memory once the server has
+    refilled its pool, the pages still open (two minutes more)."""
     missing = browser_missing()
     if missing:
         log(f"  skipped the room: {missing}")
         return [], {"skipped": missing}
-    started = time.monotonic()
-    with gloact_server(db, tmp / "serve-audience.log", audience=viewers) as server:
-        preheat = wait_preheated(server, viewers + len(config.DASHBOARDS) - 1)
-        preheat["since_start_s"] = time.monotonic() - started
-        log(f"  audience: server with --audience {viewers} preheated after {preheat['since_start_s']:.0f} s: "
-            f"{preheat['kernels']} kernels, each {preheat['kernel_cpu_s'][0]:.1f}-{preheat['kernel_cpu_s'][-1]:.1f} "
-            "s of CPU")  # fmt: skip
-        details = asyncio.run(_room(server, viewers, solo_visits, log))
-        details.update(viewers=viewers, preheat=preheat)
+    # each part on a server of its own, started the same way (a fresh server preheats in less time than the pool
+    # refills): the baselines, the room in Chromium, the room of headless viewers
+    with _preheated(db, tmp / "serve-alone.log", viewers, log) as (server, _):
+        details = asyncio.run(_alone(server, solo_visits, log))
+    with _preheated(db, tmp / "serve-room.log", viewers, log) as (server, preheat):
+        details.update(asyncio.run(_room(server, viewers, refilled, log)), viewers=viewers, preheat=preheat)
+    with _preheated(db, tmp / "serve-headless.log", viewers, log) as (server, _):
+        details.update(asyncio.run(_headless_room(server, viewers, details["files"], log)))
+    with _preheated(db, tmp / "serve-voila-refill.log", viewers, log, paced=False) as (server, _):
+        unpaced = asyncio.run(_headless_room(server, viewers, details["files"], log))
+        details.update(voila_refill_room=unpaced["headless_room"], voila_refill_cpu_s=unpaced["headless_cpu_s"])
     solo = [s["drawn"] for s in details["solo"] if "drawn" in s]
     drawn = [r["drawn"] for r in details["room"] if "drawn" in r]
     if not solo or not drawn:
@@ -531,7 +596,7 @@ def bench_room(db: Path, tmp: Path, viewers: int, solo_visits: int,
     details["summary"] = {**stats, "shown": len(drawn), "solo_median": base}
     rows = [
         Row("audience", f"{viewers} viewers at once (Chromium): navigation → live map drawn, {name}", "s", value, base,
-            value / base, len(drawn), f"one viewer alone on the same server (median of {len(solo)})",
+            value / base, len(drawn), f"one viewer alone, same server command (median of {len(solo)})",
             f"{len(drawn)}/{viewers} pages showed their map" if name == "median" else "")
         for name, value in stats.items()
     ]  # fmt: skip
@@ -547,12 +612,25 @@ def bench_room(db: Path, tmp: Path, viewers: int, solo_visits: int,
                 f"{len(h_room)}/{viewers} got it" if name == "median" else "")
             for name, value in h_stats.items()
         ]  # fmt: skip
-    before, open_ = details["kernels_before"], details["kernels_open"]
-    rows.append(Row("audience", f"kernel memory (RSS) with {viewers} viewers' pages open", "bytes",
+        v_room = [r["state_received"] for r in details["voila_refill_room"] if "state_received" in r]
+        if v_room:
+            v_stats = _stats(v_room)
+            details["summary"].update(voila_refill={**v_stats, "shown": len(v_room)})
+            new = details["voila_refill_cpu_s"].get("new kernels", 0)
+            rows.append(Row("audience", f"{viewers} headless viewers at once: the map's data received, p95, kernels "
+                            f"taken replaced after {AUDIENCE_REFILL_SECONDS} s", "s", h_stats["p95"], v_stats["p95"],
+                            h_stats["p95"] / v_stats["p95"], len(h_room),
+                            "the same with Voilà's refill (each replaced a second after its visit)",
+                            f"medians {h_stats['median']:.2f} s against {v_stats['median']:.2f} s; with Voilà's refill "
+                            f"{len(v_room)}/{viewers} got it and its new kernels used {new:.1f} CPU s"))  # fmt: skip
+    before = details["kernels_before"]
+    open_ = details.get("kernels_open", details["kernels_at_last_map"])
+    when = "pools refilled" if "kernels_open" in details else "at the last map"
+    rows.append(Row("audience", f"kernel memory (RSS) with {viewers} viewers' pages open, {when}", "bytes",
                     open_["rss_mb"] * 1048576, before["rss_mb"] * 1048576, open_["rss_mb"] / before["rss_mb"], 1,
                     f"the preheated server before anyone came ({before['count']} kernels)",
                     f"{open_['count']} kernels: {details['viewer_kernels']['count']} viewers', "
-                    f"{details['pool_kernels']['count']} in the pools refilled; "
+                    f"{details['pool_kernels']['count']} waiting in the pools; "
                     f"PSS {open_['pss_mb'] / 1024:.2f} GB against {before['pss_mb'] / 1024:.2f} GB"))  # fmt: skip
     cpu = details["cpu_s"]
     browser = cpu.get("chromium", 0) + cpu.get("playwright", 0)
@@ -632,7 +710,7 @@ def bench_gets(db: Path, tmp: Path, gets: int, log: Callable[[str], None]) -> tu
                 break
             time.sleep(1.0)
         log_text = server.log()
-    culled = len(re.findall(r"[Cc]ulling kernel", log_text))
+    culled = len(re.findall(r"Culling '[^']*' (?:dead )?kernel '", log_text))
     details = {"gets": gets, "answers": answers, "answered_in_s": answered - start, "preheat": preheat,
                "cull_seconds": int(env_cull) if env_cull else config.KERNEL_CULL_SECONDS,
                "right_after": right_after, f"after_{GONE_BY}_s": at_limit, "timeline": timeline,
@@ -670,6 +748,11 @@ def _kb(value: float | None) -> str:
     return "" if value is None else f"{value / 1e3:.0f}"
 
 
+def _cpu(used: dict, party: str) -> str:
+    """CPU seconds of a party; *other* (the machine's minus ours, read a moment apart) is never shown below 0."""
+    return f"{max(0.0, used.get(party, 0)) if party == 'other' else used.get(party, 0):.1f}"
+
+
 def markdown(room: dict, gets: dict) -> list[str]:
     """The section of ``results.md``: the room's pages (medians), who used the CPU, memory, and the GETs' kernels."""
     md = ["", "## A room arriving together (section 11)", ""]
@@ -689,17 +772,18 @@ def markdown(room: dict, gets: dict) -> list[str]:
             "carrying the map's basemap and flows):",
             "",
             "| viewers | pages | HTML first byte | HTML received | DOMContentLoaded | load | first websocket message "
-            "| largest message | its kB | map drawn | websocket kB |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+            "| largest message | its kB | map drawn | files | files kB | websocket kB |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]  # fmt: skip
         for name, rows in ((f"1 alone (median of {len(room['solo'])})", room["solo"]), (f"{n} at once", room["room"])):
             med = {k: _median(rows, k) for k in ("response_start", "html_received", "dom_content_loaded", "load",
                                                  "first_message", "largest_message", "largest_message_bytes",
-                                                 "drawn", "websocket_bytes")}  # fmt: skip
+                                                 "drawn", "files", "files_bytes", "websocket_bytes")}  # fmt: skip
             md.append(f"| {name} | {len(rows)} | {_cell(med['response_start'])} | {_cell(med['html_received'])} "
                       f"| {_cell(med['dom_content_loaded'])} | {_cell(med['load'])} | {_cell(med['first_message'])} "
                       f"| {_cell(med['largest_message'])} | {_kb(med['largest_message_bytes'])} "
-                      f"| {_cell(med['drawn'])} | {_kb(med['websocket_bytes'])} |")  # fmt: skip
+                      f"| {_cell(med['drawn'])} | {_cell(med['files'], '{:.0f}')} | {_kb(med['files_bytes'])} "
+                      f"| {_kb(med['websocket_bytes'])} |")  # fmt: skip
         parties = ["chromium", "playwright", "benchmark", "voila", "viewer kernels", "new kernels", "other", "machine"]
         md += ["", f"CPU seconds from the navigations to the last map drawn ({os.cpu_count()} CPUs; *viewer kernels*: "
                "the kernels waiting when the room came; *new kernels*: those started meanwhile, to refill the pool or "
@@ -710,12 +794,14 @@ def markdown(room: dict, gets: dict) -> list[str]:
         for name, cpu in ((f"1 alone (median of {len(solo_cpu)})", {k: statistics.median(c.get(k, 0) for c in solo_cpu)
                                                                   for k in [*parties, "window"]}),
                           (f"{n} at once", room["cpu_s"])):  # fmt: skip
-            md.append(f"| {name} | {cpu['window']:.1f} | " + " | ".join(f"{cpu.get(k, 0):.1f}" for k in parties) + " |")
+            md.append(f"| {name} | {cpu['window']:.1f} | " + " | ".join(_cpu(cpu, k) for k in parties) + " |")
         if room.get("headless_room"):
             md += ["", "The same with no browser: headless viewers asking the server for what Voilà's front end asks "
                    f"(the page, its {len(room.get('files', []))} files, the kernel's websocket, the widgets' state); "
                    "seconds from the request (median over the viewers), and the CPU seconds until the last one had "
-                   "the map's data (*benchmark*: the headless viewers themselves):", "",
+                   "the map's data (*benchmark*: the headless viewers themselves; *Voilà's refill*: the same room on "
+                   "a server whose audience pool is refilled as Voilà does, each kernel taken replaced a second after "
+                   "its visit):", "",
                    "| viewers | got the state | HTML received | files received | websocket open | map's data received "
                    "| state kB | files kB | voila | viewer kernels | new kernels | benchmark | other |",
                    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
@@ -724,28 +810,30 @@ def markdown(room: dict, gets: dict) -> list[str]:
                 (f"1 alone (median of {len(room['headless_solo'])})", room["headless_solo"],
                  {k: statistics.median(c.get(k, 0) for c in hsolo) for k in parties} if hsolo else {}),
                 (f"{n} at once", room["headless_room"], room["headless_cpu_s"]),
+                (f"{n} at once, Voilà's refill", room.get("voila_refill_room", []), room.get("voila_refill_cpu_s", {})),
             ):  # fmt: skip
+                if not rows:
+                    continue
                 med = {k: _median(rows, k) for k in ("html_received", "files_received", "websocket_open",
                                                      "state_received", "state_bytes", "files_bytes")}  # fmt: skip
                 got = sum("state_received" in r for r in rows)
                 md.append(f"| {name} | {got}/{len(rows)} | {_cell(med['html_received'])} "
                           f"| {_cell(med['files_received'])} | {_cell(med['websocket_open'])} "
                           f"| {_cell(med['state_received'])} | {_kb(med['state_bytes'])} | {_kb(med['files_bytes'])} | "
-                          + " | ".join(f"{cpu.get(k, 0):.1f}" for k in ("voila", "viewer kernels", "new kernels",
-                                                                         "benchmark", "other")) + " |")  # fmt: skip
-        b, o = room["kernels_before"], room["kernels_open"]
+                          + " | ".join(_cpu(cpu, k) for k in ("voila", "viewer kernels", "new kernels", "benchmark",
+                                                               "other")) + " |")  # fmt: skip
+        b, last, v, w = (room[k] for k in ("kernels_before", "kernels_at_last_map", "viewer_kernels", "pool_kernels"))
         md += ["", "Memory of the server's kernels (sums, MB):", "",
                "| when | kernels | RSS | PSS |", "|---|--:|--:|--:|",
                f"| preheated, before anyone came | {b['count']} | {b['rss_mb']:.0f} | {b['pss_mb']:.0f} |",
-               f"| at the last map drawn | {room['kernels_at_last_map']['count']} "
-               f"| {room['kernels_at_last_map']['rss_mb']:.0f} | {room['kernels_at_last_map']['pss_mb']:.0f} |",
-               f"| {n} pages open, pool refilled | {o['count']} | {o['rss_mb']:.0f} | {o['pss_mb']:.0f} |",
-               f"| of which the viewers' | {room['viewer_kernels']['count']} | {room['viewer_kernels']['rss_mb']:.0f} "
-               f"| {room['viewer_kernels']['pss_mb']:.0f} |",
-               f"| and those waiting in the pools | {room['pool_kernels']['count']} "
-               f"| {room['pool_kernels']['rss_mb']:.0f} | {room['pool_kernels']['pss_mb']:.0f} |",
-               "", f"The pool was refilled and idle again {room['refilled_after_s']:.0f} s after the navigations. "
-               f"Chromium's own RSS with the {n} pages open: {room['chromium_rss_mb']:.0f} MB; kernels a few "
+               f"| at the last map drawn | {last['count']} | {last['rss_mb']:.0f} | {last['pss_mb']:.0f} |"]
+        if "kernels_open" in room:
+            o = room["kernels_open"]
+            md.append(f"| {n} pages open, pools refilled ({room['refilled_after_s']:.0f} s after the navigations) "
+                      f"| {o['count']} | {o['rss_mb']:.0f} | {o['pss_mb']:.0f} |")
+        md += [f"| of which the viewers' | {v['count']} | {v['rss_mb']:.0f} | {v['pss_mb']:.0f} |",
+               f"| and those waiting in the pools | {w['count']} | {w['rss_mb']:.0f} | {w['pss_mb']:.0f} |",
+               "", f"Chromium's own RSS with the {n} pages open: {room['chromium_rss_mb']:.0f} MB; kernels a few "
                f"seconds after the pages were left: {room['kernels_after_leaving']}.", ""]  # fmt: skip
     if "skipped" in gets:
         md += [f"The plain GETs were not measured: {gets['skipped']}", ""]
@@ -769,6 +857,6 @@ def run(ctx: Context) -> Result:
     gets = GETS if ctx.scale == 1 else QUICK_GETS
     db = shipped_db(ctx.tmp)
     solo = SOLO_VISITS if ctx.scale == 1 else 1
-    room_rows, room = survive(lambda: bench_room(db, ctx.tmp, viewers, solo, ctx.log), ctx.log)
+    room_rows, room = survive(lambda: bench_room(db, ctx.tmp, viewers, solo, ctx.scale == 1, ctx.log), ctx.log)
     get_rows, got = survive(lambda: bench_gets(db, ctx.tmp, gets, ctx.log), ctx.log)
     return Result(room_rows + get_rows, {"audience": {"room": room, "gets": got}}, markdown(room, got))

@@ -40,9 +40,10 @@ __all__ = ["AUDIENCE_REFILL_SECONDS", "CARDS", "TEMPLATE_ROOT", "landing_context
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 #: Seconds after a visitor took the first kernel of the audience's pool (``--audience``) before the kernels taken
-#: are replaced, all together: a room arriving together is served first.  Replacing each at once, as Voilà does,
-#: started 20 kernels (each ~5 s of CPU: imports, the dashboard built) on the CPUs serving the 20 visitors.
-AUDIENCE_REFILL_SECONDS = 60
+#: are replaced, all together: a room that opens the link on the screen over a minute or two is served first.
+#: Replacing each at once, as Voilà does, started a kernel per visitor (imports, the dashboard built: 1.5-5 s of CPU
+#: each) on the CPUs serving the visitors (``benchmarks/audience.py``).
+AUDIENCE_REFILL_SECONDS = 120
 
 #: The landing page's cards, in order: notebook, then the :mod:`gloact_lib.i18n` keys of its title,
 #: of what it shows and of its data and sources.
@@ -237,7 +238,7 @@ def paced_pools(pool_size: int = 1, audience: int = 0) -> dict[str, float]:
     Examples
     --------
     >>> paced_pools(1, 20), paced_pools(1), paced_pools(2)
-    ({'routes.ipynb': 60}, {}, {})
+    ({'routes.ipynb': 120}, {}, {})
     """
     return {"routes.ipynb": AUDIENCE_REFILL_SECONDS} if audience > pool_size else {}
 
@@ -310,7 +311,8 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, au
         Preheated kernels per dashboard.
     audience : int, default 0
         People expected to open the routes dashboard at once: that many preheated kernels for it (each
-        holds ~300 MB; see :func:`pools`).
+        holds ~200 MB; see :func:`pools`), those taken replaced together :data:`AUDIENCE_REFILL_SECONDS`
+        after the first was taken (see :func:`_pace_refills`).
 
     Raises
     ------
