@@ -199,9 +199,12 @@ def od_pairs_of(frame: pd.DataFrame) -> pd.DataFrame:
                            ignore_index=True)  # fmt: skip
 
 
-def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
+def _path_sql(selection: Selection, level: str, by_month: bool = False) -> tuple[str, list]:
+    """The selection's drawable paths (``persons``, ``journeys``, ``ckey``, ``path``), also per ``month`` (of
+    ``period_start``, NULL where none) when ``by_month``."""
     o, v, d = (("origin_country", "via_countries", "destination_country") if level == "country"
                else ("origin", "via", "destination"))  # fmt: skip
+    month = "date_trunc('month', period_start)::DATE" if by_month else None
     sql, params = selected_sql(selection)
     # Only cross-border journeys are drawn as legs: a domestic journey is a flow of its own (domestic()),
     # a journey with an unknown end is listed beside the map (listed()), never drawn as a line to nowhere.
@@ -209,11 +212,13 @@ def _path_sql(selection: Selection, level: str) -> tuple[str, list]:
     sql = (f"SELECT * FROM ({sql}) WHERE scope = 'cross_border' AND origin_country IN {placed} "
            f"AND destination_country IN {placed}")
     # Journeys share few distinct paths: add them up per path first, then cut paths into legs.
+    keys = f"{o}, {v}, {d}" + (f", {month}" if month else "")
     return (
-        f"""SELECT persons, journeys, ckey,
+        f"""SELECT persons, journeys, ckey{", month" if month else ""},
                    list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
-            FROM (SELECT {o}, {v}, {d}, sum(persons) AS persons, count(*) AS journeys, {_CK} AS ckey
-                  FROM ({sql}) GROUP BY {o}, {v}, {d})""",
+            FROM (SELECT {keys}{" AS month" if month else ""}, sum(persons) AS persons, count(*) AS journeys,
+                         {_CK} AS ckey
+                  FROM ({sql}) GROUP BY {keys})""",
         params,
     )
 

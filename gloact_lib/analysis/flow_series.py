@@ -14,8 +14,9 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
+from gloact_lib.analysis.counts import _path_sql
 from gloact_lib.analysis.disclosure import cell_key_sql, publish
-from gloact_lib.analysis.selection import Selection, selected_sql
+from gloact_lib.analysis.selection import Selection
 
 __all__ = ["flow_monthly", "published_flow_monthly"]
 
@@ -47,22 +48,15 @@ def flow_monthly(con: duckdb.DuckDBPyConnection, selection: Selection, sources: 
     sources, targets = sorted(set(sources)), sorted(set(targets))
     if not sources or not targets:
         return pd.DataFrame({"month": [], "persons": [], "ckey": []})
-    o, v, d = (("origin_country", "via_countries", "destination_country") if level == "country"
-               else ("origin", "via", "destination"))  # fmt: skip
-    sql, params = selected_sql(selection)
-    # as counts.legs cuts journeys into legs: cross-border journeys with both ends placed
-    placed = "(SELECT iso3 FROM countries WHERE label_lon IS NOT NULL)"
+    path, params = _path_sql(selection, level, by_month=True)  # the journeys the map draws as legs, per month
     src = ", ".join("?" for _ in sources)
     dst = ", ".join("?" for _ in targets)
     return con.execute(
-        f"""WITH j AS (SELECT date_trunc('month', period_start)::DATE AS month, persons, rkey,
-                              list_concat([{o}], list_filter(string_split({v}, ';'), lambda x: x <> ''), [{d}]) AS path
-                       FROM ({sql}) WHERE scope = 'cross_border' AND period_start IS NOT NULL
-                         AND origin_country IN {placed} AND destination_country IN {placed}),
-            steps AS (SELECT month, persons, rkey, path[i] AS source, path[i + 1] AS target
-                      FROM j, range(1, len(path)) AS r(i))
-            SELECT month, sum(persons)::BIGINT AS persons, {cell_key_sql()} AS ckey
-            FROM steps WHERE source <> target AND source IN ({src}) AND target IN ({dst})
+        f"""WITH p AS ({path}),
+            steps AS (SELECT month, persons, ckey, path[i] AS source, path[i + 1] AS target
+                      FROM p, range(1, len(path)) AS r(i))
+            SELECT month, sum(persons)::BIGINT AS persons, {cell_key_sql("ckey")} AS ckey
+            FROM steps WHERE month IS NOT NULL AND source <> target AND source IN ({src}) AND target IN ({dst})
             GROUP BY month ORDER BY month""",
         [*params, *sources, *targets],
     ).df()

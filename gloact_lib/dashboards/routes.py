@@ -265,7 +265,7 @@ class RoutesDashboard(Panel):
         from gloact_lib.analysis.flow_series import published_flow_monthly
         from gloact_lib.data.regions import subregion, subregion_name
         from gloact_lib.views.live_map import series_payload
-        from gloact_lib.views.sources import source_text
+        from gloact_lib.views.sources import sources_text
 
         flows, s, lang = self._flows, self.selection, self.lang
         ends = [[x for x in picked[k] if isinstance(x, str) and x in flows.nodes] for k in ("s", "t")]
@@ -280,8 +280,8 @@ class RoutesDashboard(Panel):
         title = t("live_series_regions", lang, a=a, b=b) if picked.get("region") else f"{a} → {b}"
         level = "country" if s.unit == "detections" else "place"
         series = published_flow_monthly(self.con, s, ends[0], ends[1], level)
-        sources = list(dict.fromkeys(source_text(x, lang) for x in flows.summary["sources"]))
-        return series_payload(series, title, t(s.unit, lang), sources, s.threshold, lang)
+        return series_payload(series, title, t(s.unit, lang), sources_text(flows.summary["sources"], lang),
+                              s.threshold, lang)
 
     def _present(self) -> None:
         super()._present()

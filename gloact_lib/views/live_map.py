@@ -155,6 +155,11 @@ def basemap_payload() -> dict:
     return {"iso3": iso3, "shapes": shapes, "region": region, "regions": regions, "anchors": anchors}
 
 
+def _thousands(lang: str) -> str:
+    """The thousands separator the front end writes counts with (as :func:`~gloact_lib.views.map_text.fmt_number`)."""
+    return "\u202f" if lang == "fr" else ","
+
+
 def _count(value, suppressed) -> int:
     """A published count for the payload: an int, or :data:`HIDDEN`."""
     return HIDDEN if suppressed or pd.isna(value) else int(value)
@@ -254,7 +259,7 @@ def _legend(flows: Flows, lang: str, counts: list, hint: str | None) -> dict:
                                         ("largest", "live_largest"), ("click_flow", "live_click_flow"),
                                         ("click_region", "live_click_region"))}  # fmt: skip
     words.update(unit=unit, hidden=t("hidden", lang, n=flows.selection.threshold),
-                 sep="\u202f" if lang == "fr" else ",", colon="\u202f: " if lang == "fr" else ": ")
+                 sep=_thousands(lang), colon=colon(lang))
     return {
         "title": t("title", lang), "subtitle": _subtitle(flows, lang), "roles": roles,
         "role_names": [t(r, lang) for r in ROLES],
@@ -308,7 +313,7 @@ def series_payload(series: pd.DataFrame, title: str, unit: str, sources: list[st
         "peak": t("live_series_peak", lang, n=fmt_number(values[peak], lang), month=months[peak]) if shown else "",
         "source": f"{t('sources', lang)}{colon(lang)}{'; '.join(sources)}" if sources else "",
         "words": {"close": t("live_series_close", lang), "hidden": t("hidden", lang, n=threshold),
-                  "sep": "\u202f" if lang == "fr" else ","},
+                  "sep": _thousands(lang)},
     }  # fmt: skip
 
 
