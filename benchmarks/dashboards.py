@@ -114,8 +114,9 @@ CHANGE_JS = """(label) => new Promise((resolve, reject) => {
   select.dispatchEvent(new Event('change', {bubbles: true}));
 })"""
 #: What the websocket messages of a change carry, by a text found in them: the live map's data (its legend is in
-#: every message it gets), and the view's downloads (the links' HTML, gloact_lib/views/downloads.py).
-FRAME_KINDS = {"map": b'"legend": {', "downloads": b"gloact-downloads"}
+#: every message it gets), and the view's downloads (the links' state, gloact_lib/views/download_buttons.py: their
+#: files are written only when clicked, so nothing is expected here unless the links are shown or hidden).
+FRAME_KINDS = {"map": b'"legend": {', "downloads": b'"ready": '}
 #: Filter changes of each kind per size (median), each computing its view afresh (issue 14: median of 5).
 CHANGES = 5
 #: Issue 14's "done when", by journeys: seconds from the change to the map redrawn, and bytes per change (or None).
@@ -271,9 +272,9 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
     drawn again (its ``data-draws`` counter; ``wall_seconds``: the same from this process, Playwright's round trip
     included), the front end's own drawing time (``data-draw-ms``) and so when the map's data had reached it
     (``map_message_seconds``), the bytes of the websocket messages the page received for the change (every panel
-    and the downloads' links, written after the view; of which ``map_message_bytes``, the live map's, and
+    and the downloads' links' state; of which ``map_message_bytes``, the live map's, and
     ``downloads_bytes``: :data:`FRAME_KINDS`); once the kernel is idle again, the same change in an
-    in-process :class:`gloact_lib.dashboards.RoutesDashboard` (``refresh()`` of every panel, its downloads aside;
+    in-process :class:`gloact_lib.dashboards.RoutesDashboard` (``refresh()`` of every panel;
     ``kernel_map_seconds``: up to the live map's message), and, for the same selection, the previous whole-page
     approach: ``Flows.from_db`` and the folium map's ``route_map(...).get_root().render()`` (``render_bytes``: the
     page it sent per change).
@@ -296,7 +297,6 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
     changes = []
     try:
         dashboard = RoutesDashboard(con=con)
-        dashboard.published_table = None  # its downloads are written after the view, apart (Panel._ok)
         shown = []
         show = dashboard.live.show
         dashboard.live.show = lambda *a, **k: (show(*a, **k), shown.append(time.perf_counter()))
@@ -313,7 +313,7 @@ def redraw_latency(browser, server: VoilaServer, db: Path, log: Callable[[str], 
                 drawn = page.evaluate(CHANGE_JS, label)
                 wall = time.perf_counter() - start
                 seconds, draw_ms = drawn["ms"] / 1000, drawn["draw_ms"]
-                server.wait_quiet()  # the table, chart, notes and downloads are made after the map
+                server.wait_quiet()  # the table, chart and notes are made after the map
                 page.evaluate("0")  # Playwright hands the frames received meanwhile over to this process
                 received = frames[first:]
                 size = {kind: sum(len(f) for f in received if marker in f) for kind, marker in FRAME_KINDS.items()}

@@ -174,6 +174,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
     "downloads": {"en": "Download the figures of this view", "fr": "Télécharger les chiffres de cette vue"},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger (CSV)"},
     "download_xlsx": {"en": "Download Excel", "fr": "Télécharger (Excel)"},
+    "download_failed": {"en": "The file could not be written: try again in a moment.",
+                        "fr": "Le fichier n'a pas pu être écrit : réessayez dans un instant."},
     "dl_sheet": {"en": "figures", "fr": "chiffres"},
     "dl_data_as_of": {"en": "Data as of", "fr": "Données au"},
     "dl_selection": {"en": "Selection", "fr": "Sélection"},

@@ -36,8 +36,8 @@ The contract: a dashboard class provides
 ``_deck()``, optional
     Presenter mode's title and key messages (a :class:`gloact_lib.dashboards.deck.Deck`).
 ``published_table()``, optional
-    The view's published figures, a table of :mod:`gloact_lib.views.downloads`: each drawing
-    makes from it the "Download CSV" and "Download Excel" links of the header.
+    The view's published figures, a table of :mod:`gloact_lib.views.downloads`: the header's
+    "Download CSV" and "Download Excel" links write it when they are clicked (:meth:`Panel._download`).
 
 Its own traits' observers redraw with :meth:`Panel._redraw`, which waits while the dashboard
 is being built or configured.  Every text it shows comes from :mod:`gloact_lib.i18n` and is
@@ -53,7 +53,6 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import os
 import sys
 from contextlib import contextmanager
 
@@ -66,7 +65,8 @@ from gloact_lib.dashboards.links import _url_lang, url_country, url_parameters
 from gloact_lib.data.database import data_as_of, open_waiting
 from gloact_lib.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from gloact_lib.views.assets import STYLESHEET
-from gloact_lib.views.downloads import download_links
+from gloact_lib.views.download_buttons import DownloadButtons
+from gloact_lib.views.downloads import download_file
 
 __all__ = ["Panel", "Recovering", "log", "url_country", "url_parameters", "viewer_message"]
 
@@ -217,7 +217,7 @@ class Panel(w.VBox):
 
     def __init__(self, con=None, lang: str = "en", present: bool = False, **kwargs):
         self._ready = self._updating = self._stale = False
-        self._given_con, self._open_con, self._drawing, self._pending = con, None, 0, None
+        self._given_con, self._open_con, self._drawing, self._drawn_as_of = con, None, 0, None
         self.lang_toggle = w.ToggleButtons(options=[(name, code) for code, name in LANGUAGE_NAMES.items()],
                                            value=lang)  # fmt: skip
         self.status_line = w.HTML()
@@ -225,7 +225,7 @@ class Panel(w.VBox):
                                        layout=w.Layout(width="auto", min_width="118px"))  # fmt: skip
         self.refresh_button.add_class("gloact-refresh")
         self.refresh_button.on_click(lambda _button: self.refresh())
-        self.downloads = w.HTML()  # the view's figures as CSV and Excel: see _write_downloads
+        self.downloads = DownloadButtons(self._download, lang)  # the view's figures, written when asked for
         self.cover, self.messages = w.HTML(), w.HTML()  # presenter mode's first two slides: see _fill_deck
         try:
             header, body, slides = self._layout(lang)
@@ -274,17 +274,15 @@ class Panel(w.VBox):
         mode (one panel per slide, arrow keys, F for full screen), and the class's
         :attr:`URL_PARAMETERS`.
 
-        Built first, then set: a preheated kernel builds, draws and writes its downloads before
-        anyone visits, and only then waits for the visitor's address (``url_parameters`` blocks until
-        the request comes).  A dashboard that cannot be built is a :class:`Recovering` stand-in.
+        Built first, then set: a preheated kernel builds and draws before anyone visits, and only then waits
+        for the visitor's address (``url_parameters`` blocks until the request comes).
+        A dashboard that cannot be built is a :class:`Recovering` stand-in.
         """
         try:
             dashboard = cls(con=con)
         except Exception:  # built again for the visitor: the cause may have gone since the preheat
             params = url_parameters()
             return _build_or_recover(lambda: cls(con=con)._configured(params), _url_lang(params))
-        if os.environ.get("VOILA_PREHEAT") == "True":  # the kernel's loop is held while it waits: written now
-            dashboard._write_downloads()
         return dashboard._configured(url_parameters())
 
     def _configured(self, params: dict[str, str]):
@@ -329,14 +327,8 @@ class Panel(w.VBox):
         self.status = t("status_ok", self.lang)
         self.as_of = t("data_as_of", self.lang, when=f"{when:%Y-%m-%d %H:%M} UTC") if when is not None else ""
         self.status_line.value = _status_html(f"{self.status} {self.as_of}".strip())
-        self._drawn = getattr(self, "_drawn", 0) + 1
-        self.downloads.value = ""  # never the figures of an earlier state, even for a moment
-        # The files take longer to write than the view to draw: written just after the drawing has reached the
-        # viewer, and not at all when another drawing came first.  With a connection given (a notebook, a test),
-        # its owner may close it once the drawing is done: the files are written at once.
-        self._pending = (when, self._drawn)
-        if self._given_con is not None or not _later(0.01, self._write_downloads):
-            self._write_downloads()
+        self._drawn_as_of = when  # the files written for a click are this drawing's (see _download)
+        self.downloads.ready = getattr(self, "published_table", None) is not None
         if self.presenting:
             self._fill_deck()
 
@@ -359,23 +351,24 @@ class Panel(w.VBox):
         self._stale = False
         self.status = viewer_message(exc, self.lang)
         self.status_line.value = _status_html(self.status, error=True)
-        self.downloads.value = ""  # never the figures of an earlier state
-        self._drawn = getattr(self, "_drawn", 0) + 1  # nor those written for it later
+        self.downloads.ready = False  # never the figures of an earlier state
         if not getattr(self, "_retry_pending", False):
             self._retry_pending = _later(5.0, self._retry)
 
-    def _write_downloads(self) -> None:
-        """Links to the last drawing's published figures (``published_table()``, when it has one) as CSV and Excel:
-        once, and not when the view has failed or been drawn again since its drawing (its own links follow)."""
-        if self._pending is None or self._pending[1] != self._drawn:
-            return
-        (when, _), self._pending = self._pending, None
-        figures = getattr(self, "published_table", None)
+    def _download(self, kind: str) -> tuple[str, bytes]:
+        """The file a click on a download link asks for: the view's published figures as drawn, in its language.
+
+        The kernel answers once it is idle (after any drawing under way).  When the data have changed since the
+        view was drawn (an import meanwhile), the view is drawn again first: the page and the file agree.
+        """
+        if not self.downloads.ready:
+            raise RuntimeError("the view has no figures to offer (it failed, or has none)")
         try:
-            self.downloads.value = download_links(figures(), when) if figures is not None else ""
-        except Exception:  # the view itself is drawn: only the links are missing
-            log.exception("the figures of %s could not be written", type(self).__name__)
-            self.downloads.value = ""
+            if data_as_of(self.con) != self._drawn_as_of:
+                self.refresh()
+                if not self.downloads.ready:
+                    raise RuntimeError("the view could not be drawn again")
+            return download_file(self.published_table(), kind, self._drawn_as_of)
         finally:
             if not self._drawing:
                 self._release()
@@ -390,6 +383,7 @@ class Panel(w.VBox):
             return  # still being built: the first drawing comes at the end
         self.lang_toggle.value = change["new"]
         self.refresh_button.description = self.refresh_button.tooltip = t("refresh", change["new"])
+        self.downloads.relabel(change["new"])
         with self._quietly(), self.hold_trait_notifications():
             self._relabel(change["new"])
         self._redraw()  # same state, new language: every label again

@@ -11,16 +11,14 @@ Only published figures are written: counts of persons as :class:`~gloact_lib.ana
 and :func:`~gloact_lib.analysis.disclosure.publish` give them (perturbed), a hidden cell as ``<5``
 with a note, never a true small count or a cell key.  Every text cell goes through
 :func:`gloact_lib.spreadsheet.safe_row` (CSV) or :func:`gloact_lib.spreadsheet.write_cell` (Excel), so
-that a text from the database is never a formula.  :func:`download_links` makes the two links a
-dashboard shows (``data:`` addresses: nothing is fetched, it works offline).
+that a text from the database is never a formula.  :func:`download_file` names and writes one file when a viewer
+asks for it (:class:`gloact_lib.views.download_buttons.DownloadButtons`: nothing is fetched, it works offline).
 """
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as dt
-import html
 import io
 
 import pandas as pd
@@ -39,13 +37,12 @@ from gloact_lib.views.html import text, treaty_text
 from gloact_lib.views.map_text import end_name, pair_names
 from gloact_lib.views.sources import evidence_text, source_text, sources_text, unit_text
 
-__all__ = ["COLUMNS", "commitments_table", "country_table", "download_links", "figures_table", "routes_table",
+__all__ = ["COLUMNS", "commitments_table", "country_table", "download_file", "figures_table", "routes_table",
            "selection_lines", "to_csv", "to_xlsx"]  # fmt: skip
 
 #: The columns of every view's table (headers ``dl_col_<column>`` in :mod:`gloact_lib.i18n`).
 COLUMNS = ("section", "item", "value", "unit", "note", "source")
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MMP = "IOM Missing Migrants Project"
 
 
@@ -316,31 +313,30 @@ def to_xlsx(frame: pd.DataFrame, when: dt.datetime | None = None) -> bytes:
                       widths=(34, 44, 14, 14, 40, 50))  # fmt: skip
 
 
-_STYLE = ("<style>.gloact-downloads{display:flex;gap:8px;align-items:center;margin:0 8px}"
-          ".gloact-downloads a{display:inline-block;padding:3px 10px;border:1px solid #a23b2a;border-radius:3px;"
-          "color:#a23b2a;background:#fff;text-decoration:none;font-size:13px;line-height:20px;white-space:nowrap}"
-          ".gloact-downloads a:hover,.gloact-downloads a:focus{background:#a23b2a;color:#fff}"
-          ".gloact-present .gloact-downloads{display:none}"
-          "@media print{.gloact-downloads{display:none}}</style>")  # fmt: skip
+def download_file(frame: pd.DataFrame, kind: str, when: dt.datetime | None = None) -> tuple[str, bytes]:
+    """A view's figures as a file to download: its name and its bytes (what a click on "Download CSV" or
+    "Download Excel" saves, see :class:`gloact_lib.views.download_buttons.DownloadButtons`).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table of this module (its ``attrs`` name the view and the language).
+    kind : {"csv", "xlsx"}
+    when : datetime, optional
+        The data's date: in the file's name and its header.
 
-def download_links(frame: pd.DataFrame, when: dt.datetime | None = None) -> str:
-    """The "Download CSV" and "Download Excel" links of a view: its files as ``data:`` addresses (no request).
+    Returns
+    -------
+    name : str
+        ``gloact-<view>[-<date>]-<lang>.<kind>``.
+    data : bytes
 
     Examples
     --------
     >>> frame = figures_table([("s", "=1+1", 5, "persons", "", "src")], name="x", title="X", lang="en")
-    >>> "download='gloact-x-en.csv'" in download_links(frame)
-    True
+    >>> download_file(frame, "csv")[0]
+    'gloact-x-en.csv'
     """
-    lang, e = frame.attrs["lang"], html.escape
-    stem = f"gloact-{frame.attrs['name']}{f'-{when:%Y-%m-%d}' if when else ''}-{lang}"
-    links = []
-    files = (("csv", "text/csv;charset=utf-8", to_csv(frame, when)), ("xlsx", _XLSX, to_xlsx(frame, when)))
-    for kind, mime, data in files:
-        label = t(f"download_{kind}", lang)
-        links.append(f"<a class='gloact-download' download='{e(stem)}.{kind}' title='{e(label)}' "
-                     f"href='data:{mime};base64,{base64.b64encode(data).decode('ascii')}'>"
-                     f"<span aria-hidden='true'>&#8595;</span> {e(label)}</a>")  # fmt: skip
-    return f"{_STYLE}<div class='gloact-downloads' role='group' aria-label='{e(t('downloads', lang))}'>" \
-           f"{''.join(links)}</div>"  # fmt: skip
+    write = {"csv": to_csv, "xlsx": to_xlsx}[kind]
+    stem = f"gloact-{frame.attrs['name']}{f'-{when:%Y-%m-%d}' if when else ''}-{frame.attrs['lang']}"
+    return f"{stem}.{kind}", write(frame, when)

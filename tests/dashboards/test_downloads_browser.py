@@ -1,5 +1,6 @@
 """Taking the figures away, in Chromium on a real `gloact serve` with the network cut: the routes view's CSV holds
-the published figures the page shows, in the page's language."""
+the published figures the page shows, in the page's language; the files are written when their links are clicked
+(:class:`gloact_lib.views.download_buttons.DownloadButtons`), and reach the browser as its downloads."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def test_routes_csv_holds_the_figures_the_page_shows(server, browser, tmp_path):
     wait_drawn(page, LIVE_MAP_DRAWN, timeout=60)
     page.get_by_role("link", name="Download CSV").wait_for(timeout=30_000)
     assert page.get_by_role("link", name="Download Excel").is_visible()
+    assert page.locator("a[href^='data:'], a[href^='blob:']").count() == 0  # no file in the page until asked for
     page.wait_for_timeout(500)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     png = page.screenshot(path=str(SCREENSHOTS / "routes-downloads-1366.png"))

@@ -3,7 +3,6 @@ and the index page of ``gloact build-maps``."""
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as dt
 import io
@@ -22,11 +21,12 @@ from gloact_lib.data.database import data_as_of
 from gloact_lib.imports.pipeline import import_file
 from gloact_lib.spreadsheet import is_dangerous
 from gloact_lib.views.build_maps import build_maps, write_index
+from gloact_lib.views.download_buttons import DownloadButtons
 from gloact_lib.views.downloads import (
     COLUMNS,
     commitments_table,
     country_table,
-    download_links,
+    download_file,
     figures_table,
     routes_table,
     to_csv,
@@ -154,20 +154,19 @@ def test_hostile_text_stays_inert(con, write_csv, tmp_path):
         cells = [c for row in sheet.iter_rows() for c in row]
         assert all(c.data_type != "f" for c in cells)
         _inert([c.value for c in cells], "xlsx")
-        links = download_links(f, WHEN)
-        assert "<script" not in links and "{{" not in links and "HYPERLINK" not in links  # only base64 data
+        message, buffers = DownloadButtons(lambda kind, f=f: download_file(f, kind, WHEN)).answer("xlsx")
+        assert message == {"kind": "xlsx", "file": f"gloact-{f.attrs['name']}-2025-03-01-{f.attrs['lang']}.xlsx"}
+        assert buffers == [to_xlsx(f, WHEN)]  # the page is sent a name and bytes, no text of the file
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(extra))).active
     assert sheet["A1"].value.startswith("'=HYPERLINK(")  # the title too, with its apostrophe
 
 
-def test_download_links(built_con):
+def test_download_file(built_con):
     frame = routes_table(built_con, SMALL, "fr")
-    links = download_links(frame, WHEN)
-    found = dict(re.findall(r"download='([^']+)'[^>]*href='data:[^;]+(?:;charset=utf-8)?;base64,([^']+)'", links))
-    assert set(found) == {"gloact-routes-2025-03-01-fr.csv", "gloact-routes-2025-03-01-fr.xlsx"}
-    assert base64.b64decode(found["gloact-routes-2025-03-01-fr.csv"]) == to_csv(frame, WHEN)
-    assert "Télécharger (CSV)" in links and "Télécharger (Excel)" in links
-    assert external_refs(links) == []
+    assert download_file(frame, "csv", WHEN) == ("gloact-routes-2025-03-01-fr.csv", to_csv(frame, WHEN))
+    assert download_file(frame, "xlsx", None) == ("gloact-routes-fr.xlsx", to_xlsx(frame, None))
+    with pytest.raises(KeyError):
+        download_file(frame, "html", WHEN)
 
 
 def test_country_and_commitments_tables(built_con):
@@ -193,21 +192,59 @@ def test_country_and_commitments_tables(built_con):
     assert any("Status updates shown are illustrative" in c for c in commitments.attrs["caveats"])
 
 
+def _asked(view, kind: str) -> tuple[str, bytes]:
+    """What a click on one of the view's download links gives: the file's name and bytes."""
+    message, buffers = view.downloads.answer(kind)
+    assert set(message) == {"kind", "file"}, message
+    return message["file"], buffers[0]
+
+
 def test_every_dashboard_offers_its_figures(built_con):
     routes = RoutesDashboard(con=built_con, selection=SMALL)
-    assert "Download CSV" in routes.downloads.value and "Download Excel" in routes.downloads.value
-    csv_data = re.search(r"href='data:text/csv;charset=utf-8;base64,([^']+)'", routes.downloads.value).group(1)
-    table = _table(_csv_rows(base64.b64decode(csv_data)), ["Table", "Item", "Value", "Unit", "Note", "Source"])
+    assert routes.downloads.ready and routes.downloads.words["csv"] == "Download CSV"
+    name, data = _asked(routes, "csv")
+    assert name.startswith("gloact-routes-") and name.endswith("-en.csv")
+    table = _table(_csv_rows(data), ["Table", "Item", "Value", "Unit", "Note", "Source"])
     total = Flows.from_db(built_con, SMALL).summary["persons"]
     assert ["Key figures", "persons in this selection", str(total)] == table[0][:3]
     assert f"{total:,}" in routes.kpis.value  # the figure the page shows
     routes.lang = "fr"
-    assert "Télécharger (CSV)" in routes.downloads.value
+    assert routes.downloads.words == {"csv": "Télécharger (CSV)", "xlsx": "Télécharger (Excel)",
+                                      "group": "Télécharger les chiffres de cette vue"}  # fmt: skip
+    assert _asked(routes, "xlsx")[0].endswith("-fr.xlsx")
     for view in (CountryDashboard(con=built_con, country="NER"), CommitmentsDashboard(con=built_con, lang="fr")):
-        assert view.downloads.value.count("<a class='gloact-download'") == 2, type(view).__name__
-    routes.con.close()
+        name, data = _asked(view, "xlsx")
+        assert openpyxl.load_workbook(io.BytesIO(data)).active["A1"].value, (type(view).__name__, name)
+    assert routes.downloads.answer("../../etc/passwd") == ({}, [])  # nothing else is answered
+
+
+def test_a_failed_view_offers_no_file(built_db):
+    from gloact_lib.data.database import connect
+
+    con = connect(built_db, read_only=True)
+    routes = RoutesDashboard(con=con, selection=SMALL)
+    assert routes.downloads.ready
+    con.close()
     routes.refresh()  # a failure leaves no link to the figures of an earlier state
-    assert routes.downloads.value == ""
+    assert not routes.downloads.ready
+    message, buffers = routes.downloads.answer("csv")
+    assert message == {"kind": "csv", "problem": "The file could not be written: try again in a moment."}
+    assert buffers == []
+
+
+def test_a_file_asked_for_after_an_import_is_of_the_view_drawn_again(built_con, monkeypatch):
+    """The data changed since the view was drawn: the view is drawn again, then the file written (they agree)."""
+    from gloact_lib.dashboards import base
+
+    routes = RoutesDashboard(con=built_con, selection=SMALL)
+    drawn = []
+    monkeypatch.setattr(routes, "refresh", lambda: (drawn.append(1), routes._ok()))
+    _asked(routes, "csv")
+    assert drawn == []  # the same data: the file of the view as drawn
+    later = dt.datetime(2099, 1, 2, 3, 4)
+    monkeypatch.setattr(base, "data_as_of", lambda con: later)
+    name, _ = _asked(routes, "csv")
+    assert drawn == [1] and name.startswith("gloact-routes-2099-01-02-")
 
 
 def test_maps_index(built_con, tmp_path):
@@ -233,8 +270,13 @@ def test_maps_index_escapes_titles(tmp_path):
     assert "Data as of —." in page
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_download_links_are_inert_html(lang):
-    frame = figures_table([("<b>s</b>", "=1+1", 5, "persons", "", "src")], name="x<y", title="<i>", lang=lang)
-    links = download_links(frame)
-    assert "download='gloact-x&lt;y-" in links and "<b>" not in links and "<i>" not in links
+def test_download_links_put_no_text_into_the_page_as_html():
+    """The links' front end sets every text with textContent; the file's name only as the saved file's name."""
+    from gloact_lib.views.download_buttons import _JS
+
+    script = _JS.read_text(encoding="utf-8")
+    assert "textContent" in script and "link.download = name" in script
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", script)
+    assert "http" not in script  # nothing fetched
+    buttons = DownloadButtons(lambda kind: ("x", b""), lang="en")
+    assert buttons.words["group"] == "Download the figures of this view" and not buttons.ready
