@@ -207,6 +207,17 @@ def test_served_dashboards_in_chromium(hostile, hostile_server):
         page, watch = watched_page(browser, 1400, 1000)
         page.on("dialog", lambda d: watch.errors.append("dialog: " + d.message))
         page.goto(hostile_server + "/voila/render/routes.ipynb?unit=persons&data=all")  # the hostile hubs' journeys
+        page.locator(".gloact-live path.gloact-arc").first.wait_for(timeout=90_000)
+        # zoomed in on it (as a viewer would: zoomed out, the map groups countries into regions, and a place's label
+        # gives way to a busier place's where they would overlap), a hub's own name
+        at = page.evaluate("""() => { const map = window.__gloactMap; let at = null;
+            map.eachLayer((l) => { const el = l.getElement && l.getElement();
+                if (el && el.classList.contains('gloact-label') && el.textContent.includes('{#12}')) {
+                    at = l.getLatLng(); } });
+            if (at) { map.setView(at, 8, {animate: false}); }
+            return at; }""")
+        assert at is not None  # its label, drawn (perhaps giving way to a busier place's where they overlap)
+        page.wait_for_function("document.querySelector('.gloact-live').dataset.level === 'country'", timeout=10_000)
         page.locator(".gloact-live .gloact-label", has_text="Police report {#12}").first.wait_for(timeout=90_000)
         page.get_by_text("{{7*7}}").first.wait_for(timeout=10_000)  # a journey's source, in the notes
         _frames_clean(page)

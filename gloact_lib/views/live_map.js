@@ -96,7 +96,7 @@ function render({ model, el }) {
   box.setAttribute("role", "region");
   el.appendChild(box);
   const map = L.map(box, { zoomSnap: 0.25, attributionControl: false, zoomControl: false, worldCopyJump: false,
-                           minZoom: 1, maxZoom: 9 }).setView([25, 10], 3);
+                           minZoom: 1, maxZoom: 9 });  // its view: the first fit, once the page has placed it
   const zoom = L.control.zoom({ position: "topleft" }).addTo(map);
   L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
   window.__gloactMap = map;  // the page's live map: the browser tests look at it
@@ -104,7 +104,7 @@ function render({ model, el }) {
 
   // --- the basemap, drawn once ----------------------------------------------------------------------------------
   const basemap = model.get("basemap"), countries = {}, regionOf = {};
-  const base = L.featureGroup().addTo(map);
+  const base = L.featureGroup();  // on the map once it has its view (showBase): its shapes projected once
   basemap.iso3.forEach((iso3, i) => {
     regionOf[iso3] = basemap.region ? basemap.region[i] : -1;
     const layer = L.polygon(rings(basemap.shapes[i]), { color: "#ffffff", weight: 0.8, fillOpacity: 1,
@@ -427,9 +427,13 @@ function render({ model, el }) {
     state = { nodes: model.get("nodes"), flows: model.get("flows"), roles: model.get("roles"),
               legend: model.get("legend") };
     if (!state.nodes || !state.nodes.iso3 || !state.legend || !state.legend.words) { state = null; return; }
-    const first = fit();  // before the layers: they are drawn once, at the zoom they are seen at
+    if (!placed()) { return; }  // drawn when the page has placed the map (the observer below)
+    // The first selection is fitted; a later one (the page's address, a filter, a month played) only when some of
+    // it is out of view, and not once the viewer has moved the map.  Before the layers: drawn once, at the zoom seen.
+    const moved = fit(true, true);
+    showBase();
     layers();
-    if (first) { autoCollapse(); }
+    if (moved) { autoCollapse(); }
     box.dataset.draws = String(Number(box.dataset.draws) + 1);
     box.dataset.drawMs = (performance.now() - start).toFixed(1);
   }
@@ -526,11 +530,25 @@ function render({ model, el }) {
     });
   }
 
-  // The first drawing fits the data, once the map has a size (a hidden map cannot fit), and fits it again when
-  // the map's size changes (the page settling) until the viewer moves or zooms it: then it never moves by itself.
-  // Says whether it moved the map.
-  function fit(again) {
-    if ((fitted && !again) || userMoved || !state || map.getSize().x === 0) { return false; }
+  // The map is in the page and has a size: before that, Leaflet can neither fit nor project anything (the first
+  // drawing waits for it, and the basemap is put on the map then, so that its shapes are projected once).
+  function placed() { return box.isConnected && box.clientWidth > 0 && box.clientHeight > 0; }
+  function showBase() {
+    if (map.hasLayer(base)) { return; }
+    if (!fitted) { map.setView([25, 10], 3); }  // nothing to fit (yet): the region the workbook is about
+    base.addTo(map);
+    base.bringToBack();
+  }
+  // Fit the data: the first drawing, a change of the map's size (the page settling), a selection partly out of
+  // view (``outside``), until the viewer moves or zooms the map: then it never moves by itself.  Says whether it
+  // moved the map.
+  function fit(again, outside) {
+    if ((fitted && !again) || userMoved || !state || !placed()) { return false; }
+    const bounds = L.latLngBounds(state.nodes.bounds);
+    if (fitted && map.getBounds().contains(bounds)
+        && (outside || map.getBoundsZoom(bounds) === map.getZoom())) {
+      return false;  // already in view (at the zoom a fit would give): nothing moves, nothing is projected again
+    }
     fitting = true;
     try { map.fitBounds(state.nodes.bounds, { animate: false }); } finally { fitting = false; }
     fitted = true;
@@ -571,11 +589,19 @@ function render({ model, el }) {
   model.on("change:series", drawSeries);
   model.on("change:selected", () => { setCountryInAddress(model.get("selected")); if (state) { paintCountries(); } });
   model.on("change:height", () => { size(); map.invalidateSize(); });
-  const observer = new ResizeObserver(() => { size(); map.invalidateSize({ pan: false }); refit(); });
+  const observer = new ResizeObserver(() => {
+    size();
+    if (!placed()) { return; }
+    if (!map.hasLayer(base)) { draw(); showBase(); return; }  // placed at last: the first drawing
+    const before = map.getSize();  // Leaflet's size of the map as last drawn
+    map.invalidateSize({ pan: false });
+    if (!map.getSize().equals(before)) { refit(); }  // the page settling: fit again (until the viewer moves it)
+  });
   observer.observe(box);
   observer.observe(document.body);  // what is above the map changed: its top moved
   window.addEventListener("resize", size);
-  draw();
+  draw();  // at once if the map is already in the page; else when the observer sees it placed
+  if (placed()) { showBase(); }
   drawSeries();
   return () => { observer.disconnect(); window.removeEventListener("resize", size); map.remove(); if (window.__gloactMap === map) { window.__gloactMap = null; } };
 }

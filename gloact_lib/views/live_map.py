@@ -6,8 +6,10 @@ once per viewer with Leaflet bundled into it (from the ``xstatic-leaflet`` packa
 so is the Natural Earth basemap (:attr:`LiveMap.basemap`, set at construction).  :meth:`LiveMap.show` then sends
 only what a selection changes, as compact columns of numbers (:func:`map_payload`): the flows (node indices and
 counts), the location totals (in, out, through, domestic), the countries' roles, and the legend's words.  The
-front end redraws its layers in place: the viewer's zoom stays; the map fits the data when it first draws
-(and again while the page settles, until the viewer moves it).  Zoomed out on many flows, the front end groups
+front end redraws its layers in place: the map fits the first selection (again while
+the page settles), and a later one only if part of it is out of view; once the viewer has moved or zoomed the
+map, their view stays.  The first drawing waits until the page has placed the map, so that the basemap and the
+layers are projected once, at the zoom they are seen at.  Zoomed out on many flows, the front end groups
 countries into their UN M49 sub-regions (:func:`basemap_payload` sends each country's), in the page alone.
 
 The colours are :mod:`gloact_lib.views.map_style`'s (the same constants as the folium maps of ``build-maps``
