@@ -210,6 +210,8 @@ def test_served_dashboards_in_chromium(hostile, hostile_server):
         page.locator(".gloact-live path.gloact-arc").first.wait_for(timeout=90_000)
         # zoomed in on it (as a viewer would: zoomed out, the map groups countries into regions, and a place's label
         # gives way to a busier place's where they would overlap), a hub's own name
+        page.evaluate("window.__gloactMap.setZoom(6, {animate: false})")
+        page.wait_for_function("document.querySelector('.gloact-live').dataset.level === 'country'", timeout=10_000)
         at = page.evaluate("""() => { const map = window.__gloactMap; let at = null;
             map.eachLayer((l) => { const el = l.getElement && l.getElement();
                 if (el && el.classList.contains('gloact-label') && el.textContent.includes('{#12}')) {
