@@ -47,10 +47,17 @@ function arrowhead(points, size) {
   return [at(size, 0), at(size * 0.55, 2.5), at(size * 0.55, -2.5)];
 }
 
+// A country's polygons from the basemap's rings: whole hundredths of a degree, the first point's, then each next
+// point's difference from the one before (live_map.py's _ring).
 function rings(shape) {
   return shape.map((polygon) => polygon.map((flat) => {
     const ring = [];
-    for (let i = 0; i < flat.length; i += 2) { ring.push([flat[i + 1], flat[i]]); }
+    let lon = 0, lat = 0;
+    for (let i = 0; i < flat.length; i += 2) {
+      lon += flat[i];
+      lat += flat[i + 1];
+      ring.push([lat / 100, lon / 100]);
+    }
     return ring;
   }));
 }

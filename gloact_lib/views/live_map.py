@@ -122,22 +122,38 @@ def _area(ring) -> float:
     return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))) / 2
 
 
-def _ring(ring) -> list[float]:
-    return [round(v, DIGITS) for point in ring for v in point]
+def _ring(ring) -> list[int]:
+    """A ring as whole hundredths of a degree, the first point's then each next point's difference from the one
+    before (small numbers: a third of the bytes of the coordinates); points that round onto the one before are left
+    out.
+
+    Examples
+    --------
+    >>> _ring([(2.0, 13.5), (2.004, 13.501), (2.5, 13.0), (2.0, 13.5)])
+    [200, 1350, 50, -50, -50, 50]
+    """
+    scale, out, last = 10**DIGITS, [], None
+    for lon, lat in ring:
+        point = (round(lon * scale), round(lat * scale))
+        if point == last:
+            continue
+        out += [point[0], point[1]] if last is None else [point[0] - last[0], point[1] - last[1]]
+        last = point
+    return out
 
 
 @lru_cache(maxsize=1)
 def basemap_payload() -> dict:
-    """The basemap as columns, sent once per viewer (about 250 kB).
+    """The basemap as columns, sent once per viewer (about 100 kB).
 
     Returns
     -------
     dict
-        ``iso3``; ``shapes`` (per country its polygons, each a list of rings, each a flat list
-        ``[lon, lat, lon, lat, ...]`` at :data:`DIGITS` decimals); ``region`` (per country the index of its UN
-        M49 sub-region in ``regions``, or -1); ``regions`` (the sub-regions' English names, their keys) and
-        ``anchors`` (per sub-region ``[lon, lat]``: the mean of its countries' label points weighted by the
-        square roots of their areas, where the map draws it when zoomed out).
+        ``iso3``; ``shapes`` (per country its polygons, each a list of rings, each a flat list of whole
+        hundredths of a degree: ``[lon, lat, dlon, dlat, ...]``, see :func:`_ring`); ``region`` (per country
+        the index of its UN M49 sub-region in ``regions``, or -1); ``regions`` (the sub-regions' English
+        names, their keys) and ``anchors`` (per sub-region ``[lon, lat]``: the mean of its countries' label
+        points weighted by the square roots of their areas, where the map draws it when zoomed out).
     """
     iso3, shapes, region, regions, points = [], [], [], [], {}
     for f in _basemap():
