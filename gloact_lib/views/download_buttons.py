@@ -87,8 +87,8 @@ class DownloadButtons(anywidget.AnyWidget):
 
     def __init__(self, write: Callable[[str], tuple[str, bytes]], lang: str = "en", **kwargs):
         super().__init__(_esm=_module(), _css=_CSS, **kwargs)
-        self._write, self.lang = write, lang
-        self.relabel(lang)
+        self._write = write
+        self.relabel(lang)  # sets self.lang
         self.add_class("gloact-download-widget")
         self.on_msg(self._asked)
 

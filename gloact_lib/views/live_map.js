@@ -433,12 +433,13 @@ function render({ model, el }) {
     const start = performance.now();
     state = { nodes: model.get("nodes"), flows: model.get("flows"), roles: model.get("roles"),
               legend: model.get("legend") };
-    if (!state.nodes || !state.nodes.iso3 || !state.legend || !state.legend.words) { state = null; return; }
+    if (!state.nodes || !state.nodes.iso3 || !state.legend || !state.legend.words) { state = null; }
     if (!placed()) { return; }  // drawn when the page has placed the map (the observer below)
     // The first selection is fitted; a later one (the page's address, a filter, a month played) only when some of
     // it is out of view, and not once the viewer has moved the map.  Before the layers: drawn once, at the zoom seen.
-    const moved = fit(true, true);
+    const moved = fit(true);
     showBase();
+    if (!state) { return; }
     layers();
     if (moved) { autoCollapse(); }
     box.dataset.draws = String(Number(box.dataset.draws) + 1);
@@ -549,8 +550,8 @@ function render({ model, el }) {
   // Fit the data: the first drawing, a change of the map's size (the page settling), a selection partly out of
   // view (``outside``), until the viewer moves or zooms the map: then it never moves by itself.  Says whether it
   // moved the map.
-  function fit(again, outside) {
-    if ((fitted && !again) || userMoved || !state || !placed()) { return false; }
+  function fit(outside) {
+    if (userMoved || !state || !placed()) { return false; }
     const bounds = L.latLngBounds(state.nodes.bounds);
     if (fitted && map.getBounds().contains(bounds)
         && (outside || map.getBoundsZoom(bounds) === map.getZoom())) {
@@ -563,8 +564,8 @@ function render({ model, el }) {
   }
   // the map's size changed (the page settling): fit again, regroup if the degrees in view crossed the line
   function refit() {
-    if (!fit(fitted)) { return; }
-    if (grouping() !== grouped) { layers(); } else { declutter(); }
+    if (!fit(false)) { return; }
+    layers();  // as after a zoom: regrouped if need be, arrowheads sized for the new zoom
     autoCollapse();
   }
 
@@ -599,7 +600,7 @@ function render({ model, el }) {
   const observer = new ResizeObserver(() => {
     size();
     if (!placed()) { return; }
-    if (!map.hasLayer(base)) { draw(); showBase(); return; }  // placed at last: the first drawing
+    if (!map.hasLayer(base)) { draw(); return; }  // placed at last: the first drawing
     const before = map.getSize();  // Leaflet's size of the map as last drawn
     map.invalidateSize({ pan: false });
     if (!map.getSize().equals(before)) { refit(); }  // the page settling: fit again (until the viewer moves it)
@@ -608,7 +609,6 @@ function render({ model, el }) {
   observer.observe(document.body);  // what is above the map changed: its top moved
   window.addEventListener("resize", size);
   draw();  // at once if the map is already in the page; else when the observer sees it placed
-  if (placed()) { showBase(); }
   drawSeries();
   return () => { observer.disconnect(); window.removeEventListener("resize", size); map.remove(); if (window.__gloactMap === map) { window.__gloactMap = null; } };
 }
