@@ -67,9 +67,12 @@ ROUTES_NOTEBOOK = "routes.ipynb"
 #: The plain folium map is drawn: Leaflet made its container in the iframe.
 BARE_DRAWN = ("iframe", ".leaflet-container")
 #: The least a dashboard kernel holds, served beside the bare notebook for the memory per viewer: the imports every
-#: dashboard needs (pandas, DuckDB, ipywidgets, anywidget) and the workbook opened for one query, no gloact_lib.
+#: dashboard needs (pandas, DuckDB, ipywidgets, anywidget) and the workbook opened for one query, no gloact_lib;
+#: pandas without pyarrow, as in the kernels of ``gloact serve`` (``gloact_lib/_lean.py``).
 FLOOR_NOTEBOOK = "floor.ipynb"
-FLOOR_CELL = """import anywidget, duckdb, ipywidgets, pandas
+FLOOR_CELL = """import sys
+sys.modules.setdefault("pyarrow", None)
+import anywidget, duckdb, ipywidgets, pandas
 
 con = duckdb.connect({db!r}, read_only=True)
 con.execute("SELECT origin_country, destination_country, sum(persons) FROM journeys GROUP BY ALL").df()

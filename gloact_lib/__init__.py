@@ -19,24 +19,30 @@ What a notebook needs comes from here::
     from gloact_lib import Flows, Selection, connect, route_map
     route_map(Flows.from_db(connect(read_only=True), Selection(origin=["NGA"])), lang="fr")
 
-``import gloact_lib`` loads the data side only; the view-side names (:func:`route_map`,
+``import gloact_lib`` loads the data side only, without the imports layer; the import functions
+(:func:`import_file`, :func:`check_file`, :func:`build_db`) and the view-side names (:func:`route_map`,
 :func:`build_maps`, :func:`build_briefing`, :func:`briefing_html`) are loaded, with folium, on
 first use (PEP 562).
 """
 
 import importlib as _importlib
 
+from gloact_lib._lean import LEAN_KERNEL_ENV as LEAN_KERNEL_ENV  # first: it decides whether pandas may load pyarrow
 from gloact_lib.analysis.flows import Flows, published_total
 from gloact_lib.analysis.selection import Selection
 from gloact_lib.data.countries import country_name, resolve_country
 from gloact_lib.data.database import connect
-from gloact_lib.imports.build import build_db
-from gloact_lib.imports.pipeline import ImportResult, ReadError, check_file, import_file
 
 __version__ = "0.1.0"
 
-#: View-side names, imported from their module (and folium with them) on first use.
+#: Imports and view-side names, imported from their module (and folium with the maps) on first use: a dashboard's
+#: kernel, which imports nothing and draws no folium map, never loads them.
 _LAZY = {
+    "build_db": "gloact_lib.imports.build",
+    "ImportResult": "gloact_lib.imports.pipeline",
+    "ReadError": "gloact_lib.imports.pipeline",
+    "check_file": "gloact_lib.imports.pipeline",
+    "import_file": "gloact_lib.imports.pipeline",
     "route_map": "gloact_lib.views.route_map",
     "build_maps": "gloact_lib.views.build_maps",
     "build_briefing": "gloact_lib.views.briefing",
@@ -63,7 +69,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """Load a view-side name on first use (PEP 562), so that ``import gloact_lib`` stays light.
+    """Load an import function or a view-side name on first use (PEP 562), so that ``import gloact_lib`` stays light.
 
     Parameters
     ----------
@@ -72,7 +78,7 @@ def __getattr__(name: str):
     Returns
     -------
     object
-        The function named ``name`` in its view module.
+        The object named ``name`` in its module.
 
     Raises
     ------

@@ -50,9 +50,13 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     """Append a frame's rows to a table of the stage database (columns by name)."""
     if frame.empty:
         return
-    import pyarrow as pa
+    try:  # as an Arrow table: DuckDB reads it faster than a frame of Python strings
+        import pyarrow as pa
 
-    con.register("_batch", pa.Table.from_pandas(frame, preserve_index=False))
+        batch = pa.Table.from_pandas(frame, preserve_index=False)
+    except ImportError:  # a served kernel's pandas runs without pyarrow (gloact_lib/_lean.py)
+        batch = frame
+    con.register("_batch", batch)
     try:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
         con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM _batch')

@@ -20,11 +20,12 @@ import sys
 import openpyxl
 import pytest
 
+from gloact_lib._lean import LEAN_KERNEL_ENV
 from gloact_lib.dashboards import links
 
 #: Never loaded by a dashboard kernel that does not draw a folium map or write an Excel file with openpyxl.
 HEAVY = ("folium", "branca", "jinja2", "geopandas", "shapely", "pyproj", "openpyxl", "PIL", "matplotlib",
-         "xlsxwriter", "requests", "voila", "jupyter_server", "nbconvert")  # fmt: skip
+         "xlsxwriter", "requests", "voila", "jupyter_server", "nbconvert", "pyarrow")  # fmt: skip
 #: What a folium map needs (presenter mode).
 FOLIUM = {"folium", "branca", "jinja2"}
 
@@ -37,7 +38,7 @@ dashboard = {cls}.from_url()
 slides = [getattr(dashboard, "map", None)]
 message, buffers = dashboard.downloads.answer("xlsx")  # a click on "Download Excel"
 print(json.dumps({{
-    "loaded": sorted({{m.split(".")[0] for m in sys.modules}}),
+    "loaded": sorted({{m.split(".")[0] for m, module in sys.modules.items() if module is not None}}),
     "status": dashboard.status, "words": dashboard.downloads.words,
     "xlsx": [message, [base64.b64encode(b).decode() for b in buffers]],
     "map": "".join(s.value for s in slides if s is not None), "lang": dashboard.lang,
@@ -66,8 +67,10 @@ ready.wait(10)
 """
 
 
-def _build(db, cls: str, query: str = "", preheat: bool = False) -> dict:
-    env = {**os.environ, "GLOACT_DB": str(db), "QUERY_STRING": "" if preheat else query}
+def _build(db, cls: str, query: str = "", preheat: bool = False, lean: bool = True) -> dict:
+    """Build ``cls`` in a fresh process as a kernel of ``gloact serve`` does (``lean``: pandas without pyarrow)."""
+    env = {**os.environ, "GLOACT_DB": str(db), "QUERY_STRING": "" if preheat else query,
+           LEAN_KERNEL_ENV: "1" if lean else "0"}  # fmt: skip
     code = BUILD.format(cls=cls)
     if preheat:  # as Voilà runs a preheated kernel: the address arrives by websocket, once the dashboard is built
         env.update(VOILA_PREHEAT="True", VOILA_KERNEL_ID="kernel-1", VOILA_APP_IP="127.0.0.1", VISIT_QUERY=query)
@@ -96,6 +99,15 @@ def test_a_dashboard_kernel_loads_no_map_or_excel_library(built_db, cls):
     sheet = _xlsx(shown).active  # the Excel file, written without openpyxl, opens in openpyxl
     assert sheet["A1"].font.bold and sheet.freeze_panes is not None
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_pandas_loads_pyarrow_outside_a_served_kernel(built_db):
+    """Only the kernels ``gloact serve`` starts go without pyarrow: an analyst's kernel (whose imports hand batches
+    to DuckDB as Arrow tables) keeps pandas' default, and the dashboard shows the same figures either way."""
+    lean, full = _build(built_db, "RoutesDashboard", lean=True), _build(built_db, "RoutesDashboard", lean=False)
+    assert "pyarrow" in full["loaded"] and "pyarrow" not in lean["loaded"]
+    assert _xlsx(lean).active.values and list(_xlsx(lean).active.values) == list(_xlsx(full).active.values)
+    assert lean["status"] == full["status"]
 
 
 def test_country_profile_kernel_loads_folium_only_for_its_map(built_db):
