@@ -67,3 +67,15 @@ def test_modules_stay_small():
     long = {str(p.relative_to(PACKAGE)): n for _, p in _modules()
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}  # fmt: skip
     assert long == {}
+
+
+def test_the_package_checks_with_exceptions_not_asserts():
+    """The dashboards' kernels run ``python -OO`` (``gloact_lib/_lean.py``), where an ``assert`` is not run: the
+    package checks what it is given with exceptions, and never reads a docstring at run time."""
+    found = []
+    for name, path in [("gloact_lib", PACKAGE / "__init__.py"), *_modules()]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found += [f"{name}:{n.lineno} assert" for n in ast.walk(tree) if isinstance(n, ast.Assert)]
+        found += [f"{name}:{n.lineno} __doc__" for n in ast.walk(tree)
+                  if isinstance(n, ast.Attribute) and n.attr == "__doc__" and isinstance(n.ctx, ast.Load)]  # fmt: skip
+    assert found == []

@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 
 from gloact_lib import config
-from gloact_lib._lean import LEAN_KERNEL_ENV
+from gloact_lib._lean import LEAN_KERNEL
 
 __all__ = ["AUDIENCE_REFILL_SECONDS", "CARDS", "TEMPLATE_ROOT", "landing_context", "paced_pools", "pools", "serve",
            "serve_folder", "voila_argv"]
@@ -335,7 +335,7 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, au
     finally:
         con.close()
     os.environ["GLOACT_DB"] = str(db_path)
-    os.environ[LEAN_KERNEL_ENV] = "1"  # the dashboards' kernels run pandas without pyarrow (gloact_lib/__init__.py)
+    os.environ.update(LEAN_KERNEL)  # the dashboards' kernels (which inherit it): see gloact_lib/_lean.py
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")]))
     from voila.app import Voila
 

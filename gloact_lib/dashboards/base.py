@@ -51,6 +51,7 @@ cause has gone.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import sys
@@ -60,6 +61,7 @@ import ipywidgets as w
 from traitlets import Unicode, observe
 
 from gloact_lib import config
+from gloact_lib._lean import give_back_memory
 from gloact_lib.dashboards.deck import DECK_CSS, Deck, messages_slide, title_slide
 from gloact_lib.dashboards.links import _url_lang, url_country, url_parameters
 from gloact_lib.data.database import data_as_of, open_waiting
@@ -177,6 +179,7 @@ def _build_or_recover(build, lang: str):
 def _releasing(refresh):
     """Wrap a dashboard's ``refresh`` so that the connection it opened is closed when the outermost one ends."""
 
+    @functools.wraps(refresh)
     def wrapped(self, *args, **kwargs):
         self._drawing += 1
         try:
@@ -186,7 +189,6 @@ def _releasing(refresh):
             if self._drawing == 0:
                 self._release()
 
-    wrapped.__doc__, wrapped.__name__ = refresh.__doc__, refresh.__name__
     return wrapped
 
 
@@ -411,4 +413,5 @@ class Panel(w.VBox):
                 con.close()
             except Exception:  # already closed or broken: nothing to keep
                 pass
+            give_back_memory()  # a served kernel returns the drawing's memory (gloact_lib/_lean.py)
 

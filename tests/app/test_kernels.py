@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gloact_lib._lean import LEAN_KERNEL_ENV
+from gloact_lib._lean import LEAN_KERNEL
 from gloact_lib.app.harness import MAP_DRAWN, get, kernel_pids, voila_server, wait_drawn
 from gloact_lib.app.serve import pools, voila_argv
 
@@ -73,8 +73,9 @@ def test_gone_pages_leave_no_kernel_and_an_open_page_keeps_its_own(built_db, bro
         page.wait_for_function("document.body.innerText.includes('Profil de pays')", timeout=30_000)
         wait_drawn(page, MAP_DRAWN, timeout=30)
         assert watch.external == [] and watch.errors == []
-        for kernel in kernel_pids(pid):  # every served kernel runs pandas without pyarrow (gloact_lib/_lean.py)
-            assert f"{LEAN_KERNEL_ENV}=1".encode() in Path(f"/proc/{kernel}/environ").read_bytes().split(b"\0")
+        for kernel in kernel_pids(pid):  # every served kernel is lean (gloact_lib/_lean.py)
+            environ = Path(f"/proc/{kernel}/environ").read_bytes().split(b"\0")
+            assert {f"{k}={v}".encode() for k, v in LEAN_KERNEL.items()} <= set(environ), kernel
             loaded = Path(f"/proc/{kernel}/maps").read_text()
             assert "pandas" in loaded and "pyarrow" not in loaded and "libarrow" not in loaded, kernel
         page.close()

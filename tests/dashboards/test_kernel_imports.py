@@ -20,7 +20,7 @@ import sys
 import openpyxl
 import pytest
 
-from gloact_lib._lean import LEAN_KERNEL_ENV
+from gloact_lib._lean import LEAN_KERNEL, LEAN_KERNEL_ENV
 from gloact_lib.dashboards import links
 
 #: Never loaded by a dashboard kernel that does not draw a folium map or write an Excel file with openpyxl.
@@ -70,7 +70,7 @@ ready.wait(10)
 def _build(db, cls: str, query: str = "", preheat: bool = False, lean: bool = True) -> dict:
     """Build ``cls`` in a fresh process as a kernel of ``gloact serve`` does (``lean``: pandas without pyarrow)."""
     env = {**os.environ, "GLOACT_DB": str(db), "QUERY_STRING": "" if preheat else query,
-           LEAN_KERNEL_ENV: "1" if lean else "0"}  # fmt: skip
+           **(LEAN_KERNEL if lean else {LEAN_KERNEL_ENV: "0", "PYTHONOPTIMIZE": ""})}  # fmt: skip
     code = BUILD.format(cls=cls)
     if preheat:  # as Voilà runs a preheated kernel: the address arrives by websocket, once the dashboard is built
         env.update(VOILA_PREHEAT="True", VOILA_KERNEL_ID="kernel-1", VOILA_APP_IP="127.0.0.1", VISIT_QUERY=query)
@@ -102,8 +102,9 @@ def test_a_dashboard_kernel_loads_no_map_or_excel_library(built_db, cls):
 
 
 def test_pandas_loads_pyarrow_outside_a_served_kernel(built_db):
-    """Only the kernels ``gloact serve`` starts go without pyarrow: an analyst's kernel (whose imports hand batches
-    to DuckDB as Arrow tables) keeps pandas' default, and the dashboard shows the same figures either way."""
+    """Only the kernels ``gloact serve`` starts go without pyarrow (and docstrings): an analyst's kernel (whose
+    imports hand batches to DuckDB as Arrow tables) keeps pandas' default, and the dashboard shows the same figures
+    and writes the same file either way."""
     lean, full = _build(built_db, "RoutesDashboard", lean=True), _build(built_db, "RoutesDashboard", lean=False)
     assert "pyarrow" in full["loaded"] and "pyarrow" not in lean["loaded"]
     assert _xlsx(lean).active.values and list(_xlsx(lean).active.values) == list(_xlsx(full).active.values)
