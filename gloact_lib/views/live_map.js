@@ -110,7 +110,7 @@ function render({ model, el }) {
   box.dataset.draws = "0";
 
   // --- the basemap, drawn once ----------------------------------------------------------------------------------
-  const basemap = model.get("basemap"), countries = {}, regionOf = {};
+  const basemap = JSON.parse(model.get("basemap")), countries = {}, regionOf = {};  // sent as text (live_basemap.py)
   const base = L.featureGroup();  // on the map once it has its view (showBase): its shapes projected once
   basemap.iso3.forEach((iso3, i) => {
     regionOf[iso3] = basemap.region ? basemap.region[i] : -1;

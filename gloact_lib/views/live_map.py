@@ -39,7 +39,7 @@ from gloact_lib.data.countries import country_name
 from gloact_lib.data.regions import subregion_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import SEA, leaflet_assets
-from gloact_lib.views.live_basemap import DIGITS, basemap_payload
+from gloact_lib.views.live_basemap import DIGITS, basemap_payload, basemap_text
 from gloact_lib.views.map_style import ARC, HIDDEN_ARC, NEUTRAL_FILL, ROLE_COLOURS, ROLES
 from gloact_lib.views.map_style import drawable as _drawable
 from gloact_lib.views.map_style import map_bounds as _bounds
@@ -293,9 +293,12 @@ class LiveMap(anywidget.AnyWidget):
 
     Attributes
     ----------
-    basemap, nodes, flows, roles, legend : dict
-        What the front end draws: the basemap (:func:`basemap_payload`, at construction) and one selection
-        (:func:`map_payload`).
+    basemap : str
+        The basemap the front end draws (:func:`basemap_payload` as JSON text, set at construction).
+    countries : tuple of str
+        The basemap's countries (ISO3), in its order.
+    nodes, flows, roles, legend : dict
+        What the front end draws of one selection (:func:`map_payload`).
     names : dict
         Country names in ``lang`` by ISO3 (sent again only when the language changes).
     selected : str
@@ -306,19 +309,19 @@ class LiveMap(anywidget.AnyWidget):
     series : dict
         The picked flow's monthly series (:func:`series_payload`), drawn in a box on the map; {} for none.
     region_names : list of str
-        The M49 sub-regions' names in ``lang``, in the order of ``basemap["regions"]``.
+        The M49 sub-regions' names in ``lang``, in the order of the basemap's ``regions``.
 
     Examples
     --------
     >>> from gloact_lib.data.database import connect
     >>> live = LiveMap(Flows.from_db(connect(":memory:")), lang="fr")
-    >>> live.legend["words"]["sep"] == "\\u202f", len(live.basemap["iso3"]) > 200
+    >>> live.legend["words"]["sep"] == "\\u202f", len(live.countries) > 200
     (True, True)
     """
 
     _esm = tr.Unicode().tag(sync=True)
     _css = tr.Unicode().tag(sync=True)
-    basemap = tr.Dict().tag(sync=True)
+    basemap = tr.Unicode().tag(sync=True)
     nodes = tr.Dict().tag(sync=True)
     flows = tr.Dict().tag(sync=True)
     roles = tr.Dict().tag(sync=True)
@@ -332,8 +335,9 @@ class LiveMap(anywidget.AnyWidget):
     region_names = tr.List().tag(sync=True)
 
     def __init__(self, flows: Flows | None = None, lang: str = "en", height: str = "640px", **kwargs):
-        super().__init__(_esm=module_text(), _css=_css(), basemap=basemap_payload(), height=height, lang=lang,
-                         **kwargs)  # fmt: skip
+        base = basemap_text()
+        super().__init__(_esm=module_text(), _css=_css(), basemap=base.text, height=height, lang=lang, **kwargs)
+        self.countries, self._regions = base.iso3, base.regions
         self.add_class("gloact-live-map")
         if flows is not None:
             self.show(flows, lang)
@@ -353,8 +357,8 @@ class LiveMap(anywidget.AnyWidget):
         payload = map_payload(flows, lang, hint)
         with self.hold_sync():
             if lang != self.lang or not self.names:
-                self.names = {c: country_name(c, lang) for c in self.basemap["iso3"]}
-                self.region_names = [subregion_name(r, lang) for r in self.basemap["regions"]]
+                self.names = {c: country_name(c, lang) for c in self.countries}
+                self.region_names = [subregion_name(r, lang) for r in self._regions]
             self.picked, self.series = {}, {}  # a new selection: the series of the flow clicked before is gone
             self.lang = lang
             self.nodes, self.flows, self.roles = payload["nodes"], payload["flows"], payload["roles"]

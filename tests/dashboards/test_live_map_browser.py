@@ -77,7 +77,7 @@ def _level(page) -> str:
 def test_front_end_alone_redraws_in_place_and_keeps_text_as_text(browser, built_con, hostile):  # noqa: F811
     live = LiveMap(Flows.from_db(built_con, Selection(unit="detections", data="real"), level="country"))
     page, watch = _mount(browser, live)
-    assert page.locator("path.gloact-country").count() == len(live.basemap["iso3"])
+    assert page.locator("path.gloact-country").count() == len(live.countries)
     # zoomed out on 600+ flows: countries grouped into UN regions, a flow per pair of regions
     assert _level(page) == "region"
     regional = page.locator("path.gloact-arc").count()
