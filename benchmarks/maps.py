@@ -171,13 +171,14 @@ def bench_basemap(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dic
     from gloact_lib.analysis.flows import Flows, Selection
     from gloact_lib.data.database import connect
     from gloact_lib.imports.build import build_db
+    from gloact_lib.views import map_style
     from gloact_lib.views import route_map as rm
 
     world = config.BASEMAP_FILE
     details = {}
     for name, basemap in (("regional", REGIONAL_BASEMAP), ("world", world)):
         config.BASEMAP_FILE = basemap
-        rm._basemap.cache_clear()
+        map_style.basemap_features.cache_clear()
         try:
             if name == "world":
                 db = shipped_db(tmp)
@@ -194,13 +195,13 @@ def bench_basemap(tmp: Path, log: Callable[[str], None]) -> tuple[list[Row], dic
             details[name] = {
                 "basemap": basemap.name,
                 "basemap_bytes": basemap.stat().st_size,
-                "basemap_features": len(rm._basemap()),
+                "basemap_features": len(map_style.basemap_features()),
                 "page_bytes": page.stat().st_size,
                 "not_drawn": len(flows.unmapped),
             }
         finally:
             config.BASEMAP_FILE = world
-            rm._basemap.cache_clear()
+            map_style.basemap_features.cache_clear()
     before, after = details["regional"], details["world"]
     ratio = after["page_bytes"] / before["page_bytes"]
     details["ratio"] = ratio

@@ -35,8 +35,9 @@ from gloact_lib.data.database import connect
 
 __version__ = "0.1.0"
 
-#: Imports and view-side names, imported from their module (and folium with the maps) on first use: a dashboard's
-#: kernel, which imports nothing and draws no folium map, never loads them.
+#: Imports and view-side names, imported from their module (and folium with the maps) on first use: the routes and
+#: country dashboards' kernels, which import nothing, never load the imports layer (the commitments dashboard
+#: does, for its form), and no kernel loads folium unless it draws a folium map.
 _LAZY = {
     "build_db": "gloact_lib.imports.build",
     "ImportResult": "gloact_lib.imports.pipeline",

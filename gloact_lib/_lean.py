@@ -59,3 +59,4 @@ def give_back_memory() -> bool:
         return False
     _TRIM(0)
     return True
+

@@ -36,3 +36,16 @@ def test_any_other_process_keeps_pandas_defaults():
     full = _probe({LEAN_KERNEL_ENV: "", "PYTHONOPTIMIZE": ""})
     assert full == {"pyarrow": True, "optimize": 0, "doc": True, "trimmed": False, "str": "str"}
     assert give_back_memory() is False  # this test process is not a served kernel
+
+
+def test_the_kernels_bytecode_is_compiled_for_python_oo_before_they_start(monkeypatch):
+    """``gloact serve`` writes the ``.opt-2.pyc`` files of what its kernels import when they are missing: the
+    compiling process imports every dashboard under the kernels' settings (-OO, no pyarrow) and succeeds."""
+    from gloact_lib.app import serve
+
+    checks = []
+    monkeypatch.setattr(serve, "_compiled", lambda path: checks.append(path) or len(checks) > 1)
+    assert serve.compile_for_kernels() is True  # missing at first: compiled, then found
+    assert len(checks) == 2  # pandas missing (routes not looked at), then pandas found
+    monkeypatch.setattr(serve, "_compiled", lambda path: True)
+    assert serve.compile_for_kernels() is False  # there already: nothing run

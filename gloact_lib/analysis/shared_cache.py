@@ -24,6 +24,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -69,6 +70,12 @@ def data_version(con) -> str | None:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+def _strings() -> str:
+    """How this process's pandas holds text: ``"arrow"``, or ``"python"`` in a served kernel without pyarrow
+    (``gloact_lib/_lean.py``), which could not read a frame pickled with Arrow strings: entries never mix them."""
+    return "arrow" if sys.modules.get("pyarrow") is not None else "python"
+
+
 def cache_folder(con) -> Path | None:
     """The folder of ``con``'s current version (``.gloact-cache/<file>-<version>`` beside the workbook), or None."""
     path, version = _database_file(con), data_version(con)
@@ -100,7 +107,7 @@ def shared(con, kind: str, key, compute):
     folder = cache_folder(con)
     if folder is None:
         return compute()
-    name = hashlib.sha256(f"{FORMAT}|{kind}|{key!r}".encode()).hexdigest()[:32]
+    name = hashlib.sha256(f"{FORMAT}|{_strings()}|{kind}|{key!r}".encode()).hexdigest()[:32]
     entry = folder / f"{kind}-{name}.pickle"
     try:
         with entry.open("rb") as f:

@@ -36,8 +36,8 @@ from pathlib import Path
 from gloact_lib import config
 from gloact_lib._lean import LEAN_KERNEL
 
-__all__ = ["AUDIENCE_REFILL_SECONDS", "CARDS", "TEMPLATE_ROOT", "landing_context", "paced_pools", "pools", "serve",
-           "serve_folder", "voila_argv"]
+__all__ = ["AUDIENCE_REFILL_SECONDS", "CARDS", "TEMPLATE_ROOT", "compile_for_kernels", "landing_context",
+           "paced_pools", "pools", "serve", "serve_folder", "voila_argv"]
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 #: Seconds after a visitor took the first kernel of the audience's pool (``--audience``) before the kernels taken
@@ -300,6 +300,49 @@ def _pace_refills(paced: dict[str, float]) -> None:
     voila.app._gloact_paced = True
 
 
+#: What a dashboard's kernel imports, compiled once for ``python -OO`` by :func:`compile_for_kernels`.
+KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipywidgets", "anywidget", "gloact_lib.dashboards.routes",
+                  "gloact_lib.dashboards.country", "gloact_lib.dashboards.commitments")  # fmt: skip
+
+
+def _compiled(module_file: str) -> bool:
+    import importlib.util
+
+    return os.path.exists(importlib.util.cache_from_source(module_file, optimization=2))
+
+
+def compile_for_kernels(timeout: float = 600) -> bool:
+    """Write the ``-OO`` bytecode (``.opt-2.pyc``) of what the kernels import, once, before any kernel starts.
+
+    Otherwise the first kernels compile pandas, numpy, IPython and the rest from source, each of them (a room's
+    pool of twenty at once, on the same cores).  Nothing is done when the files are there already; where they
+    cannot be written (a read-only environment) every kernel compiles what it imports, slower but the same.
+
+    Parameters
+    ----------
+    timeout : float, default 600
+        Seconds allowed for the compiling process.
+
+    Returns
+    -------
+    bool
+        Whether the bytecode was written now (False: it was there, or could not be written).
+    """
+    import subprocess
+    import sys
+
+    import pandas
+
+    from gloact_lib.dashboards import routes
+
+    if _compiled(pandas.__file__) and _compiled(routes.__file__):
+        return False
+    code = "import " + ", ".join(KERNEL_IMPORTS)
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **LEAN_KERNEL}, capture_output=True,
+                          timeout=timeout, check=False)  # fmt: skip
+    return done.returncode == 0 and _compiled(pandas.__file__)
+
+
 def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, audience: int = 0) -> None:
     """Serve the dashboards until interrupted.
 
@@ -335,6 +378,8 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, au
     finally:
         con.close()
     os.environ["GLOACT_DB"] = str(db_path)
+    if compile_for_kernels():  # the kernels run python -OO: their bytecode, written once (gloact_lib/_lean.py)
+        print("GLO.ACT route workbook: compiled the dashboards' kernels' bytecode (once)", flush=True)
     os.environ.update(LEAN_KERNEL)  # the dashboards' kernels (which inherit it): see gloact_lib/_lean.py
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")]))
     from voila.app import Voila

@@ -4,6 +4,7 @@ makes every earlier entry unused."""
 from __future__ import annotations
 
 import shutil
+import sys
 
 import duckdb
 import pandas as pd
@@ -167,3 +168,18 @@ def test_the_shared_figures_keep_their_key_across_processes_and_an_import_starts
     assert again["computed"] == ["flow_counts", "monthly"]  # the pairs come with the flows
     assert again["pairs"] == first["pairs"] + 1
     assert _next_kernel(db)["computed"] == []
+
+
+
+def test_entries_of_arrow_and_python_strings_never_mix(built_db, tmp_path, monkeypatch):
+    """A served kernel's pandas keeps text without pyarrow (``gloact_lib/_lean.py``) and could not read a frame an
+    analyst's process pickled with Arrow strings: the two kinds of process key their entries apart."""
+    db = tmp_path / "workbook.duckdb"
+    shutil.copyfile(built_db, db)
+    con = connect(db, read_only=True)
+    made = []
+    for loaded in (object(), None, object(), None):  # pyarrow loaded (an analyst), not (a served kernel), again
+        monkeypatch.setitem(sys.modules, "pyarrow", loaded)
+        assert shared(con, "n", 1, lambda: made.append(shared_cache._strings()) or len(made)) in (1, 2)
+    con.close()
+    assert made == ["arrow", "python"]  # each kind computed once, then read its own entry

@@ -263,3 +263,23 @@ def test_staging_left_by_a_killed_import_is_cleaned_on_open(tmp_path):
     names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert not {"_stage_journeys_dead", "_rej_dead"} & names
     assert "journeys" in names
+
+
+def test_an_import_without_pyarrow_stores_the_same_rows(con, write_csv, monkeypatch):
+    """Batches go to DuckDB as Arrow tables, or as frames where pyarrow cannot be imported (a served kernel's
+    pandas, ``gloact_lib/_lean.py``): the same rows stored, the same rows reported (record keys aside: their secret
+    is one per database)."""
+    from gloact_lib.imports.build import scratch
+
+    rows = [journey(journey_id="a"), journey(journey_id="b", via="", persons="x"),
+            journey(journey_id="c", origin="Côte d'Ivoire", destination="=cmd|' /C calc'!A0")]  # fmt: skip
+    stored = []
+    for pyarrow in ("loaded", None):
+        if pyarrow is None:
+            monkeypatch.setitem(__import__("sys").modules, "pyarrow", None)
+        workbook = con if pyarrow else scratch()
+        result = import_file(workbook, write_csv(rows, name=f"in-{pyarrow}.csv"))
+        stored.append(((result.rows, result.accepted, result.rejected), sorted(reasons(result).items()),
+                       workbook.execute("SELECT * EXCLUDE (import_id, rkey) FROM journeys ORDER BY journey_id")
+                       .fetchall()))  # fmt: skip
+    assert stored[0][0] == (3, 1, 2) and stored[0] == stored[1]
