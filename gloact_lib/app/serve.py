@@ -82,6 +82,10 @@ def voila_argv(port: int, notebooks: Path | None = None, pool_size: int = 1, cul
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={max(2, min(60, cull_idle // 3))}",
         "--MappingKernelManager.cull_connected=False",
+        # Kernels reach the server over Unix sockets, not TCP ports: ports are chosen free, then bound by the
+        # kernel, and kernels started together (a room's pool, ten plain GETs) can pick the same one; the loser
+        # dies ("Address already in use") and Voilà's page for it never ends.  Seen in the benchmark's GETs.
+        "--KernelManager.transport=ipc",
     ]
 
 

@@ -36,6 +36,7 @@ def test_the_cull_time_is_a_minute_and_a_half_checked_every_half_minute():
     assert "--MappingKernelManager.cull_idle_timeout=90" in argv
     assert "--MappingKernelManager.cull_interval=30" in argv
     assert "--MappingKernelManager.cull_connected=False" in argv  # an open page is never cut
+    assert "--KernelManager.transport=ipc" in argv  # no TCP port for two kernels started together to share
 
 
 def test_an_audience_gets_kernels_ready_for_the_routes_dashboard():
