@@ -25,9 +25,7 @@ What a notebook needs comes from here::
 first use (PEP 562).
 """
 
-import importlib as _importlib
-
-from gloact_lib._lean import LEAN_KERNEL_ENV as LEAN_KERNEL_ENV  # first: it decides whether pandas may load pyarrow
+from gloact_lib._lean import lazy_names  # first: it decides whether pandas may load pyarrow
 from gloact_lib.analysis.flows import Flows, published_total
 from gloact_lib.analysis.selection import Selection
 from gloact_lib.data.countries import country_name, resolve_country
@@ -68,32 +66,4 @@ __all__ = [
     "route_map",
 ]
 
-
-def __getattr__(name: str):
-    """Load an import function or a view-side name on first use (PEP 562), so that ``import gloact_lib`` stays light.
-
-    Parameters
-    ----------
-    name : str
-
-    Returns
-    -------
-    object
-        The object named ``name`` in its module.
-
-    Raises
-    ------
-    AttributeError
-        ``name`` is not one of the package's lazy names.
-    """
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module), name)
-    globals()[name] = value  # found directly from now on
-    return value
-
-
-def __dir__() -> list[str]:
-    """The module's names, the lazy ones included."""
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

@@ -27,6 +27,7 @@ What it sets up, and why:
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import shutil
@@ -309,10 +310,9 @@ KERNEL_IMPORTS = ("ipykernel.kernelapp", "ipywidgets", "anywidget", "gloact_lib.
                   "gloact_lib.dashboards.country", "gloact_lib.dashboards.commitments")  # fmt: skip
 
 
-def _compiled(module_file: str) -> bool:
-    import importlib.util
-
-    return os.path.exists(importlib.util.cache_from_source(module_file, optimization=2))
+def _compiled(source: str | Path) -> bool:
+    """Whether the ``-OO`` bytecode of the module in file ``source`` is written."""
+    return os.path.exists(importlib.util.cache_from_source(os.fspath(source), optimization=2))
 
 
 def compile_for_kernels(timeout: float = 600) -> bool:
@@ -335,16 +335,14 @@ def compile_for_kernels(timeout: float = 600) -> bool:
     import subprocess
     import sys
 
-    import pandas
-
-    from gloact_lib.dashboards import routes
-
-    if _compiled(pandas.__file__) and _compiled(routes.__file__):
+    # found without importing them: the server never imports a dashboard (nor, via their package, the widgets)
+    pandas, routes = importlib.util.find_spec("pandas").origin, Path(__file__).parents[1] / "dashboards" / "routes.py"
+    if _compiled(pandas) and _compiled(routes):
         return False
     code = "import " + ", ".join(KERNEL_IMPORTS)
     done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **LEAN_KERNEL}, capture_output=True,
                           timeout=timeout, check=False)  # fmt: skip
-    return done.returncode == 0 and _compiled(pandas.__file__)
+    return done.returncode == 0 and _compiled(pandas)
 
 
 def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, audience: int = 0) -> None:

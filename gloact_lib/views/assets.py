@@ -61,24 +61,6 @@ def leaflet_assets() -> tuple[str, str]:
     return css, js
 
 
-def __getattr__(name: str):
-    """:class:`~gloact_lib.views.map_elements.Literal`, found here too, loaded (with folium) on first use.
-
-    Parameters
-    ----------
-    name : str
-
-    Returns
-    -------
-    type
-    """
-    if name == "Literal":  # a branca element: folium is loaded only by the pages that draw a folium map
-        from gloact_lib.views.map_elements import Literal
-
-        return Literal
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def make_offline(m: folium.Map) -> folium.Map:
     """Strip a map's CDN dependencies and inline Leaflet; returns the same map."""
     from gloact_lib.views.map_elements import Literal

@@ -22,7 +22,6 @@ from gloact_lib.analysis.commitments import latest_status, status_matrix
 from gloact_lib.analysis.flows import Flows
 from gloact_lib.data.countries import country_name
 from gloact_lib.i18n import t
-from gloact_lib.views.assets import Literal
 from gloact_lib.views.html import (
     illustrative_badge,
     indicator_table,
@@ -36,7 +35,7 @@ from gloact_lib.views.html import (
     treaty_text,
 )
 from gloact_lib.views.key_messages import commitment_messages, route_messages
-from gloact_lib.views.map_elements import take_boxes
+from gloact_lib.views.map_elements import Literal, take_boxes
 from gloact_lib.views.map_text import key_figures, off_map_box
 from gloact_lib.views.route_map import route_map
 from gloact_lib.views.sources import organisation_text, source_html, source_name

@@ -48,7 +48,7 @@ function arrowhead(points, size) {
 }
 
 // A country's polygons from the basemap's rings: whole hundredths of a degree, the first point's, then each next
-// point's difference from the one before (live_map.py's _ring).
+// point's difference from the one before (live_basemap.py's _ring).
 function rings(shape) {
   return shape.map((polygon) => polygon.map((flat) => {
     const ring = [];

@@ -10,7 +10,7 @@ front end redraws its layers in place: the map fits the first selection (again w
 the page settles), and a later one only if part of it is out of view; once the viewer has moved or zoomed the
 map, their view stays.  The first drawing waits until the page has placed the map, so that the basemap and the
 layers are projected once, at the zoom they are seen at.  Zoomed out on many flows, the front end groups
-countries into their UN M49 sub-regions (:func:`basemap_payload` sends each country's), in the page alone.
+countries into their UN M49 sub-regions (:mod:`~gloact_lib.views.live_basemap` sends each country's), in the page alone.
 
 The colours are :mod:`gloact_lib.views.map_style`'s (the same constants as the folium maps of ``build-maps``
 and the briefing packs), and so are the bounds the map opens on and the flows that can be drawn.  Every text
@@ -39,14 +39,14 @@ from gloact_lib.data.countries import country_name
 from gloact_lib.data.regions import subregion_name
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import SEA, leaflet_assets
-from gloact_lib.views.live_basemap import DIGITS, basemap_payload, basemap_text
+from gloact_lib.views.live_basemap import DIGITS, basemap_text
 from gloact_lib.views.map_style import ARC, HIDDEN_ARC, NEUTRAL_FILL, ROLE_COLOURS, ROLES
 from gloact_lib.views.map_style import drawable as _drawable
 from gloact_lib.views.map_style import map_bounds as _bounds
 from gloact_lib.views.map_style import subtitle as _subtitle
 from gloact_lib.views.map_text import colon, fmt_number
 
-__all__ = ["FLOW_OPACITY", "FLOW_WIDTH", "HIDDEN", "LiveMap", "basemap_payload", "flow_scale", "map_payload",
+__all__ = ["FLOW_OPACITY", "FLOW_WIDTH", "HIDDEN", "LiveMap", "flow_scale", "map_payload",
            "module_text"]  # fmt: skip
 
 #: A flow's width in pixels: ``FLOW_WIDTH[0] + FLOW_WIDTH[1] * sqrt(count / largest)`` (the folium maps' scale).
@@ -294,7 +294,7 @@ class LiveMap(anywidget.AnyWidget):
     Attributes
     ----------
     basemap : str
-        The basemap the front end draws (:func:`basemap_payload` as JSON text, set at construction).
+        The basemap the front end draws (:func:`~gloact_lib.views.live_basemap.basemap_text`, set at construction).
     countries : tuple of str
         The basemap's countries (ISO3), in its order.
     nodes, flows, roles, legend : dict

@@ -170,7 +170,6 @@ def test_the_shared_figures_keep_their_key_across_processes_and_an_import_starts
     assert _next_kernel(db)["computed"] == []
 
 
-
 def test_entries_of_arrow_and_python_strings_never_mix(built_db, tmp_path, monkeypatch):
     """A served kernel's pandas keeps text without pyarrow (``gloact_lib/_lean.py``) and could not read a frame an
     analyst's process pickled with Arrow strings: the two kinds of process key their entries apart."""

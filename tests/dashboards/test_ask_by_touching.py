@@ -9,7 +9,8 @@ from gloact_lib.analysis.flow_series import flow_monthly, published_flow_monthly
 from gloact_lib.analysis.flows import Selection
 from gloact_lib.dashboards.routes import RoutesDashboard
 from gloact_lib.data.regions import subregion, subregion_name
-from gloact_lib.views.live_map import HIDDEN, basemap_payload, series_payload
+from gloact_lib.views.live_basemap import basemap_payload
+from gloact_lib.views.live_map import HIDDEN, series_payload
 
 from ..views.test_live_map import HOSTILE
 

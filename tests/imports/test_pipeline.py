@@ -283,6 +283,7 @@ def test_an_import_without_pyarrow_stores_the_same_rows(con, write_csv):
     """Batches go to DuckDB as Arrow tables, or as frames where pyarrow cannot be imported (a process whose pandas
     runs without it, as a served kernel's): the same rows stored, the same rows reported (record keys aside: their
     secret is one per database)."""
+    import os
     import subprocess
     import sys
 
@@ -293,7 +294,7 @@ def test_an_import_without_pyarrow_stores_the_same_rows(con, write_csv):
     result = import_file(con, path)
     rows = con.execute("SELECT * EXCLUDE (import_id, rkey) FROM journeys ORDER BY journey_id").fetchall()
     here = json.loads(json.dumps([[result.rows, result.accepted, result.rejected], rows], default=str))
-    env = {**__import__("os").environ, LEAN_KERNEL_ENV: "1"}
+    env = {**os.environ, LEAN_KERNEL_ENV: "1"}
     done = subprocess.run([sys.executable, "-c", _LEAN_IMPORT, str(path)], env=env, capture_output=True, text=True,
                           timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]

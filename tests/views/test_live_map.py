@@ -10,7 +10,8 @@ import pytest
 
 from gloact_lib.analysis.flows import Flows, Selection
 from gloact_lib.imports.pipeline import import_file
-from gloact_lib.views.live_map import _JS, HIDDEN, LiveMap, basemap_payload, flow_scale, map_payload, module_text
+from gloact_lib.views.live_basemap import basemap_payload
+from gloact_lib.views.live_map import _JS, HIDDEN, LiveMap, flow_scale, map_payload, module_text
 from gloact_lib.views.route_map import ROLE_COLOURS
 
 from ..conftest import journey
