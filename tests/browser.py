@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 
 from gloact_lib.views.chromium import launch
@@ -52,3 +53,15 @@ def distinct_colours(png: bytes, step: int = 7) -> int:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     w, h = image.size
     return len({image.getpixel((x, y)) for x in range(0, w, step) for y in range(0, h, step)})
+
+
+def download_rows(page, label: str, folder) -> list[list[str]]:
+    """Click a download link; the rows of the CSV file it gives (saved in ``folder``)."""
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("link", name=label).click()
+    download = info.value
+    assert download.failure() is None
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))

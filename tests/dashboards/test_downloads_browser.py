@@ -4,7 +4,6 @@ the published figures the page shows, in the page's language; the files are writ
 
 from __future__ import annotations
 
-import csv
 import re
 
 import openpyxl
@@ -12,7 +11,7 @@ import pytest
 
 from gloact_lib.app.harness import LIVE_MAP_DRAWN, voila_server, wait_drawn
 
-from ..browser import distinct_colours, watched_page
+from ..browser import distinct_colours, download_rows, watched_page
 from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -29,18 +28,6 @@ def server(built_db):
 
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
-
-
-def _download(page, label: str, folder) -> list[list[str]]:
-    """Click a download link; the rows of the file it gives."""
-    with page.expect_download(timeout=30_000) as info:
-        page.get_by_role("link", name=label).click()
-    download = info.value
-    assert download.failure() is None
-    path = folder / download.suggested_filename
-    download.save_as(path)
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.reader(fh))
 
 
 def test_routes_csv_holds_the_figures_the_page_shows(server, browser, tmp_path):
@@ -62,7 +49,7 @@ def test_routes_csv_holds_the_figures_the_page_shows(server, browser, tmp_path):
            for row in page.locator("table.gloact-table").first.locator("tr").all()[1:4]]  # fmt: skip
     assert top and all(len(r) == 3 for r in top)
 
-    rows = _download(page, "Download CSV", tmp_path)
+    rows = download_rows(page, "Download CSV", tmp_path)
     assert rows[0][0].startswith("Trafficking and smuggling routes")
     assert any(r[:1] == ["Data as of"] and r[1].endswith("UTC") for r in rows)
     table = rows[rows.index(["Table", "Item", "Value", "Unit", "Note", "Source"]) + 1:]
@@ -81,7 +68,7 @@ def test_routes_csv_holds_the_figures_the_page_shows(server, browser, tmp_path):
     page.get_by_role("button", name="Français").click()
     page.get_by_role("link", name="Télécharger (CSV)").wait_for(timeout=30_000)
     page.screenshot(path=str(SCREENSHOTS / "routes-downloads-fr-1366.png"))
-    french = _download(page, "Télécharger (CSV)", tmp_path)
+    french = download_rows(page, "Télécharger (CSV)", tmp_path)
     assert ["Tableau", "Élément", "Valeur", "Unité", "Note", "Source"] in french and ["Langue", "Français"] in french
     assert _digits(page.locator(".gloact-kpi b").first.inner_text()) in [r[2] for r in french if len(r) > 2]
     assert watch.external == [] and watch.errors == []
