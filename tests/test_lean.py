@@ -49,3 +49,48 @@ def test_the_kernels_bytecode_is_compiled_for_python_oo_before_they_start(monkey
     assert len(checks) == 2  # pandas missing (routes not looked at), then pandas found
     monkeypatch.setattr(serve, "_compiled", lambda path: True)
     assert serve.compile_for_kernels() is False  # there already: nothing run
+
+
+#: Run in the dashboards' kernel: what it loaded, whether IPython keeps a history, and a dashboard built.
+KERNEL_PROBE = """
+import json, sys
+from gloact_lib.dashboards import RoutesDashboard
+dashboard = RoutesDashboard()
+print(json.dumps({"loaded": sorted(m for m in ("debugpy", "pydevd", "sqlite3", "pyarrow") if sys.modules.get(m)),
+                  "history": get_ipython().history_manager.enabled, "status": dashboard.status}))
+"""
+
+
+def test_the_served_kernel_is_ipykernel_without_debugger_or_history(built_db, monkeypatch):
+    """``gloact serve`` puts the dashboards' kernelspec first on its ``JUPYTER_PATH`` (``dashboard_kernel.py``):
+    Voilà's ``python3`` is then a kernel without debugpy (pydevd) and without IPython's SQLite history, which
+    builds a dashboard as the stock one does."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import start_new_kernel
+
+    from gloact_lib.app.dashboard_kernel import KERNEL_ROOT
+
+    spec = KernelSpecManager(kernel_dirs=[str(KERNEL_ROOT / "kernels")]).get_kernel_spec("python3")
+    assert spec.argv[:3] == ["python", "-m", "gloact_lib.app.dashboard_kernel"]
+    monkeypatch.setenv("JUPYTER_PATH", str(KERNEL_ROOT))  # as gloact serve sets it for Voilà
+    env = {**os.environ, **LEAN_KERNEL, "GLOACT_DB": str(built_db)}
+    manager, client = start_new_kernel(kernel_name="python3", env=env, startup_timeout=120)
+    try:
+        assert "gloact_lib.app.dashboard_kernel" in manager.format_kernel_cmd()
+        reply = client.execute_interactive(KERNEL_PROBE, timeout=120, output_hook=_collect(out := []))
+        assert reply["content"]["status"] == "ok", out
+        shown = json.loads("".join(out))
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert shown == {"loaded": [], "history": False, "status": "Updated."}
+
+
+def _collect(out: list):
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append("\n".join(msg["content"]["traceback"]))
+
+    return hook

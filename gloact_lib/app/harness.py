@@ -89,9 +89,10 @@ def proc_fields(pid: int) -> list[str] | None:
 
 
 def is_kernel(pid: int) -> bool:
-    """Whether the process runs ``ipykernel`` (False when it is gone)."""
+    """Whether the process runs ``ipykernel``, stock or the dashboards' (False when it is gone)."""
     try:
-        return b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return b"ipykernel" in command or b"gloact_lib.app.dashboard_kernel" in command
     except OSError:
         return False
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from gloact_lib import config
 from gloact_lib._lean import LEAN_KERNEL
+from gloact_lib.app.dashboard_kernel import KERNEL_ROOT
 
 __all__ = ["AUDIENCE_REFILL_SECONDS", "CARDS", "TEMPLATE_ROOT", "compile_for_kernels", "landing_context",
            "paced_pools", "pools", "serve", "serve_folder", "voila_argv"]
@@ -383,7 +384,9 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, au
     if compile_for_kernels():  # the kernels run python -OO: their bytecode, written once (gloact_lib/_lean.py)
         print("GLO.ACT route workbook: compiled the dashboards' kernels' bytecode (once)", flush=True)
     os.environ.update(LEAN_KERNEL)  # the dashboards' kernels (which inherit it): see gloact_lib/_lean.py
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH")]))
+    # the templates, and the dashboards' own kernel (gloact_lib/app/dashboard_kernel.py) before the stock python3
+    paths = [str(TEMPLATE_ROOT), str(KERNEL_ROOT), os.environ.get("JUPYTER_PATH")]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, paths))
     from voila.app import Voila
 
     _set_xsrf_cookie_on_pages()

@@ -79,4 +79,5 @@ def test_gone_pages_leave_no_kernel_and_an_open_page_keeps_its_own(built_db, bro
             assert {f"{k}={v}".encode() for k, v in LEAN_KERNEL.items()} <= set(environ), kernel
             loaded = Path(f"/proc/{kernel}/maps").read_text()
             assert "pandas" in loaded and "pyarrow" not in loaded and "libarrow" not in loaded, kernel
+            assert "pydevd" not in loaded and "libsqlite3" not in loaded, kernel  # no debugger, no history (kernelspec)
         page.close()
