@@ -358,8 +358,9 @@ def serve(db: str | Path | None = None, port: int = 8866, pool_size: int = 1, au
         Preheated kernels per dashboard.
     audience : int, default 0
         People expected to open the routes dashboard at once: that many preheated kernels for it (each
-        holds ~150 MB RSS, lean: ``gloact_lib/_lean.py``; see :func:`pools`), those taken replaced together
-        :data:`AUDIENCE_REFILL_SECONDS` after the first was taken (see :func:`_pace_refills`).
+        holds ~140 MB RSS, lean: ``gloact_lib/_lean.py``, ``dashboard_kernel.py``; see :func:`pools`), those
+        taken replaced together :data:`AUDIENCE_REFILL_SECONDS` after the first was taken (see
+        :func:`_pace_refills`).
 
     Raises
     ------
