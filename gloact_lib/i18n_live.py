@@ -10,6 +10,9 @@ LIVE_LABELS: dict[str, dict[str, str]] = {
     "live_click_hint": {"en": "Click a country to select it; click it again to clear.",
                         "fr": "Cliquez sur un pays pour le choisir ; cliquez à nouveau pour annuler."},
     "live_map_label": {"en": "Route map", "fr": "Carte des itinéraires"},
+    "live_preview_wait": {"en": "Loading the filters… The map can be read now; it answers clicks in a moment.",
+                          "fr": "Chargement des filtres… La carte se lit déjà ; elle répondra aux clics dans un "
+                                "instant."},
     "live_circle_size": {"en": "circle size: {unit} in or out (the larger)",
                          "fr": "taille des cercles : {unit} entrées ou sorties (le plus grand nombre)"},
     "live_play": {"en": "Play", "fr": "Animer"},

@@ -241,6 +241,33 @@ def test_served_dashboards_in_chromium(hostile, hostile_server):
 
 
 @pytest.mark.browser
+def test_first_paint_of_the_routes_page_in_chromium(hostile, hostile_server):
+    """The map, title and key figures written into the page's HTML (gloact_lib/views/live_preview.py): no hostile
+    markup in the HTML as sent, and nothing runs when the page alone draws them (Voilà's scripts never load)."""
+    import re
+
+    from gloact_lib.app.harness import get
+
+    from .browser import chromium, watched_page
+
+    url = hostile_server + "/voila/render/routes.ipynb?unit=persons&data=all"
+    sent = get(url, timeout=60).decode()
+    assert 'class="gloact-preview"' in sent and "Police report" in sent
+    assert not [m for m in RAW_MARKUP[:2] if m in sent] and EVAL_MARK not in sent  # (the page has scripts of its own)
+    assert "</script><script>window.__pwned" not in sent
+    with chromium() as browser:
+        page, watch = watched_page(browser, 1400, 1000)
+        page.on("dialog", lambda d: watch.errors.append("dialog: " + d.message))
+        page.route(re.compile(r".*/(static/.*\.js|api/kernels/.*)(\?.*)?$"), lambda route: route.abort())
+        page.goto(url, wait_until="commit")
+        page.locator(".gloact-pre path.gloact-arc").first.wait_for(timeout=90_000)
+        _frames_clean(page)
+        assert EVAL_MARK not in page.inner_text("body")
+        assert watch.external == [] and not [e for e in watch.errors if "dialog" in e]
+    assert not hostile[2].exists()
+
+
+@pytest.mark.browser
 def test_static_map_and_briefing_in_chromium(hostile, hcon, tmp_path):
     from .browser import chromium, watched_page
 

@@ -7,7 +7,8 @@ selection says what to choose instead.
 The page's map is the live map (:class:`gloact_lib.views.live_map.LiveMap`): a filter change sends only the data
 that changed and the map redraws in place, keeping the viewer's zoom; clicking a country sets the Country filter
 (and the page's address), clicking a flow shows its monthly series on the map, and the play button steps through
-the years or the months.  Presenter mode shows the folium map as a slide.
+the years or the months.  Presenter mode shows the folium map as a slide.  Served by ``gloact serve``, its page
+carries a first paint of the same map, shown before the widgets connect (:mod:`gloact_lib.views.live_preview`).
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ from gloact_lib.data.frontex_routes import FRONTEX_ROUTES
 from gloact_lib.i18n import t
 from gloact_lib.views.html import illustrative_badge, key_figure_cards, notes, page_title, table, trend_chart
 from gloact_lib.views.live_map import LiveMap
+from gloact_lib.views.live_preview import FirstPaint
 from gloact_lib.views.map_text import colon, fmt_number, key_figures, off_map_lines, pair_names
 
 __all__ = ["RoutesDashboard"]
 
 
-class RoutesDashboard(Panel):
+class RoutesDashboard(FirstPaint, Panel):
     """The route map with filters, key figures, top routes, a monthly trend, sources and caveats.
 
     Parameters

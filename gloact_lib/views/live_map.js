@@ -91,7 +91,10 @@ function svg(tag, attrs) {
 }
 
 function render({ model, el }) {
-  const box = make("div", "gloact-live");
+  // The page's first paint (live_preview.py): the same drawing from the page's HTML, before the widgets are
+  // connected; its own class, so that nothing looking for the live map finds it, and nothing sent to a kernel.
+  const preview = model.get("preview") === true;
+  const box = make("div", preview ? "gloact-pre" : "gloact-live");
   // "fill": down to the bottom of the window (at least 420 px), wherever the map starts on the page
   const size = () => {
     const height = model.get("height") || "640px";
@@ -106,7 +109,7 @@ function render({ model, el }) {
                            minZoom: 1, maxZoom: 9 });  // its view: the first fit, once the page has placed it
   const zoom = L.control.zoom({ position: "topleft" }).addTo(map);
   L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
-  window.__gloactMap = map;  // the page's live map: the browser tests look at it
+  if (!preview) { window.__gloactMap = map; }  // the page's live map: the browser tests look at it
   box.dataset.draws = "0";
 
   // --- the basemap, drawn once ----------------------------------------------------------------------------------
@@ -439,11 +442,19 @@ function render({ model, el }) {
     // it is out of view, and not once the viewer has moved the map.  Before the layers: drawn once, at the zoom seen.
     const moved = fit(true);
     showBase();
-    if (!state) { return; }
+    if (!state) { announce(); return; }
     layers();
     if (moved) { autoCollapse(); }
     box.dataset.draws = String(Number(box.dataset.draws) + 1);
     box.dataset.drawMs = (performance.now() - start).toFixed(1);
+    announce();
+  }
+  // The live map is in the page, drawn (or with nothing to draw): the page's first paint can go (live_preview.py).
+  let announced = false;
+  function announce() {
+    if (preview || announced) { return; }
+    announced = true;
+    document.dispatchEvent(new CustomEvent("gloact:live-drawn"));
   }
 
   function layers() {

@@ -1,0 +1,80 @@
+"""The page's first paint (gloact_lib/views/live_preview.py), in Chromium on a real ``gloact serve`` with the network
+cut: the routes dashboard's map, title and key figures are in the page's HTML and drawn before Voilà's front end has
+loaded; once the live map has drawn, the first paint is gone and the live map is where it was."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gloact_lib.app.harness import LIVE_MAP_DRAWN, get, voila_server, wait_drawn
+
+from ..browser import watched_page
+
+pytestmark = pytest.mark.browser
+
+#: The first paint's map, drawn.
+PREVIEW_DRAWN = ".gloact-pre path.gloact-arc"
+#: Where a selector's first element is on the page (CSS pixels).
+_RECT = "(s) => { const r = document.querySelector(s).getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
+
+
+@pytest.fixture(scope="module")
+def served(built_db, tmp_path_factory):
+    with voila_server(built_db, tmp_path_factory.mktemp("first_paint") / "serve.log") as (base, _pid):
+        yield base
+
+
+def _without_front_end(page) -> None:
+    """Voilà's JavaScript and the kernels' websockets never answer: what the page's HTML alone shows."""
+    page.route(re.compile(r".*/(static/.*\.js|api/kernels/.*)(\?.*)?$"), lambda route: route.abort())
+
+
+def test_the_page_alone_shows_the_map_title_and_key_figures_in_french(browser, served):
+    page, watch = watched_page(browser, 1366, 768)
+    _without_front_end(page)
+    page.goto(served + "/voila/render/routes.ipynb?lang=fr&country=NER", wait_until="commit")
+    page.locator(PREVIEW_DRAWN).first.wait_for(timeout=90_000)
+    assert page.locator(".gloact-live").count() == 0  # no widget: the page's own HTML drew this
+    assert page.locator("#loading").count() == 0  # the spinner made way for the map
+    shell = page.locator(".gloact-preview")
+    assert "Itinéraires de la traite" in shell.inner_text()
+    assert "Chargement des filtres" in shell.inner_text()  # it says what is not there yet
+    kpis = page.locator(".gloact-preview .gloact-kpi")
+    assert kpis.count() == 5 and "Niger" in kpis.nth(2).inner_text()  # the visitor's selection, not the preheated one
+    left, top, width, height = page.evaluate(_RECT, ".gloact-pre")
+    assert width > 900 and top + height <= 768  # the whole map without scrolling at 1366x768
+    page.hover(".gloact-pre path.gloact-country >> nth=80")  # the same tooltips as the live map, from the page alone
+    assert page.locator(".leaflet-tooltip").count() >= 1
+    assert page.locator(".gloact-pre .gloact-legend, .gloact-pre .gloact-box").count() >= 1
+    assert watch.external == []
+    page.close()
+
+
+def test_the_live_map_takes_its_place_and_the_first_paint_goes(browser, served):
+    page, watch = watched_page(browser, 1366, 768)
+    page.goto(served + "/voila/render/routes.ipynb", wait_until="commit")
+    page.locator(PREVIEW_DRAWN).first.wait_for(timeout=90_000)
+    first = page.evaluate(_RECT, ".gloact-pre")
+    wait_drawn(page, LIVE_MAP_DRAWN, timeout=90)
+    page.wait_for_function("document.querySelectorAll('.gloact-preview').length === 0", timeout=10_000)
+    assert page.locator(".leaflet-container").count() == 1  # one map: the live one
+    live = page.evaluate(_RECT, ".gloact-live")
+    assert abs(live[1] - first[1]) <= 12 and abs(live[0] - first[0]) <= 12  # where the first paint was: no jump
+    assert abs(live[3] - first[3]) <= 12
+    assert page.locator(".gloact-dashboard select").count() >= 8  # the filters, live
+    assert page.evaluate("window.__gloactMap.getContainer().classList.contains('gloact-live')")
+    assert watch.external == [] and watch.errors == []
+    page.close()
+
+
+def test_only_the_served_page_carries_it_and_once(served):
+    """The page's HTML holds the first paint once (not again in the output Voilà's front end renders); the tree and
+    presenter mode have none."""
+    page = get(served + "/voila/render/routes.ipynb").decode()
+    assert page.count('class="gloact-preview"') == 1
+    assert "vnd.gloact.preview" not in page  # taken out of the output sent on
+    assert page.index('class="gloact-preview"') < page.index("voila.js")  # drawn before Voilà's scripts load
+    present = get(served + "/voila/render/routes.ipynb?present=1").decode()
+    assert 'class="gloact-preview"' not in present

@@ -1,0 +1,55 @@
+"""The first paint's HTML (gloact_lib/views/live_preview.py): who adds it, and what it holds."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+from gloact_lib._lean import LEAN_KERNEL_ENV
+from gloact_lib.dashboards.routes import RoutesDashboard
+from gloact_lib.views.live_preview import PREVIEW_MIME, preview_html
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.handlers, self.data = [], [], {}
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+        self._in = dict(attrs).get("class") if tag == "script" else None
+
+    def handle_data(self, data):
+        if getattr(self, "_in", None):
+            self.data[self._in] = data
+
+
+def test_only_served_kernels_add_it_and_never_in_presenter_mode(built_con, monkeypatch):
+    dashboard = RoutesDashboard(con=built_con)
+    monkeypatch.delenv(LEAN_KERNEL_ENV, raising=False)
+    assert PREVIEW_MIME not in dashboard._repr_mimebundle_()  # JupyterLab: the widgets are there at once
+    monkeypatch.setenv(LEAN_KERNEL_ENV, "1")
+    bundle = dashboard._repr_mimebundle_()
+    assert WIDGET_MIME in bundle and bundle[PREVIEW_MIME].startswith('<div class="gloact-preview"')
+    presenter = RoutesDashboard(con=built_con, present=True)
+    assert PREVIEW_MIME not in presenter._repr_mimebundle_()
+
+
+def test_it_draws_what_the_live_map_holds_and_no_text_is_markup(built_con):
+    dashboard = RoutesDashboard(con=built_con, lang="fr")
+    hostile = "</script><img src=x onerror=alert(1)><!-- & {{7*7}}"
+    dashboard.live.names = {**dashboard.live.names, "NER": hostile}
+    page = preview_html(dashboard.live, dashboard.title.value, dashboard.kpis.value, "fr")
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags.count("script") == 2 and parser.handlers == []  # its data, its drawing: nothing else runs
+    assert "<img" not in page and hostile not in page
+    data = json.loads(parser.data["gloact-pre-model"])
+    assert data["names"]["NER"] == hostile  # as data, for textContent
+    assert data["nodes"] == dashboard.live.nodes and data["legend"]["words"] == dashboard.live.legend["words"]
+    assert data["lang"] == "fr" and "Chargement des filtres" in page
+    assert not re.search(r"export\s+default", page)  # live_map.js as a classic script: it runs while the page loads
