@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 #: The first paint's map, drawn.
 PREVIEW_DRAWN = ".gloact-pre path.gloact-arc"
 #: Where a selector's first element is on the page (CSS pixels).
-_RECT = "(s) => { const r = document.querySelector(s).getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
+_RECT = """(s) => { const r = document.querySelector(s).getBoundingClientRect();
+  return [r.left, r.top, r.width, r.height]; }"""
 
 
 @pytest.fixture(scope="module")
