@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 from common import Context, Result, Row, browser_missing, journeys_sql, shipped_db, size_label, survive
 
-from gloact_lib.app.harness import LIVE_MAP_DRAWN, VoilaServer, leave_page, rss_kb, wait_drawn
+from gloact_lib.app.harness import LIVE_MAP_DRAWN, MAP_VISIBLE, VoilaServer, leave_page, rss_kb, wait_drawn
 from gloact_lib.views.chromium import OFFLINE_FLAGS, launch
 
 TITLE = "5-7. dashboards in Chromium: page load, memory per viewer, filter change → map redrawn"
@@ -148,8 +148,10 @@ class Visit:
         self.frames.append((time.perf_counter(), len(payload) if isinstance(payload, bytes) else len(payload.encode())))
 
     @classmethod
-    def open(cls, browser, server: VoilaServer, notebook: str, drawn: tuple[str, str]) -> Visit:
-        """Open ``notebook`` in a new browser context and wait until its map is drawn."""
+    def open(cls, browser, server: VoilaServer, notebook: str, drawn: tuple[str, str],
+             visible: tuple[str, str] | None = None) -> Visit:  # fmt: skip
+        """Open ``notebook`` in a new browser context and wait until its map is drawn; with ``visible``, first until
+        that shows (the routes dashboard's first paint, :data:`MAP_VISIBLE`), timed as ``map_visible``."""
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         visit = cls(page)
@@ -157,11 +159,15 @@ class Visit:
         url = server.visit_url(notebook)
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
+        if visible is not None:
+            wait_drawn(page, visible, timeout=180)
+        shown = time.perf_counter() - start
         wait_drawn(page, drawn, timeout=180)
         visit.seconds = time.perf_counter() - start
         visit.timing = page.evaluate(PAGE_TIMING_JS)
         visit.timing["websocket_bytes"] = sum(size for _, size in visit.frames)
         visit.timing["map_drawn"] = visit.seconds
+        visit.timing["map_visible"] = shown if visible is not None else visit.seconds
         first, largest = (visit.frames[0], max(visit.frames, key=lambda f: f[1])) if visit.frames else ((start, 0),) * 2
         visit.timing.update(websocket_first=first[0] - start, websocket_largest=largest[0] - start,
                             websocket_largest_bytes=largest[1])  # fmt: skip
@@ -415,7 +421,7 @@ def bench_browser(sizes: list[int], tmp: Path, log: Callable[[str], None]) -> tu
                 for name, server, notebook, drawn in pages if i % 2 else pages[::-1]:
                     ours.wait_ready(ROUTES_NOTEBOOK)
                     bare.wait_ready(BARE_NOTEBOOK)
-                    visit = Visit.open(browser, server, notebook, drawn)
+                    visit = Visit.open(browser, server, notebook, drawn, MAP_VISIBLE if name == "gloact" else None)
                     if name == "bare":
                         details["bare_srcdoc_bytes"] = visit.page.evaluate(
                             "new TextEncoder().encode(document.querySelector('iframe').srcdoc).length"
@@ -423,10 +429,16 @@ def bench_browser(sizes: list[int], tmp: Path, log: Callable[[str], None]) -> tu
                     details["visits"][name].append(visit.timing)
                     leave_page(visit.page)
             g, b = (statistics.median(v["map_drawn"] for v in details["visits"][k]) for k in ("gloact", "bare"))
-            log(f"  routes.ipynb: navigation → map drawn {g:.2f} s, bare folium notebook {b:.2f} s "
-                f"(visits: {details['visits']})")  # fmt: skip
-            rows.append(Row("dashboard", "routes.ipynb: navigation → map drawn (preheated kernel)", "s", g, b, g / b,
-                            VISITS, "bare Voilà notebook, one folium map"))  # fmt: skip
+            shown = statistics.median(v["map_visible"] for v in details["visits"]["gloact"])
+            log(f"  routes.ipynb: navigation → map visible {shown:.2f} s, live map drawn {g:.2f} s, bare folium "
+                f"notebook {b:.2f} s (visits: {details['visits']})")  # fmt: skip
+            rows.append(Row("dashboard", "routes.ipynb: navigation → map visible (the page's first paint)", "s", shown,
+                            b, shown / b, VISITS, "bare Voilà notebook, one folium map",
+                            "the map, title and key figures drawn from the page's HTML "
+                            "(gloact_lib/views/live_preview.py)"))  # fmt: skip
+            rows.append(Row("dashboard", "routes.ipynb: navigation → live map drawn (preheated kernel)", "s", g, b,
+                            g / b, VISITS, "bare Voilà notebook, one folium map",
+                            "the widgets connected: the map answers clicks"))  # fmt: skip
             for name, server, notebook, drawn in [*pages[::-1], ("floor", bare, FLOOR_NOTEBOOK, FLOOR_DRAWN)]:
                 details["memory"][name] = viewers_memory(browser, server, notebook, drawn)
             bare_viewer = details["memory"]["bare"]["per_viewer_mb"]
@@ -470,8 +482,8 @@ def browser_markdown(browser: dict) -> list[str]:
         return ["", f"Browser measurements not run: {browser['skipped']}"]
     md = ["", "## Dashboards in Chromium: page load (seconds from navigation, median of the visits)", "",
           "| page | visits | HTML received | DOMContentLoaded | load | first websocket message | largest message "
-          "| map drawn | HTML kB | other files | files kB | websocket kB | largest message kB |",
-          "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
+          "| map visible | map drawn | HTML kB | other files | files kB | websocket kB | largest message kB |",
+          "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]  # fmt: skip
     pages = [(("routes.ipynb, shipped data" if k == "gloact" else "bare folium notebook"), v)
              for k, v in browser["visits"].items()]  # fmt: skip
     pages += [(f"routes.ipynb, {size} journeys", [r["open"]]) for size, r in browser["redraws"].items()]
@@ -479,7 +491,8 @@ def browser_markdown(browser: dict) -> list[str]:
         med = {k: statistics.median(v[k] for v in visits) for k in visits[0]}
         ws = [med.get(k, float("nan")) for k in ("websocket_first", "websocket_largest", "websocket_largest_bytes")]
         md.append(f"| {name} | {len(visits)} | {med['html_received']:.2f} | {med['dom_content_loaded']:.2f} "
-                  f"| {med['load']:.2f} | {ws[0]:.2f} | {ws[1]:.2f} | {med['map_drawn']:.2f} "
+                  f"| {med['load']:.2f} | {ws[0]:.2f} | {ws[1]:.2f} | {med.get('map_visible', med['map_drawn']):.2f} "
+                  f"| {med['map_drawn']:.2f} "
                   f"| {med['html_bytes'] / 1e3:.0f} | {med['files']:.0f} | {med['files_bytes'] / 1e3:.0f} "
                   f"| {med['websocket_bytes'] / 1e3:.0f} | {ws[2] / 1e3:.0f} |")  # fmt: skip
     md += ["", f"## Memory per viewer ({VIEWERS} viewers; sums over the server's kernel processes, MB)", "",

@@ -30,6 +30,8 @@ __all__ = ["LIVE_MAP_DRAWN", "MAP_DRAWN", "VoilaServer", "cpu_ticks", "free_port
 MAP_DRAWN = ("iframe.gloact-map", "path.gloact-arc")
 #: The routes dashboard's live map is drawn: an arc on the page itself (no frame: frame selector None).
 LIVE_MAP_DRAWN = (None, ".gloact-live path.gloact-arc")
+#: A routes dashboard's map is visible: its first paint's (gloact_lib/views/live_preview.py) or the live map's flows.
+MAP_VISIBLE = (None, ".gloact-pre path.gloact-arc, .gloact-live path.gloact-arc")
 
 #: Requests to 127.0.0.1 only: never through a proxy named in the environment.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
