@@ -23,6 +23,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from gloact_lib.app import dashboard_kernel
+
 __all__ = ["LIVE_MAP_DRAWN", "MAP_DRAWN", "VoilaServer", "cpu_ticks", "free_port", "get", "is_kernel", "kernel_pids",
            "leave_page", "post", "proc_fields", "pss_kb", "rss_kb", "voila_server", "wait_drawn"]  # fmt: skip
 
@@ -94,7 +96,7 @@ def is_kernel(pid: int) -> bool:
     """Whether the process runs ``ipykernel``, stock or the dashboards' (False when it is gone)."""
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        return b"ipykernel" in command or b"gloact_lib.app.dashboard_kernel" in command
+        return b"ipykernel" in command or dashboard_kernel.__name__.encode() in command
     except OSError:
         return False
 

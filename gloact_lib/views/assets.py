@@ -180,11 +180,15 @@ STYLESHEET = (
 .gloact-kpi { background: #f6f7f9; border-left: 4px solid #a23b2a; padding: 6px 12px; min-width: 150px; }
 .gloact-kpi b { display: block; font-size: 22px; color: #222; }
 .gloact-kpi span { color: #555; font-size: 12.5px; }
-/* key figures in one compact row above the live map (not in presenter mode), so that the map shows whole */
-.gloact-dashboard:not(.gloact-present) .gloact-kpis-compact .gloact-kpis { gap: 6px; margin: 2px 0 4px; }
-.gloact-dashboard:not(.gloact-present) .gloact-kpis-compact .gloact-kpi { min-width: 0; padding: 3px 10px; }
-.gloact-dashboard:not(.gloact-present) .gloact-kpis-compact .gloact-kpi b { font-size: 17px; }
-.gloact-dashboard:not(.gloact-present) .gloact-kpis-compact .gloact-kpi span { font-size: 11.5px; }
+/* key figures in one compact row above the live map (not in presenter mode), so that the map shows whole; the same
+   in the page's first paint (gloact_lib/views/live_preview.py) */
+:is(.gloact-dashboard:not(.gloact-present), .gloact-preview) .gloact-kpis-compact .gloact-kpis { gap: 6px;
+  margin: 2px 0 4px; }
+:is(.gloact-dashboard:not(.gloact-present), .gloact-preview) .gloact-kpis-compact .gloact-kpi { min-width: 0;
+  padding: 3px 10px; }
+:is(.gloact-dashboard:not(.gloact-present), .gloact-preview) .gloact-kpis-compact .gloact-kpi b { font-size: 17px; }
+:is(.gloact-dashboard:not(.gloact-present), .gloact-preview) .gloact-kpis-compact .gloact-kpi span {
+  font-size: 11.5px; }
 .gloact-table { border-collapse: collapse; font-size: 13px; width: 100%; }
 .gloact-table td, .gloact-table th { padding: 3px 8px; border-bottom: 1px solid #e3e3e3; text-align: left; }
 .gloact-table td.n { text-align: right; font-variant-numeric: tabular-nums; }

@@ -121,9 +121,8 @@ def _drawing_script() -> str:
 
 @lru_cache(maxsize=1)
 def _style() -> str:
-    """The live map's rules for the first paint's own class, the key figures' compact rules, the layout."""
-    own = STYLESHEET.replace(".gloact-dashboard:not(.gloact-present)", ".gloact-preview")
-    return live_css().replace(".gloact-live", ".gloact-pre") + own + _LAYOUT_CSS
+    """The live map's rules for the first paint's own class, the dashboards' stylesheet, the layout."""
+    return live_css().replace(".gloact-live", ".gloact-pre") + STYLESHEET + _LAYOUT_CSS
 
 
 def preview_html(live, title_html: str, kpis_html: str, lang: str) -> str:
