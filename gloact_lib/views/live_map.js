@@ -4,6 +4,10 @@
 // fetched.  The basemap is drawn once; a change of the data traits (nodes, flows, roles, legend) redraws
 // the flows, the circles and the countries' colours in place, keeping the viewer's zoom.  Every text from
 // the kernel reaches the page through textContent (or a DOM node given to a Leaflet tooltip), never as HTML.
+//
+// The page's first paint is this drawing written by the server (live_sketch.py ports countryView, regionView,
+// layers and paintCountries, arc and arrowhead): a change to what is drawn here is made there too
+// (tests/views/test_live_sketch.py and tests/dashboards/test_first_paint.py compare the two).
 
 const ROLES = ["origin", "transit", "destination", "domestic"];
 
@@ -91,10 +95,7 @@ function svg(tag, attrs) {
 }
 
 function render({ model, el }) {
-  // The page's first paint (live_preview.py): the same drawing from the page's HTML, before the widgets are
-  // connected; its own class, so that nothing looking for the live map finds it, and nothing sent to a kernel.
-  const preview = model.get("preview") === true;
-  const box = make("div", preview ? "gloact-pre" : "gloact-live");
+  const box = make("div", "gloact-live");
   // "fill": down to the bottom of the window (at least 420 px), wherever the map starts on the page
   const size = () => {
     const height = model.get("height") || "640px";
@@ -109,7 +110,7 @@ function render({ model, el }) {
                            minZoom: 1, maxZoom: 9 });  // its view: the first fit, once the page has placed it
   const zoom = L.control.zoom({ position: "topleft" }).addTo(map);
   L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
-  if (!preview) { window.__gloactMap = map; }  // the page's live map: the browser tests look at it
+  window.__gloactMap = map;  // the page's live map: the browser tests look at it
   box.dataset.draws = "0";
 
   // --- the basemap, drawn once ----------------------------------------------------------------------------------
@@ -452,7 +453,7 @@ function render({ model, el }) {
   // The live map is in the page, drawn (or with nothing to draw): the page's first paint can go (live_preview.py).
   let announced = false;
   function announce() {
-    if (preview || announced) { return; }
+    if (announced) { return; }
     announced = true;
     document.dispatchEvent(new CustomEvent("gloact:live-drawn"));
   }

@@ -1,30 +1,28 @@
-"""The page's first paint: the live map drawn from the dashboard page's own HTML, before the widgets connect.
+"""The page's first paint: the live map drawn into the dashboard page's own HTML, before the widgets connect.
 
 A Voilà page shows nothing of a dashboard until its front end (about 100 files, 5 MB of JavaScript) has loaded,
 connected to the kernel and built the widgets: 1.5-2 s alone on this machine, most of a minute for a room of 20
 viewers on its 2 cores (``benchmarks/README.md``, sections 5 and 11), longer over a conference's Wi-Fi.  A served
 dashboard therefore puts into the page itself (:func:`preview_html`, given to the page as the output's
-:data:`PREVIEW_MIME`; the workbook's Voilà template writes it where the dashboard will be) the same map the live
-widget will draw: ``live_map.js``'s own drawing, run at once by a small script on the same data (the live map's
-traits as they are when the page is sent), with the dashboard's title and key figures above it.  Hovering shows
-the same tooltips; clicks do nothing yet, and a line says the filters are loading.  When the live map has drawn
-(its ``gloact:live-drawn`` event), the first paint is taken away: it lies over the place where the live dashboard
-is built, so the page does not jump.
+:data:`PREVIEW_MIME`; the workbook's Voilà template writes it where the dashboard will be) the map the live widget
+will draw, as SVG written by the server (:func:`gloact_lib.views.live_sketch.sketch`, from the live map's traits as
+they are when the page is sent), with the dashboard's title and key figures above it.  A small script gives it the
+live map's view on the page's size and shows the same tooltips on hover; clicks do nothing yet, and a line says
+the filters are loading.  When the live map has drawn (its ``gloact:live-drawn`` event), the first paint is taken
+away: it lies over the place where the live dashboard is built, so the page does not jump.
 
 Only :func:`gloact_lib.app.serve.serve`'s kernels add it (:func:`wanted`): in JupyterLab the widgets are there at
 once, and a notebook saved there should not carry a copy of the map.  Presenter mode has none (its slides are
 another layout).
 
 Every text in it is the dashboard's own, already escaped for HTML where the widgets take HTML (title, key
-figures), and otherwise data read by ``live_map.js`` into ``textContent``; the data travel as JSON inside a
-``<script type="application/json">`` element, with ``<``, ``>`` and ``&`` written as JSON escapes so that no text
-can close it (:func:`script_json`).
+figures), and otherwise escaped by :mod:`~gloact_lib.views.live_sketch` (the tooltips' lines are attributes the
+script reads into ``textContent``).  The one script is the module's own text: nothing from the data is in it.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 from functools import lru_cache
 
@@ -32,42 +30,101 @@ from gloact_lib._lean import LEAN_KERNEL_ENV
 from gloact_lib.i18n import t
 from gloact_lib.views.assets import STYLESHEET
 from gloact_lib.views.live_map import _css as live_css
-from gloact_lib.views.live_map import module_text
+from gloact_lib.views.live_sketch import TRAITS, UNITS, sketch
 
-__all__ = ["PREVIEW_MIME", "FirstPaint", "preview_html", "script_json", "wanted"]
+__all__ = ["PREVIEW_MIME", "FirstPaint", "preview_html", "wanted"]
 
 #: The mimetype of the first paint in a displayed dashboard's bundle (read by the workbook's Voilà template,
 #: ``gloact_lib/app/share/jupyter/voila/templates/gloact/index.html.j2``, and taken out of the output it sends on).
 PREVIEW_MIME = "application/vnd.gloact.preview+html"
 
-#: The live map's traits the first paint draws from (``live_map.js`` reads them with ``model.get``).
-TRAITS = ("basemap", "nodes", "flows", "roles", "legend", "names", "lang", "height", "selected", "series",
-          "region_names")  # fmt: skip
-
-#: The script that draws the first paint (``RENDER`` is ``live_map.js``'s ``render``), then takes it away when the
-#: live map has drawn.  The page's spinner goes and its cells show at once: they hold only this and the
-#: notebook's introduction, written by the server.
+#: The script that places the first paint (the SVG of :func:`~gloact_lib.views.live_sketch.sketch`) on the page:
+#: the view Leaflet's ``fitBounds`` gives the live map on this size (zoom snapped to quarters, 1 to 9), circles and
+#: labels sized in screen pixels, labels that would cover one another hidden (the smaller place's), a hovered
+#: shape's lines shown as the live map's tooltips (``textContent``).  It takes the first paint away when the live
+#: map has drawn.  The page's spinner goes and its cells show at once: they hold only this and the notebook's
+#: introduction, written by the server.
 _STARTER = """(function () {
   var script = document.currentScript, shell = script.parentElement, host = shell.parentElement;
   var spinner = document.getElementById("loading"), cells = document.getElementById("rendered_cells");
   if (spinner) { spinner.remove(); }
   if (cells) { cells.style.display = ""; }
   host.classList.add("gloact-pre-host");  /* the live dashboard is built under the first paint, at its place */
-  var values = JSON.parse(shell.querySelector("script.gloact-pre-model").textContent);
-  values.preview = true;
-  var model = { get: function (k) { return values[k]; }, set: function () {}, save_changes: function () {},
-                on: function () {}, off: function () {} };
-  var dispose = null;
+  var box = shell.querySelector(".gloact-pre"), svg = box.querySelector("svg"), U = UNITS, last = "";
+  var fit = box.dataset.fit ? JSON.parse(box.dataset.fit) : null, tip = null;
+  var labels = Array.prototype.slice.call(box.querySelectorAll(".gloact-label"));
+  var circles = Array.prototype.slice.call(box.querySelectorAll("circle[data-r]"));
+  function place() {
+    var height = box.dataset.height;
+    if (height !== "fill") { box.style.height = height; }
+    else {
+      var top = box.getBoundingClientRect().top + window.scrollY;
+      box.style.height = Math.max(420, Math.floor(window.innerHeight - top - 12)) + "px";
+    }
+    var W = box.clientWidth, H = box.clientHeight;
+    if (!fit || !W || !H || last === W + "x" + H) { return; }
+    last = W + "x" + H;
+    var bw = (fit[2] - fit[0]) / U, bh = (fit[3] - fit[1]) / U;
+    var zoom = Math.log2(Math.min(bw ? W / bw : Infinity, bh ? H / bh : Infinity));
+    zoom = Math.round(zoom / 0.0025) * 0.0025;
+    zoom = Math.max(1, Math.min(9, isFinite(zoom) ? Math.floor(zoom / 0.25) * 0.25 : 9));
+    var k = Math.pow(2, zoom) / U, x0 = (fit[0] + fit[2]) / 2 - W / 2 / k, y0 = (fit[1] + fit[3]) / 2 - H / 2 / k;
+    svg.setAttribute("viewBox", [x0, y0, W / k, H / k].join(" "));
+    svg.setAttribute("width", W);
+    svg.setAttribute("height", H);
+    circles.forEach(function (c) { c.setAttribute("r", Number(c.dataset.r) / k); });
+    var sizes = labels.map(function (el) { el.style.visibility = ""; return [el.offsetWidth, el.offsetHeight]; });
+    labels.forEach(function (el, i) {  /* Leaflet's permanent tooltips: direction "auto", offset [8, 0] */
+      var x = (Number(el.dataset.x) - x0) * k, y = (Number(el.dataset.y) - y0) * k, right = x < W / 2;
+      el.className = "leaflet-tooltip gloact-label leaflet-tooltip-" + (right ? "right" : "left");
+      el.style.left = Math.round(right ? x + 8 : x - sizes[i][0] + 8) + "px";
+      el.style.top = Math.round(y - sizes[i][1] / 2) + "px";
+    });
+    var kept = [];
+    labels.slice().sort(function (a, b) { return Number(b.dataset.v) - Number(a.dataset.v); }).forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      var clash = kept.some(function (q) {
+        return r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top;
+      });
+      if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
+    });
+  }
+  function show(ev) {
+    var target = ev.target.closest ? ev.target.closest("[data-tip]") : null;
+    if (!target) { if (tip) { tip.remove(); tip = null; } return; }
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.className = "leaflet-tooltip gloact-pre-tip";
+      box.appendChild(tip);
+    }
+    if (tip.source !== target) {
+      tip.source = target;
+      tip.replaceChildren();
+      target.dataset.tip.split("\\n").forEach(function (line, i) {
+        var el = document.createElement(i ? "div" : "strong");
+        el.textContent = line;
+        tip.appendChild(el);
+      });
+    }
+    var r = box.getBoundingClientRect();
+    tip.style.left = (ev.clientX - r.left + 14) + "px";
+    tip.style.top = (ev.clientY - r.top - 14) + "px";
+  }
+  box.addEventListener("mousemove", show);
+  box.addEventListener("mouseleave", function () { if (tip) { tip.remove(); tip = null; } });
+  var observer = new ResizeObserver(place);
   function done() {
     document.removeEventListener("gloact:live-drawn", done);
-    try { if (dispose) { dispose(); } } catch (err) { /* the first paint goes anyway */ }
+    observer.disconnect();
+    window.removeEventListener("resize", place);
     shell.remove();
     host.classList.remove("gloact-pre-host");
   }
   document.addEventListener("gloact:live-drawn", done);
-  try { dispose = (RENDER)({ model: model, el: shell.querySelector(".gloact-pre-map") }); }
-  catch (err) { shell.querySelector(".gloact-pre-map").remove(); }  /* the title and figures still show */
-})();"""
+  place();
+  observer.observe(box);
+  window.addEventListener("resize", place);
+})();""".replace("UNITS", str(UNITS))
 
 #: The first paint's layout: the dashboard's (filters on the left, 300 px; key figures above the map), over the
 #: live dashboard, which Voilà's front end builds in the same element (its output, laid at the same top).
@@ -81,6 +138,13 @@ _LAYOUT_CSS = """
 .gloact-preview .gloact-pre-side { width: 300px; min-width: 300px; box-sizing: border-box; padding: 10px 12px;
   color: #4a5868; font-size: 13px; line-height: 1.4; }
 .gloact-preview .gloact-pre-main { flex: 1; min-width: 0; }
+.gloact-pre { overflow: hidden; }
+.gloact-pre svg.gloact-pre-svg { position: absolute; left: 0; top: 0; display: block; }
+.gloact-pre svg path, .gloact-pre svg circle { vector-effect: non-scaling-stroke; stroke-linecap: round;
+  stroke-linejoin: round; }
+.gloact-pre .gloact-pre-labels { position: absolute; left: 0; top: 0; z-index: 650; pointer-events: none; }
+.gloact-pre .gloact-pre-tip { z-index: 700; pointer-events: none; }
+.gloact-pre .leaflet-disabled { cursor: default; }
 """
 
 
@@ -94,34 +158,10 @@ def wanted() -> bool:
     return os.environ.get(LEAN_KERNEL_ENV) == "1"
 
 
-def script_json(value) -> str:
-    """``value`` as JSON that can sit inside a ``<script>`` element of an HTML page.
-
-    Examples
-    --------
-    >>> text = script_json({"name": "</script><script>alert(1)</script> & <!--"})
-    >>> "<" in text or ">" in text or "&" in text, json.loads(text)["name"][:9]
-    (False, '</script>')
-    """
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-@lru_cache(maxsize=1)
-def _drawing_script() -> str:
-    """The starter with ``live_map.js``'s ``render`` (and Leaflet) in it, as one classic script: it runs while the
-    page is read, before Voilà's own scripts."""
-    module = module_text()
-    end = "export default { render };"
-    if not module.rstrip().endswith(end) or "</script" in module.lower():
-        raise RuntimeError("live_map.js must end with 'export default { render };' and hold no '</script'")
-    drawing = "(function () {\n" + module.rstrip()[: -len(end)] + "\nreturn render;\n})()"
-    return _STARTER.replace("(RENDER)", drawing)
-
-
 @lru_cache(maxsize=1)
 def _style() -> str:
-    """The live map's rules for the first paint's own class, the dashboards' stylesheet, the layout."""
+    """Leaflet's and the live map's rules for the first paint's own class, the dashboards' stylesheet, the
+    layout."""
     return live_css().replace(".gloact-live", ".gloact-pre") + STYLESHEET + _LAYOUT_CSS
 
 
@@ -139,8 +179,8 @@ def preview_html(live, title_html: str, kpis_html: str, lang: str) -> str:
     Returns
     -------
     str
-        A ``<div class="gloact-preview">`` with its style, the map's data (:func:`script_json`) and the script
-        that draws it.
+        A ``<div class="gloact-preview">`` with its style, the map (:func:`~gloact_lib.views.live_sketch.sketch`)
+        and the script that places it.
 
     Examples
     --------
@@ -149,7 +189,7 @@ def preview_html(live, title_html: str, kpis_html: str, lang: str) -> str:
     >>> from gloact_lib.views.live_map import LiveMap
     >>> page = preview_html(LiveMap(Flows.from_db(connect(":memory:"))), "<h2>Routes</h2>", "", "en")
     >>> page.startswith('<div class="gloact-preview"'), page.count("<script"), "Loading the filters" in page
-    (True, 2, True)
+    (True, 1, True)
     """
     values = {name: getattr(live, name) for name in TRAITS}
     wait = html.escape(t("live_preview_wait", lang))
@@ -157,9 +197,8 @@ def preview_html(live, title_html: str, kpis_html: str, lang: str) -> str:
             f'<div class="gloact-pre-head">{title_html}</div><div class="gloact-pre-body">'
             f'<div class="gloact-pre-side" role="status">{wait}</div>'
             f'<div class="gloact-pre-main"><div class="gloact-kpis-compact">{kpis_html}</div>'
-            f'<div class="gloact-pre-map"></div></div></div>'
-            f'<script type="application/json" class="gloact-pre-model">{script_json(values)}</script>'
-            f"<script>{_drawing_script()}</script></div>")  # fmt: skip
+            f'<div class="gloact-pre-map">{sketch(values)}</div></div></div>'
+            f"<script>{_STARTER}</script></div>")  # fmt: skip
 
 
 class FirstPaint:

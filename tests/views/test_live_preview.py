@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 
@@ -41,15 +40,25 @@ def test_only_served_kernels_add_it_and_never_in_presenter_mode(built_con, monke
 
 def test_it_draws_what_the_live_map_holds_and_no_text_is_markup(built_con):
     dashboard = RoutesDashboard(con=built_con, lang="fr")
-    hostile = "</script><img src=x onerror=alert(1)><!-- & {{7*7}}"
-    dashboard.live.names = {**dashboard.live.names, "NER": hostile}
-    page = preview_html(dashboard.live, dashboard.title.value, dashboard.kpis.value, "fr")
+    hostile = "</script><img src=x onerror=alert(1)><!-- & {{7*7}}\" data-x='"
+    live = dashboard.live
+    live.names = {**live.names, "NER": hostile}
+    live.nodes = {**live.nodes, "name": [hostile] * len(live.nodes["name"]),
+                  "label": [hostile] * len(live.nodes["label"])}  # fmt: skip
+    page = preview_html(live, dashboard.title.value, dashboard.kpis.value, "fr")
     parser = _Tags()
     parser.feed(page)
-    assert parser.tags.count("script") == 2 and parser.handlers == []  # its data, its drawing: nothing else runs
-    assert "<img" not in page and hostile not in page
-    data = json.loads(parser.data["gloact-pre-model"])
-    assert data["names"]["NER"] == hostile  # as data, for textContent
-    assert data["nodes"] == dashboard.live.nodes and data["legend"]["words"] == dashboard.live.legend["words"]
-    assert data["lang"] == "fr" and "Chargement des filtres" in page
-    assert not re.search(r"export\s+default", page)  # live_map.js as a classic script: it runs while the page loads
+    assert parser.tags.count("script") == 1 and parser.handlers == []  # the one script places it: nothing else runs
+    assert "<img" not in page and hostile not in page and "{{" in page  # as text, and never a template
+    assert parser.tags.count("svg") == 1 and page.count('class="gloact-arc') >= 1
+    assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page  # the labels and tooltips: escaped text
+    assert "Chargement des filtres" in page and "gloact-pre-model" not in page  # no data for a script to draw
+    assert not re.search(r"export\s+default", page) and "leaflet.js" not in page.lower()
+
+
+def test_the_script_reads_no_text_as_markup():
+    """The placing script writes tooltips with textContent and touches no other text."""
+    from gloact_lib.views.live_preview import _STARTER
+
+    assert "innerHTML" not in _STARTER and "insertAdjacentHTML" not in _STARTER and "eval(" not in _STARTER
+    assert "textContent = line" in _STARTER
