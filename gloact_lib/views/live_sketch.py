@@ -28,12 +28,13 @@ import math
 from functools import lru_cache
 
 from gloact_lib.views.live_basemap import basemap_text
+from gloact_lib.views.map_style import arc, arrowhead
 
 __all__ = ["GUESS_BOX", "TRAITS", "UNITS", "fit_zoom", "project", "sketch"]
 
-#: The live map's traits the sketch draws from (``live_map.js`` reads them with ``model.get``).
-TRAITS = ("basemap", "nodes", "flows", "roles", "legend", "names", "lang", "height", "selected", "series",
-          "region_names")  # fmt: skip
+#: The live map's traits the sketch draws from (``live_map.js`` reads them with ``model.get``; the basemap, the
+#: same in every kernel, is read once per kernel: :func:`_base`).
+TRAITS = ("nodes", "flows", "roles", "legend", "names", "height", "selected", "region_names")
 
 #: SVG user units per Web Mercator pixel at zoom 0 (whole numbers keep the country shapes' paths short).
 UNITS = 100
@@ -83,9 +84,15 @@ def fit_zoom(bounds, box: tuple[int, int] = GUESS_BOX) -> float:
 
 
 @lru_cache(maxsize=1)
+def _base() -> dict:
+    """The live map's basemap (:func:`~gloact_lib.views.live_basemap.basemap_payload`), read once per kernel."""
+    return json.loads(basemap_text().text)
+
+
+@lru_cache(maxsize=1)
 def _shapes() -> tuple[tuple[str, str, int], ...]:
     """Every basemap country as ``(iso3, path d, region index)``: made once per kernel (about 120 kB)."""
-    base = json.loads(basemap_text().text)
+    base = _base()
     out = []
     for iso3, shape, region in zip(base["iso3"], base["shapes"], base["region"], strict=True):
         parts = []
@@ -109,36 +116,16 @@ def _shapes() -> tuple[tuple[str, str, int], ...]:
 
 
 def _fmt(n, w) -> str:
-    """``live_map.js``'s ``fmt``: a count with the language's thousands separator, or the words for a hidden one."""
+    """``live_map.js``'s ``fmt``: a count with the separator the legend's words give (the same as
+    :func:`~gloact_lib.views.map_text.fmt_number`'s), or the words for a hidden one."""
     if n is None:
         return ""
-    if n < 0:
-        return w["hidden"]
-    return f"{round(n):,}".replace(",", w["sep"])
-
-
-def _arc(a, b, bend: float = 0.22, n: int = 24) -> list[tuple[float, float]]:
-    """``live_map.js``'s ``arc`` (route_map._arc's formula): ``[lat, lon]`` points from ``a`` to ``b``
-    (``[lon, lat]``)."""
-    (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
-    cx, cy = (x0 + x1) / 2 + bend * dy, (y0 + y1) / 2 - bend * dx
-    return [((1 - s) ** 2 * y0 + 2 * (1 - s) * s * cy + s * s * y1,
-             (1 - s) ** 2 * x0 + 2 * (1 - s) * s * cx + s * s * x1) for s in (i / n for i in range(n + 1))]  # fmt: skip
-
-
-def _arrowhead(points, size: float) -> list[tuple[float, float]]:
-    """``live_map.js``'s ``arrowhead``: a triangle pointing along the curve, 80% of the way."""
-    k = math.floor(len(points) * 0.8)
-    (y0, x0), (y1, x1) = points[k - 1], points[k]
-    angle = math.atan2(y1 - y0, x1 - x0)
-    return [(y1 + r * math.sin(angle + da), x1 + r * math.cos(angle + da))
-            for r, da in ((size, 0), (size * 0.55, 2.5), (size * 0.55, -2.5))]  # fmt: skip
+    return w["hidden"] if n < 0 else f"{round(n):,}".replace(",", w["sep"])
 
 
 def _d(points, close: bool = False) -> str:
-    """An SVG path through ``[lat, lon]`` points."""
-    xy = [project(lon, lat) for lat, lon in points]
+    """An SVG path through ``[lon, lat]`` points."""
+    xy = [project(lon, lat) for lon, lat in points]
     return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy) + ("z" if close else "")
 
 
@@ -249,19 +236,21 @@ def _countries(v: dict, base: dict) -> list[str]:
     out = []
     for iso3, d, _ in _shapes():
         i = at.get(iso3)
-        style = f'fill="{_attr(g["colours"]["neutral"])}" stroke="#ffffff" stroke-width="0.8"'
+        style = {"fill": g["colours"]["neutral"], "fill-opacity": 1, "stroke": "#ffffff", "stroke-width": 0.8}
         tip = [names.get(iso3, iso3)]
         if i is not None:
-            style = f'fill="{_attr(g["colours"]["roles"][r["fill"][i]])}" fill-opacity="0.55"'
-            style += ' stroke="#333333" stroke-width="2" stroke-dasharray="5 3"' if r["multi"][i] else \
-                ' stroke="#ffffff" stroke-width="0.8"'
+            style.update({"fill": g["colours"]["roles"][r["fill"][i]], "fill-opacity": 0.55})
+            if r["multi"][i]:
+                style.update({"stroke": "#333333", "stroke-width": 2, "stroke-dasharray": "5 3"})
             for k, role in enumerate(("origin", "transit", "destination", "domestic")):
                 value = r[role][i]
                 if value is not None:
                     unit = " " + w["unit"] if value >= 0 else ""
                     tip.append(f"{g['role_names'][k]}{w['colon']}{_fmt(value, w)}{unit}")
         if iso3 == selected:
-            style = style.split(' stroke="')[0] + ' stroke="#111111" stroke-width="3.5"'
+            style.update({"stroke": "#111111", "stroke-width": 3.5})
+            style.pop("stroke-dasharray", None)
+        style = " ".join(f'{k}="{_attr(x)}"' for k, x in style.items())
         out.append(f'<path class="gloact-country" data-iso3="{_attr(iso3)}" d="{d}" {style}{_tip(tip)}/>')
     return out
 
@@ -290,7 +279,7 @@ def sketch(v: dict) -> str:
     >>> page.startswith('<div class="gloact-pre'), page.count('class="gloact-country"') == len(live.countries)
     (True, True)
     """
-    base = json.loads(v["basemap"])
+    base = _base()
     g = v["legend"]
     if not g or not v["nodes"].get("iso3") and not v["nodes"].get("bounds"):
         return '<div class="gloact-pre leaflet-container" data-height="640px"></div>'
@@ -313,7 +302,7 @@ def sketch(v: dict) -> str:
     per_degree = 256 * 2**zoom / 360
     svg = _countries(v, base)
     for f in flows:
-        points, count = _arc(f["a"], f["b"]), f["count"]
+        points, count = arc(f["a"], f["b"]), f["count"]
         if count < 0:
             svg.append(f'<path class="gloact-arc gloact-hidden-arc" d="{_d(points)}" fill="none" '
                        f'stroke="{_attr(colours["hidden"])}" stroke-width="1" stroke-opacity="0.35" '
@@ -324,7 +313,7 @@ def sketch(v: dict) -> str:
                    f'stroke-width="{px:.2f}" stroke-opacity="{op:.3f}"{_tip(f["tip"])}/>')  # fmt: skip
         length = math.hypot(f["b"][0] - f["a"][0], f["b"][1] - f["a"][1])
         size = min(min(1.2, max(0.25, length * 0.05)) * (0.8 + px / 14), (6 + px) / per_degree)
-        svg.append(f'<path class="gloact-arrow" d="{_d(_arrowhead(points, size), close=True)}" '
+        svg.append(f'<path class="gloact-arrow" d="{_d(arrowhead(points, size), close=True)}" '
                    f'fill="{_attr(colours["arc"])}" fill-opacity="{op:.3f}" stroke="{_attr(colours["arc"])}" '
                    f'stroke-width="1" stroke-opacity="{op:.3f}"{_tip(f["tip"])}/>')  # fmt: skip
     home = [x["domestic"] if x["domestic"] is not None and x["domestic"] > 0 else 0 for x in nodes]

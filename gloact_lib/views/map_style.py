@@ -9,6 +9,7 @@ loads them.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 
 import pandas as pd
@@ -56,6 +57,32 @@ def basemap_features() -> tuple:
     tuple of dict
     """
     return read_basemap()
+
+
+def arc(p0: tuple[float, float], p1: tuple[float, float], bend: float = 0.22, n: int = 24):
+    """Points of a quadratic curve from p0 to p1 (lon, lat), bent to the right of travel (``live_map.js``'s
+    ``arc`` too)."""
+    (x0, y0), (x1, y1) = p0, p1
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2 + bend * dy, (y0 + y1) / 2 - bend * dx
+    pts = []
+    for i in range(n + 1):
+        s = i / n
+        x = (1 - s) ** 2 * x0 + 2 * (1 - s) * s * cx + s**2 * x1
+        y = (1 - s) ** 2 * y0 + 2 * (1 - s) * s * cy + s**2 * y1
+        pts.append([round(x, 4), round(y, 4)])
+    return pts
+
+
+def arrowhead(points: list, size: float) -> list:
+    """A triangle pointing along the curve, 80% of the way to the target: its ring (lon, lat), closed."""
+    k = int(len(points) * 0.8)
+    (x0, y0), (x1, y1) = points[k - 1], points[k]
+    angle = math.atan2(y1 - y0, x1 - x0)
+    tip = (x1 + size * math.cos(angle), y1 + size * math.sin(angle))
+    left = (x1 + size * 0.55 * math.cos(angle + 2.5), y1 + size * 0.55 * math.sin(angle + 2.5))
+    right = (x1 + size * 0.55 * math.cos(angle - 2.5), y1 + size * 0.55 * math.sin(angle - 2.5))
+    return [[round(a, 4), round(b, 4)] for a, b in (tip, left, right, tip)]
 
 
 def drawable(flows: Flows, max_flows: int | None) -> pd.DataFrame:

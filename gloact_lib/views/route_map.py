@@ -33,6 +33,8 @@ from gloact_lib.views.map_style import (
     NEUTRAL_FILL,
     ROLE_COLOURS,
     ROLES,
+    arc,
+    arrowhead,
     basemap_features,
     drawable,
     map_bounds,
@@ -80,31 +82,6 @@ def _country_layer(flows: Flows, lang: str) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _arc(p0: tuple[float, float], p1: tuple[float, float], bend: float = 0.22, n: int = 24):
-    """Points of a quadratic curve from p0 to p1 (lon, lat), bent to the right of travel."""
-    (x0, y0), (x1, y1) = p0, p1
-    dx, dy = x1 - x0, y1 - y0
-    cx, cy = (x0 + x1) / 2 + bend * dy, (y0 + y1) / 2 - bend * dx
-    pts = []
-    for i in range(n + 1):
-        s = i / n
-        x = (1 - s) ** 2 * x0 + 2 * (1 - s) * s * cx + s**2 * x1
-        y = (1 - s) ** 2 * y0 + 2 * (1 - s) * s * cy + s**2 * y1
-        pts.append([round(x, 4), round(y, 4)])
-    return pts
-
-
-def _arrowhead(points: list, size: float) -> list:
-    """A triangle pointing along the curve, 80% of the way to the target."""
-    k = int(len(points) * 0.8)
-    (x0, y0), (x1, y1) = points[k - 1], points[k]
-    angle = math.atan2(y1 - y0, x1 - x0)
-    tip = (x1 + size * math.cos(angle), y1 + size * math.sin(angle))
-    left = (x1 + size * 0.55 * math.cos(angle + 2.5), y1 + size * 0.55 * math.sin(angle + 2.5))
-    right = (x1 + size * 0.55 * math.cos(angle - 2.5), y1 + size * 0.55 * math.sin(angle - 2.5))
-    return [[[round(a, 4), round(b, 4)] for a, b in (tip, left, right, tip)]]
-
-
 def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
     unit = t(flows.selection.unit, lang)
     drawn = drawable(flows, max_flows)
@@ -113,7 +90,7 @@ def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
     features = []
     for leg in drawn.sort_values("persons", na_position="first").itertuples(index=False):
         a, b = flows.nodes[leg.source], flows.nodes[leg.target]
-        points = _arc((a.lon, a.lat), (b.lon, b.lat))
+        points = arc((a.lon, a.lat), (b.lon, b.lat))
         length = math.dist((a.lon, a.lat), (b.lon, b.lat))
         title = f"{a.name(lang)} → {b.name(lang)}"
         if leg.suppressed:
@@ -127,7 +104,7 @@ def _flow_layer(flows: Flows, lang: str, max_flows: int | None = None) -> dict:
         features.append(_feature({"type": "LineString", "coordinates": points}, style, tip, "gloact-arc"))
         size = min(1.2, max(0.25, length * 0.05)) * (0.8 + width / 14)
         head = {"color": style["color"], "weight": 1, "fillColor": style["color"], "fillOpacity": 0.9, "opacity": 0.9}
-        arrow = {"type": "Polygon", "coordinates": _arrowhead(points, size)}
+        arrow = {"type": "Polygon", "coordinates": [arrowhead(points, size)]}
         features.append(_feature(arrow, head, tip, "gloact-arrow"))
     return {"type": "FeatureCollection", "features": features}
 
