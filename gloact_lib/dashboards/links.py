@@ -10,7 +10,10 @@ from urllib.parse import parse_qs
 
 from gloact_lib.i18n import LANGUAGES
 
-__all__ = ["url_country", "url_parameters"]
+__all__ = ["VISITOR_CONNECT_SECONDS", "url_country", "url_parameters"]
+
+#: How long a preheated kernel keeps trying to reach the server's websocket that names its visitor.
+VISITOR_CONNECT_SECONDS = 60
 
 
 def url_parameters() -> dict[str, str]:
@@ -38,21 +41,32 @@ def _wait_for_visitor() -> None:
     environment: Voilà's ``voila.utils.wait_for_request``, without importing ``voila`` in the kernel (``voila.utils``
     loads jupyter_server, nbconvert and jsonschema: about 45 MB in every dashboard kernel, for one websocket).
 
-    The websocket is read in a thread of its own (the kernel's own event loop is running); a server that cannot
-    be reached leaves the environment as it is, with a warning, as Voilà does.
+    The websocket is read in a thread of its own (the kernel's own event loop is running).  The kernel connects
+    while the server is still starting the other pools' kernels: a busy server may not answer the first handshake
+    within seconds, and a kernel that gave up would show its visitor the default view whatever their address
+    asked for (seen in CI: a deep link's selection lost).  So it tries again for up to
+    :data:`VISITOR_CONNECT_SECONDS`; a server that cannot be reached by then leaves the environment as it is, with
+    a warning, as Voilà does.
     """
     import asyncio
+    import time
 
     import websockets
 
     found: list[str] = []
 
     async def receive() -> None:
-        try:
-            async with websockets.connect(_query_url(), open_timeout=5) as ws:
-                found.append(await ws.recv())
-        except (TimeoutError, ConnectionRefusedError):
-            warnings.warn(f"Failed to connect to {_query_url()}", stacklevel=2)
+        deadline = time.monotonic() + VISITOR_CONNECT_SECONDS
+        while True:
+            try:
+                async with websockets.connect(_query_url(), open_timeout=10) as ws:
+                    found.append(await ws.recv())
+                return
+            except (TimeoutError, OSError):  # OSError: refused, reset (the server busy or restarting)
+                if time.monotonic() > deadline:
+                    warnings.warn(f"Failed to connect to {_query_url()}", stacklevel=2)
+                    return
+                await asyncio.sleep(0.5)
 
     thread = threading.Thread(target=lambda: asyncio.run(receive()))
     thread.start()

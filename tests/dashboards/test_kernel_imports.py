@@ -162,3 +162,37 @@ def test_visitor_websocket_is_the_one_voila_uses(monkeypatch):
     voila_utils.wait_for_request()
     assert asked == [links._query_url()] == ["wss://127.0.0.9:8999/base/voila/query/k-42"]
     assert os.environ["QUERY_STRING"] == "country=NER"
+
+
+def test_a_busy_server_does_not_lose_the_visitors_address(monkeypatch):
+    """The server's websocket not there yet when the preheated kernel first knocks (refused: a busy server): the
+    kernel tries again and still gets its visitor's address, instead of showing the default view."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    import websockets
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for name, value in (("VOILA_PREHEAT", "True"), ("VOILA_KERNEL_ID", "k-7"), ("VOILA_APP_IP", "127.0.0.1"),
+                        ("VOILA_APP_PORT", str(port)), ("VOILA_SERVER_URL", "/"), ("QUERY_STRING", "")):
+        monkeypatch.setenv(name, value)  # fmt: skip
+    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+
+    async def answer(ws):
+        await ws.send(json.dumps({"QUERY_STRING": "country=NER&unit=persons"}))
+
+    def serve_late():
+        async def main():
+            async with websockets.serve(answer, "127.0.0.1", port):
+                await asyncio.sleep(5)
+        time.sleep(1.5)  # the first knocks are refused
+        asyncio.run(main())
+
+    server = threading.Thread(target=serve_late, daemon=True)
+    server.start()
+    assert links.url_parameters() == {"country": "NER", "unit": "persons"}
+    server.join()
