@@ -19,7 +19,9 @@ from gloact_lib.app.serve import pools, voila_argv
 
 from ..browser import watched_page
 
-CULL = 6  # seconds, for the test
+#: Seconds, for the test.  A visit's kernel may be culled if its page has not connected within the cull time of the
+#: kernel's last run (the visitor's part of the notebook): in CI a cold page has taken more than 6 s to connect.
+CULL = 15
 
 
 def _wait_for(condition, timeout: float) -> bool:
