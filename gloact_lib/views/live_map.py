@@ -157,7 +157,9 @@ def map_payload(flows: Flows, lang: str = "en", hint: str | None = None) -> dict
         ``nodes``, ``flows``, ``roles`` and ``legend``: the values of the widget's traits of those names.
         Counts are ints, :data:`HIDDEN` for a hidden count, or None where there is none.
     """
-    drawn = _drawable(flows, None).sort_values("persons", na_position="first", kind="stable")
+    # smallest first (drawn under the larger); ties in a fixed order, not the order the database returned the rows
+    # in (which varies between runs): every viewer's map lists a region's places and largest flows alike
+    drawn = _drawable(flows, None).sort_values(["persons", "source", "target"], na_position="first", kind="stable")
     used = list(dict.fromkeys([*drawn["source"], *drawn["target"]]))
     hubs = flows.hubs.set_index("node") if not flows.hubs.empty else None
     roles: dict[str, dict[str, int | None]] = {}
