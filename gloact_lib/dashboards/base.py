@@ -276,8 +276,7 @@ class Panel(w.VBox):
         mode (one panel per slide, arrow keys, F for full screen), and the class's
         :attr:`URL_PARAMETERS`.
 
-        Built first, then set: a preheated kernel builds and draws before anyone visits, and only then waits
-        for the visitor's address (``url_parameters`` blocks until the request comes).
+        Built, then set: a preheated kernel builds and draws before anyone visits, then waits (``url_parameters``).
         A dashboard that cannot be built is a :class:`Recovering` stand-in.
         """
         try:
@@ -285,7 +284,11 @@ class Panel(w.VBox):
         except Exception:  # built again for the visitor: the cause may have gone since the preheat
             params = url_parameters()
             return _build_or_recover(lambda: cls(con=con)._configured(params), _url_lang(params))
+        dashboard._before_visitor()
         return dashboard._configured(url_parameters())
+
+    def _before_visitor(self) -> None:
+        """What a preheated kernel does before it waits for its visitor, not while a room waits (nothing here)."""
 
     def _configured(self, params: dict[str, str]):
         """Apply URL parameters to the built dashboard, then redraw once if anything changed."""

@@ -206,12 +206,33 @@ class FirstPaint:
 
     The dashboard provides ``live`` (a drawn :class:`~gloact_lib.views.live_map.LiveMap`), ``title`` and ``kpis``
     (HTML widgets), ``lang`` and ``presenting``.
+
+    A preheated kernel writes the first paint of its dashboard as built before it waits for its visitor
+    (:meth:`_before_visitor`): a visitor who asks for that view (the dashboard's address with no parameters, the
+    one a room opens) gets the page with no drawing left to do in the kernel.  Any other view is written at the
+    visit, from the shapes the kernel has already made.
     """
+
+    def _first_paint(self) -> str:
+        """:func:`preview_html` of the dashboard as it is now, written again only when what it draws has changed:
+        the live map's traits and the texts (kept by reference: a drawing assigns new values)."""
+        drawn = (*(getattr(self.live, name) for name in TRAITS), self.title.value, self.kpis.value, self.lang)
+        kept = getattr(self, "_first_paint_kept", None)
+        if kept is None or any(a is not b for a, b in zip(kept[0], drawn, strict=True)):
+            kept = self._first_paint_kept = (drawn, preview_html(self.live, self.title.value, self.kpis.value,
+                                                                 self.lang))  # fmt: skip
+        return kept[1]
+
+    def _before_visitor(self) -> None:
+        """In a kernel of ``gloact serve`` (:func:`wanted`), write the first paint of the dashboard as built."""
+        super()._before_visitor()
+        if wanted() and not self.presenting:
+            self._first_paint()
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget's bundle; in a kernel of ``gloact serve`` (:func:`wanted`), with the page's first paint beside
         it, drawn as the dashboard is now (presenter mode: none)."""
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is not None and wanted() and not self.presenting:
-            bundle[PREVIEW_MIME] = preview_html(self.live, self.title.value, self.kpis.value, self.lang)
+            bundle[PREVIEW_MIME] = self._first_paint()
         return bundle

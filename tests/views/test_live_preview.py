@@ -38,6 +38,31 @@ def test_only_served_kernels_add_it_and_never_in_presenter_mode(built_con, monke
     assert PREVIEW_MIME not in presenter._repr_mimebundle_()
 
 
+def test_a_preheated_kernel_writes_it_before_its_visitor_comes_and_again_when_the_view_changes(built_con,
+                                                                                                  monkeypatch):
+    """The room's pages wait for no drawing in the kernels: the default view's first paint is written at the
+    preheat; a visitor asking for another view (another language, a country) gets that view's."""
+    import gloact_lib.views.live_preview as live_preview
+
+    monkeypatch.setenv(LEAN_KERNEL_ENV, "1")
+    written = []
+    monkeypatch.setattr(live_preview, "preview_html", lambda *a: written.append(a[-1]) or f"<p>{len(written)}</p>")
+    import gloact_lib.dashboards.base as base
+
+    when_asked = []  # what was written when the kernel began waiting for its visitor
+    monkeypatch.setattr(base, "url_parameters", lambda: when_asked.append(list(written)) or {})
+    dashboard = RoutesDashboard.from_url(con=built_con)  # the visitor of the plain address
+    assert when_asked == [["en"]] and written == ["en"]
+    assert dashboard._repr_mimebundle_()[PREVIEW_MIME] == "<p>1</p>" and written == ["en"]
+    dashboard._configured({"lang": "fr", "country": "NER"})
+    assert dashboard._repr_mimebundle_()[PREVIEW_MIME] == "<p>2</p>" and written == ["en", "fr"]
+    dashboard.live.selected = ""  # any trait the drawing reads, changed: written again
+    assert dashboard._repr_mimebundle_()[PREVIEW_MIME] == "<p>3</p>"
+    presenter = RoutesDashboard(con=built_con, present=True)
+    presenter._before_visitor()
+    assert len(written) == 3
+
+
 def test_it_draws_what_the_live_map_holds_and_no_text_is_markup(built_con):
     dashboard = RoutesDashboard(con=built_con, lang="fr")
     hostile = "</script><img src=x onerror=alert(1)><!-- & {{7*7}}\" data-x='"
