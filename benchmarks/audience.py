@@ -403,14 +403,17 @@ async def _headless(base: str, files: list[str], out: dict, leave: asyncio.Event
     client = SimpleAsyncHTTPClient(force_instance=True, max_clients=6)
     start = time.perf_counter()
     try:
-        page = await client.fetch(f"{base}/voila/render/{NOTEBOOK}", request_timeout=PAGE_TIMEOUT)
+        page = await client.fetch(f"{base}/voila/render/{NOTEBOOK}", request_timeout=PAGE_TIMEOUT,
+                                  connect_timeout=PAGE_TIMEOUT)
         out["html_received"] = time.perf_counter() - start
         kernel = re.search(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"', page.body.decode()).group(1)
         xsrf = next(c.split(";")[0].split("=", 1)[1] for c in page.headers.get_list("Set-Cookie")
                     if c.startswith("_xsrf="))  # fmt: skip
         cookie = {"Cookie": f"_xsrf={xsrf}"}
-        sizes = await asyncio.gather(*(client.fetch(base + f, request_timeout=PAGE_TIMEOUT, raise_error=False)
-                                       for f in files))  # fmt: skip
+        # connect_timeout too: Tornado's client also gives up a request still queued after it (20 s by default),
+        # which a slow server's viewers reached with 97 files each, 6 at a time (the Voilà-refill room: 0 of 20)
+        sizes = await asyncio.gather(*(client.fetch(base + f, request_timeout=PAGE_TIMEOUT, raise_error=False,
+                                                    connect_timeout=PAGE_TIMEOUT) for f in files))  # fmt: skip
         out["files_received"] = time.perf_counter() - start
         out["files_bytes"] = sum(len(r.body or b"") for r in sizes)
         session = str(uuid.uuid4())
