@@ -9,6 +9,7 @@ import re
 import pytest
 
 from gloact_lib.app.harness import LIVE_MAP_DRAWN, get, voila_server, wait_drawn
+from gloact_lib.app.paint_clock import PAINT_CLOCK_JS
 
 from ..browser import watched_page
 
@@ -89,3 +90,28 @@ def test_only_the_served_page_carries_it_and_once(served):
     assert page.index('class="gloact-preview"') < page.index("voila.js")  # drawn before Voilà's scripts load
     present = get(served + "/voila/render/routes.ipynb?present=1").decode()
     assert 'class="gloact-preview"' not in present
+
+
+def test_the_front_end_is_asked_for_once_the_first_paint_is_on_screen(browser, served):
+    """Voila's scripts and stylesheets wait in an inert <template> and are put into the page at its first frame: none
+    is fetched before the map has shown, and the front end still starts (its "load" listener, added after the
+    window's load, runs)."""
+    page_html = get(served + "/voila/render/routes.ipynb").decode()
+    head, template = page_html.split('<template id="gloact-front-end">')
+    template = template.split("</template>")[0]
+    assert not re.search(r"<script[^>]*\ssrc=|<link[^>]*stylesheet", head)  # nothing fetched while parsing the page
+    assert "voila.js" in template and "voila-style.js" in template and "theme-light.css" in template
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        context.add_init_script(PAINT_CLOCK_JS)
+        page = context.new_page()
+        page.goto(served + "/voila/render/routes.ipynb", wait_until="commit")
+        frame = page.evaluate("window.__gloactPainted.visible.then(() => window.__gloactPaint.visible_frame)")
+        wait_drawn(page, LIVE_MAP_DRAWN, timeout=90)  # the front end ran: the live map drew
+        fetched = dict(page.evaluate("performance.getEntriesByType('resource')"
+                                     ".map((e) => [e.name, e.startTime / 1000])"))  # fmt: skip
+        named = [url for url in fetched if re.search(r"/(voila[.]js|voila-style[.]js|theme-light[.]css)", url)]
+        assert len(named) == 3 and len(fetched) > 50  # Voila's entry, its style script, the theme; and the rest
+        assert min(fetched.values()) >= frame  # all asked for after the frame that showed the map
+    finally:
+        context.close()
