@@ -79,7 +79,8 @@ PAGE_TIMING_JS = """() => { const n = performance.getEntriesByType('navigation')
   return {time_origin: performance.timeOrigin / 1000, response_start: n.responseStart / 1000,
           html_received: n.responseEnd / 1000, dom_content_loaded: n.domContentLoadedEventEnd / 1000,
           load: n.loadEventEnd / 1000, html_bytes: n.encodedBodySize, files: files.length,
-          files_bytes: files.reduce((sum, f) => sum + f.encodedBodySize, 0)}; }"""
+          files_bytes: files.reduce((sum, f) => sum + f.encodedBodySize, 0),
+          fallback: Object.keys(window.__gloactPaint || {}).filter((k) => k.endsWith('_fallback'))}; }"""
 
 
 # --- Processes: who used the CPU ------------------------------------------------------------------------------------
@@ -304,11 +305,6 @@ async def _describe(visit: dict) -> dict:
     try:
         out.update(await visit["page"].evaluate(PAGE_TIMING_JS))
     except Exception as exc:  # a page that failed may not answer
-        out["timing_error"] = type(exc).__name__
-    try:
-        out["fallback"] = await visit["page"].evaluate("Object.keys(window.__gloactPaint || {}).filter("
-                                                       "k => k.endsWith('_fallback'))")  # fmt: skip
-    except Exception as exc:
         out["timing_error"] = type(exc).__name__
     frames = [(t - visit["start"], size) for t, size in visit["frames"]]
     drawn = visit.get("drawn_seen", float("inf"))

@@ -223,16 +223,20 @@ class FirstPaint:
                                                                  self.lang))  # fmt: skip
         return kept[1]
 
+    def _carries_first_paint(self) -> bool:
+        """A kernel of ``gloact serve`` (:func:`wanted`), not in presenter mode."""
+        return wanted() and not self.presenting
+
     def _before_visitor(self) -> None:
-        """In a kernel of ``gloact serve`` (:func:`wanted`), write the first paint of the dashboard as built."""
+        """Write the first paint of the dashboard as built, if its page carries one."""
         super()._before_visitor()
-        if wanted() and not self.presenting:
+        if self._carries_first_paint():
             self._first_paint()
 
     def _repr_mimebundle_(self, **kwargs):
-        """The widget's bundle; in a kernel of ``gloact serve`` (:func:`wanted`), with the page's first paint beside
-        it, drawn as the dashboard is now (presenter mode: none)."""
+        """The widget's bundle, with the page's first paint beside it if it carries one, drawn as the dashboard is
+        now."""
         bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None and wanted() and not self.presenting:
+        if bundle is not None and self._carries_first_paint():
             bundle[PREVIEW_MIME] = self._first_paint()
         return bundle
